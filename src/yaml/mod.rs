@@ -1,0 +1,10 @@
+//! The YAML layer: one parser (granit, through serde-saphyr) for spans, typed decoding and
+//! lint. Kept behind this module so that a swap of YAML crates stays local.
+
+pub mod de;
+pub mod emit;
+pub mod scalar;
+pub mod tree;
+
+pub use de::{Decoded, Notice, decode};
+pub use tree::{Entry, Limits, LoadError, Node, NodeKind, Span, Style, load};

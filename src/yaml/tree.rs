@@ -1,0 +1,602 @@
+//! Parser events -> an owned YAML tree that keeps a byte span for every key and value.
+//!
+//! Everything downstream (typed decoding, rules, diagnostics) works on this tree, so a
+//! finding anywhere can point at the exact key or value the user wrote. The builder is
+//! iterative and budgeted: nesting depth and the number of nodes (aliases included, counted
+//! as expanded) are bounded, so hostile input fails fast instead of exhausting memory.
+
+use std::collections::HashMap;
+
+use serde_saphyr::granit_parser::{Event, Marker, Options, Parser, ScalarStyle, ScanError};
+
+/// A half-open byte range into the source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Self {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// How a scalar was written: only plain scalars are subject to type resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Quoted,
+    Block,
+}
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    Scalar { text: String, style: Style },
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key: String,
+    pub key_span: Span,
+    pub key_style: Style,
+    pub value: Node,
+}
+
+impl Node {
+    /// A plain `~`, `null` or empty scalar: YAML's null in every schema.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar { text, style: Style::Plain }
+            if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            NodeKind::Map(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Entry> {
+        self.entries()?.iter().find(|e| e.key == key)
+    }
+
+    /// Follows a JSON pointer (`/run/ports/0`) down the tree.
+    pub fn pointer(&self, pointer: &str) -> Option<Located<'_>> {
+        let mut node = self;
+        let mut key_span = None;
+        if pointer.is_empty() {
+            return Some(Located { node, key_span });
+        }
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let token = unescape_pointer_token(raw);
+            match &node.kind {
+                NodeKind::Map(entries) => {
+                    let entry = entries.iter().find(|e| e.key == token)?;
+                    key_span = Some(entry.key_span);
+                    node = &entry.value;
+                }
+                NodeKind::Seq(items) => {
+                    node = items.get(token.parse::<usize>().ok()?)?;
+                    key_span = None;
+                }
+                NodeKind::Scalar { .. } => return None,
+            }
+        }
+        Some(Located { node, key_span })
+    }
+
+    /// A short description of what the node holds, for "expected X, found Y" messages.
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            NodeKind::Seq(_) => "a list".into(),
+            NodeKind::Map(_) => "a mapping".into(),
+            NodeKind::Scalar { text, style } => {
+                if *style != Style::Plain {
+                    return format!("the string {}", quote_for_message(text));
+                }
+                match super::scalar::resolve_core(text) {
+                    super::scalar::Resolved::Null => "null (an empty value)".into(),
+                    super::scalar::Resolved::Bool(_) => format!("the boolean `{text}`"),
+                    super::scalar::Resolved::Int(_) => format!("the integer `{text}`"),
+                    super::scalar::Resolved::Float(_) => format!("the number `{text}`"),
+                    super::scalar::Resolved::Str => {
+                        format!("the string {}", quote_for_message(text))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn quote_for_message(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() > MAX {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("\"{cut}…\"")
+    } else {
+        format!("{text:?}")
+    }
+}
+
+/// A node found by pointer, with the span of the key that led to it (if it is a map value).
+#[derive(Clone, Copy, Debug)]
+pub struct Located<'a> {
+    pub node: &'a Node,
+    pub key_span: Option<Span>,
+}
+
+pub fn escape_pointer_token(token: &str) -> String {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1")
+    } else {
+        token.to_owned()
+    }
+}
+
+pub fn unescape_pointer_token(token: &str) -> String {
+    if token.contains('~') {
+        token.replace("~1", "/").replace("~0", "~")
+    } else {
+        token.to_owned()
+    }
+}
+
+/// Bounds on what one document may cost to load.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest nesting of mappings and sequences.
+    pub max_depth: usize,
+    /// Nodes in the document once every alias is expanded (defeats "billion laughs").
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: 64,
+            max_nodes: 200_000,
+        }
+    }
+}
+
+/// Why a YAML text could not become a tree.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    Syntax { message: String, span: Span },
+    DuplicateKey { key: String, first: Span, second: Span },
+    MultipleDocuments { second: Span },
+    Empty,
+    TooDeep { span: Span, limit: usize },
+    TooManyNodes { span: Span, limit: usize },
+    ComplexKey { span: Span },
+    UnsupportedTag { tag: String, span: Span },
+    UndefinedAlias { span: Span },
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+        weight: usize,
+    },
+    Map {
+        start: usize,
+        anchor: usize,
+        entries: Vec<Entry>,
+        seen: HashMap<String, Span>,
+        pending_key: Option<(String, Span, Style)>,
+        merged: Vec<Entry>,
+        weight: usize,
+    },
+}
+
+struct Builder<'s> {
+    source: &'s str,
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    root: Option<Node>,
+}
+
+/// Parses exactly one YAML document (JSON is YAML too) into a [`Node`] tree.
+pub fn load(source: &str, limits: Limits) -> Result<Node, LoadError> {
+    let mut options = Options::default();
+    // Keep the parser's own nesting guard just above ours so that ours, with its clearer
+    // message, is the one users meet.
+    options.block_nesting_limit = limits.max_depth + 2;
+    options.flow_nesting_limit = limits.max_depth + 2;
+    let mut parser = Parser::new_from_str_with_options(source, options);
+    let mut builder = Builder {
+        source,
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        nodes: 0,
+        root: None,
+    };
+    let mut documents = 0usize;
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| builder.scan_error(&e))?;
+        let start = builder.offset(&span.start);
+        let end = builder.offset(&span.end);
+        match event {
+            Event::StreamStart | Event::DocumentEnd | Event::Anchor(..) => {}
+            Event::StreamEnd => break,
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(LoadError::MultipleDocuments {
+                        second: Span::new(start, end.max(start + 3).min(source.len())),
+                    });
+                }
+            }
+            #[allow(unreachable_patterns)]
+            Event::Scalar(text, style, anchor, tag) => {
+                let style = match (style, tag.as_deref()) {
+                    (_, Some(tag)) if !tag.is_yaml_core_schema() => {
+                        return Err(LoadError::UnsupportedTag {
+                            tag: tag.original(),
+                            span: Span::new(start, end),
+                        });
+                    }
+                    (_, Some(tag)) if tag.is_yaml_core_schema_tag("str") => Style::Quoted,
+                    (ScalarStyle::Plain, _) => Style::Plain,
+                    (ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted, _) => Style::Quoted,
+                    _ => Style::Block,
+                };
+                let node = Node {
+                    kind: NodeKind::Scalar {
+                        text: text.into_owned(),
+                        style,
+                    },
+                    span: Span::new(start, end),
+                };
+                builder.count(1, start, end)?;
+                builder.push(node, 1, anchor)?;
+            }
+            Event::SequenceStart(_, anchor, ref tag) | Event::MappingStart(_, anchor, ref tag) => {
+                let is_seq = matches!(event, Event::SequenceStart(..));
+                if let Some(tag) = tag.as_deref()
+                    && !tag.is_yaml_core_schema()
+                {
+                    return Err(LoadError::UnsupportedTag {
+                        tag: tag.original(),
+                        span: Span::new(start, end),
+                    });
+                }
+                if let Some(Frame::Map {
+                    pending_key: None, ..
+                }) = builder.stack.last()
+                {
+                    return Err(LoadError::ComplexKey {
+                        span: Span::new(start, end),
+                    });
+                }
+                if builder.stack.len() >= limits.max_depth {
+                    return Err(LoadError::TooDeep {
+                        span: Span::new(start, end.max(start + 1).min(source.len())),
+                        limit: limits.max_depth,
+                    });
+                }
+                builder.count(1, start, end)?;
+                builder.stack.push(if is_seq {
+                    Frame::Seq {
+                        start,
+                        anchor,
+                        items: Vec::new(),
+                        weight: 1,
+                    }
+                } else {
+                    Frame::Map {
+                        start,
+                        anchor,
+                        entries: Vec::new(),
+                        seen: HashMap::new(),
+                        pending_key: None,
+                        merged: Vec::new(),
+                        weight: 1,
+                    }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let frame = builder.stack.pop().expect("parser balances collections");
+                let (node, weight, anchor) = match frame {
+                    Frame::Seq {
+                        start: s,
+                        anchor,
+                        items,
+                        weight,
+                    } => (
+                        Node {
+                            kind: NodeKind::Seq(items),
+                            span: Span::new(s, end),
+                        },
+                        weight,
+                        anchor,
+                    ),
+                    Frame::Map {
+                        start: s,
+                        anchor,
+                        mut entries,
+                        seen,
+                        merged,
+                        weight,
+                        ..
+                    } => {
+                        // YAML 1.1 merge keys (`<<: *base`), as PyYAML and kubectl apply them:
+                        // keys written in the mapping itself win over merged ones.
+                        let mut seen = seen;
+                        for entry in merged {
+                            if !seen.contains_key(&entry.key) {
+                                seen.insert(entry.key.clone(), entry.key_span);
+                                entries.push(entry);
+                            }
+                        }
+                        (
+                            Node {
+                                kind: NodeKind::Map(entries),
+                                span: Span::new(s, end),
+                            },
+                            weight,
+                            anchor,
+                        )
+                    }
+                };
+                builder.push(node, weight, anchor)?;
+            }
+            Event::Alias(id) => {
+                let Some((node, weight)) = builder.anchors.get(&id).cloned() else {
+                    return Err(LoadError::UndefinedAlias {
+                        span: Span::new(start, end),
+                    });
+                };
+                builder.count(weight, start, end)?;
+                builder.push(node, weight, 0)?;
+            }
+            Event::UnresolvedAlias(_) => {
+                return Err(LoadError::UndefinedAlias {
+                    span: Span::new(start, end),
+                });
+            }
+            #[allow(unreachable_patterns)]
+            _ => {}
+        }
+    }
+    match builder.root {
+        Some(root) if !root.is_null() => Ok(root),
+        _ => Err(LoadError::Empty),
+    }
+}
+
+impl Builder<'_> {
+    fn offset(&self, marker: &Marker) -> usize {
+        marker
+            .byte_offset()
+            .unwrap_or_else(|| char_to_byte(self.source, marker.index()))
+            .min(self.source.len())
+    }
+
+    fn scan_error(&self, error: &ScanError) -> LoadError {
+        let at = self.offset(error.marker());
+        let end = next_char_boundary(self.source, at);
+        // The scanner runs ahead of the events, so on deep flow nesting its own guard can
+        // fire before ours does: report both the same way.
+        if error.info().contains("recursion limit exceeded") {
+            return LoadError::TooDeep {
+                span: Span::new(at, end),
+                limit: self.limits.max_depth,
+            };
+        }
+        LoadError::Syntax {
+            message: error.info(),
+            span: Span::new(at, end),
+        }
+    }
+
+    fn count(&mut self, weight: usize, start: usize, end: usize) -> Result<(), LoadError> {
+        self.nodes = self.nodes.saturating_add(weight);
+        if self.nodes > self.limits.max_nodes {
+            return Err(LoadError::TooManyNodes {
+                span: Span::new(start, end),
+                limit: self.limits.max_nodes,
+            });
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, node: Node, weight: usize, anchor: usize) -> Result<(), LoadError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), weight));
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq {
+                items, weight: w, ..
+            }) => {
+                *w += weight;
+                items.push(node);
+            }
+            Some(Frame::Map {
+                entries,
+                seen,
+                pending_key,
+                merged,
+                weight: w,
+                ..
+            }) => {
+                *w += weight;
+                match pending_key.take() {
+                    None => match node.kind {
+                        NodeKind::Scalar { text, style } => {
+                            *pending_key = Some((text, node.span, style));
+                        }
+                        _ => return Err(LoadError::ComplexKey { span: node.span }),
+                    },
+                    Some((key, key_span, key_style)) => {
+                        if key == "<<" && key_style == Style::Plain {
+                            match &node.kind {
+                                NodeKind::Map(from) => merged.extend(from.iter().cloned()),
+                                NodeKind::Seq(sources) => {
+                                    for source in sources {
+                                        if let NodeKind::Map(from) = &source.kind {
+                                            merged.extend(from.iter().cloned());
+                                        }
+                                    }
+                                }
+                                NodeKind::Scalar { .. } => {}
+                            }
+                            return Ok(());
+                        }
+                        if let Some(first) = seen.get(&key) {
+                            return Err(LoadError::DuplicateKey {
+                                key,
+                                first: *first,
+                                second: key_span,
+                            });
+                        }
+                        seen.insert(key.clone(), key_span);
+                        entries.push(Entry {
+                            key,
+                            key_span,
+                            key_style,
+                            value: node,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn char_to_byte(source: &str, chars: usize) -> usize {
+    source
+        .char_indices()
+        .nth(chars)
+        .map_or(source.len(), |(byte, _)| byte)
+}
+
+fn next_char_boundary(source: &str, at: usize) -> usize {
+    source[at..]
+        .chars()
+        .next()
+        .map_or(at, |c| at + c.len_utf8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_default(source: &str) -> Result<Node, LoadError> {
+        load(source, Limits::default())
+    }
+
+    #[test]
+    fn keeps_byte_spans_of_keys_and_values() {
+        let source = "a: 1\nbé: [x, \"y\"]\n";
+        let root = load_default(source).unwrap();
+        let entry = root.get("bé").unwrap();
+        assert_eq!(&source[entry.key_span.start..entry.key_span.end], "bé");
+        let located = root.pointer("/bé/1").unwrap();
+        assert_eq!(
+            &source[located.node.span.start..located.node.span.end],
+            "\"y\""
+        );
+    }
+
+    #[test]
+    fn duplicate_key_points_at_both() {
+        let source = "name: a\nname: b\n";
+        match load_default(source) {
+            Err(LoadError::DuplicateKey { key, first, second }) => {
+                assert_eq!(key, "name");
+                assert_eq!(first.start, 0);
+                assert_eq!(second.start, 8);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn refuses_second_document_and_empty_streams() {
+        assert!(matches!(
+            load_default("a: 1\n---\nb: 2\n"),
+            Err(LoadError::MultipleDocuments { .. })
+        ));
+        assert_eq!(load_default("").unwrap_err(), LoadError::Empty);
+        assert_eq!(load_default("# only\n").unwrap_err(), LoadError::Empty);
+    }
+
+    #[test]
+    fn merge_keys_apply_with_local_keys_winning() {
+        let root = load_default("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n").unwrap();
+        let m = root.pointer("/m").unwrap().node;
+        let keys: Vec<_> = m.entries().unwrap().iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["y", "x"]);
+        assert_eq!(root.pointer("/m/y").unwrap().node.as_str(), Some("3"));
+    }
+
+    #[test]
+    fn alias_bomb_is_stopped_by_node_budget() {
+        let mut source = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            source.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        assert!(matches!(
+            load_default(&source),
+            Err(LoadError::TooManyNodes { .. })
+        ));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let source = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(matches!(
+            load_default(&source),
+            Err(LoadError::TooDeep { .. })
+        ));
+        let block: String = (0..10_000)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect();
+        assert!(load_default(&block).is_err());
+    }
+
+    #[test]
+    fn pointer_escapes_slashes() {
+        let root = load_default("labels:\n  app.kubernetes.io/name: x\n").unwrap();
+        let ptr = format!("/labels/{}", escape_pointer_token("app.kubernetes.io/name"));
+        assert_eq!(root.pointer(&ptr).unwrap().node.as_str(), Some("x"));
+    }
+}
