@@ -1,1 +1,12 @@
+//! plx: check and render Polyaxonfiles for Kubernetes.
+
+pub mod app;
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod model;
+pub mod render;
+pub mod report;
+pub mod rules;
+pub mod suggest;
 pub mod yaml;

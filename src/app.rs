@@ -1,0 +1,258 @@
+//! The commands behind the CLI. Each returns the process exit code.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::check::{self, Checked, MAX_FILE_BYTES};
+use crate::cli::{CheckArgs, Cli, Command, ExplainArgs, Format, Output, RenderArgs};
+use crate::diagnostic::Severity;
+use crate::render::{self, RenderOptions};
+use crate::report::{Json, Reporter, Summary, Text};
+use crate::rules;
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    ExitCode::from(match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Render(args) => render(&args),
+        Command::Explain(args) => explain(&args),
+    })
+}
+
+fn stderr_reporter() -> Text {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    Text::new(color, Box::new(std::io::stderr()))
+}
+
+fn fails(checked: &Checked, strict: bool) -> bool {
+    checked
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error || (strict && d.severity == Severity::Warning))
+}
+
+fn check(args: &CheckArgs) -> u8 {
+    let (files, mut code) = collect(&args.paths);
+    let results = check_all(&files);
+    let mut reporter: Box<dyn Reporter> = match args.format {
+        Format::Text => Box::new(stderr_reporter()),
+        Format::Json => Box::new(Json::default()),
+    };
+    let mut summary = Summary::default();
+    for result in &results {
+        match result {
+            Ok(checked) => {
+                reporter.file(&checked.source, &checked.diagnostics);
+                summary.add(&checked.diagnostics);
+                if fails(checked, args.strict) {
+                    code = code.max(EXIT_FINDINGS);
+                }
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                code = EXIT_USAGE;
+            }
+        }
+    }
+    let stdout = reporter.finish(summary);
+    if !stdout.is_empty() {
+        let _ = std::io::stdout().write_all(stdout.as_bytes());
+    }
+    code
+}
+
+fn render(args: &RenderArgs) -> u8 {
+    if let Some(name) = &args.name
+        && let Err(error) = render::validate_name(name)
+    {
+        eprintln!("error: invalid --name: {error}");
+        return EXIT_USAGE;
+    }
+    let checked = match read(&args.file) {
+        Ok(bytes) => check::check_bytes(&display(&args.file), bytes),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut reporter = stderr_reporter();
+    let mut summary = Summary::default();
+    if fails(&checked, args.strict) {
+        reporter.file(&checked.source, &checked.diagnostics);
+        summary.add(&checked.diagnostics);
+        reporter.finish(summary);
+        return EXIT_FINDINGS;
+    }
+    let options = RenderOptions {
+        namespace: args.namespace.clone(),
+        name: args.name.clone(),
+    };
+    let mut diagnostics = checked.diagnostics.clone();
+    let outcome = render::render(&checked, &options);
+    match &outcome {
+        Ok(rendered) => diagnostics.extend(rendered.warnings.iter().cloned()),
+        Err(refusals) => diagnostics.extend(refusals.iter().cloned()),
+    }
+    if !diagnostics.is_empty() {
+        reporter.file(&checked.source, &diagnostics);
+        summary.add(&diagnostics);
+        reporter.finish(summary);
+    }
+    let Ok(rendered) = outcome else {
+        return EXIT_FINDINGS;
+    };
+    if args.strict && !rendered.warnings.is_empty() {
+        return EXIT_FINDINGS;
+    }
+    let text = match args.output {
+        Output::Yaml => match render::to_yaml(&rendered.objects) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("error: could not write YAML: {error}");
+                return EXIT_FINDINGS;
+            }
+        },
+        Output::Json => render::to_json(&rendered.objects),
+    };
+    // One write at the very end: on any error above, stdout stays empty.
+    match std::io::stdout().write_all(text.as_bytes()) {
+        Ok(()) => EXIT_CLEAN,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(error) => {
+            eprintln!("error: could not write to stdout: {error}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn explain(args: &ExplainArgs) -> u8 {
+    match &args.rule {
+        None => {
+            let mut out = String::new();
+            for rule in rules::RULES {
+                out.push_str(&format!("{:<8} {:<40} {:<8} {}\n", rule.code, rule.name, rule.severity.to_string(), rule.summary));
+            }
+            print!("{out}");
+            EXIT_CLEAN
+        }
+        Some(code) => match rules::find(code) {
+            Some(rule) => {
+                print!("{}", rule.explanation);
+                EXIT_CLEAN
+            }
+            None => {
+                eprintln!("error: no rule `{code}`; `plx explain` lists them all");
+                EXIT_USAGE
+            }
+        },
+    }
+}
+
+/// Reads a file (or stdin for `-`), refusing to read past the size limit.
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    let limit = (MAX_FILE_BYTES + 1) as u64;
+    let mut bytes = Vec::new();
+    let result = if path.as_os_str() == "-" {
+        std::io::stdin().take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
+    };
+    result
+        .map(|_| bytes)
+        .map_err(|error| format!("cannot read {}: {error}", display(path)))
+}
+
+fn display(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".into()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// The files to check: named files as given, directories searched for Polyaxonfiles.
+fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, u8) {
+    let mut files = Vec::new();
+    let mut code = EXIT_CLEAN;
+    for path in paths {
+        if path.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found);
+            found.sort();
+            files.extend(found);
+        } else if path.as_os_str() == "-" || path.exists() {
+            files.push(path.clone());
+        } else {
+            eprintln!("error: {}: no such file or directory", path.display());
+            code = EXIT_USAGE;
+        }
+    }
+    (files, code)
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, found);
+        } else if looks_like_polyaxonfile(&path) {
+            found.push(path);
+        }
+    }
+}
+
+/// Inside directories, only files that declare themselves Polyaxonfiles are checked, so a
+/// repository's other YAML (CI configs, Helm values) is left alone.
+fn looks_like_polyaxonfile(path: &Path) -> bool {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if !matches!(extension, "yaml" | "yml" | "json") {
+        return false;
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    let declares = |key: &str| {
+        text.lines().any(|line| {
+            let line = line.trim_start_matches(['{', ' ']);
+            line.starts_with(&format!("{key}:")) || line.starts_with(&format!("\"{key}\":"))
+        })
+    };
+    declares("version") && declares("kind")
+}
+
+/// Checks files in parallel, keeping input order.
+fn check_all(files: &[PathBuf]) -> Vec<Result<Checked, String>> {
+    let check_one = |path: &PathBuf| read(path).map(|bytes| check::check_bytes(&display(path), bytes));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    if workers <= 1 {
+        return files.iter().map(check_one).collect();
+    }
+    let chunk = files.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(check_one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
+}

@@ -1,0 +1,215 @@
+//! Tree -> typed Polyaxonfile, and the decoder's facts -> diagnostics.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::V1Polyaxonfile;
+use crate::rules;
+use crate::suggest;
+use crate::yaml::de::{Error, ErrorKind};
+use crate::yaml::tree::unescape_pointer_token;
+use crate::yaml::{self, Node, Notice, Span};
+
+/// Container-level security fields that people put in `environment.securityContext`, which
+/// is the pod's: Kubernetes has them on `container.securityContext` only.
+const CONTAINER_ONLY_SECURITY_FIELDS: &[&str] = &[
+    "privileged",
+    "capabilities",
+    "allowPrivilegeEscalation",
+    "readOnlyRootFilesystem",
+    "procMount",
+];
+
+pub fn decode_polyaxonfile(tree: &Node) -> (Option<V1Polyaxonfile>, Vec<Diagnostic>) {
+    let decoded = yaml::decode::<V1Polyaxonfile>(tree, "");
+    let mut diagnostics: Vec<Diagnostic> = decoded
+        .errors
+        .iter()
+        .map(|error| decode_error(tree, error))
+        .collect();
+    diagnostics.extend(decoded.notices.iter().map(notice));
+    (decoded.value, diagnostics)
+}
+
+/// `/run/environment/tolerations/0/value` -> `run.environment.tolerations[0].value`.
+pub fn display_path(pointer: &str) -> String {
+    let mut path = String::new();
+    for token in pointer.split('/').skip(1) {
+        let token = unescape_pointer_token(token);
+        if token.bytes().all(|b| b.is_ascii_digit()) && !token.is_empty() {
+            path.push_str(&format!("[{token}]"));
+        } else {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            if token.contains(['.', '/', ' ']) {
+                path.push_str(&format!("\"{token}\""));
+            } else {
+                path.push_str(&token);
+            }
+        }
+    }
+    if path.is_empty() { "the document".into() } else { path }
+}
+
+fn where_(pointer: &str) -> String {
+    if pointer.is_empty() {
+        "at the top level".into()
+    } else {
+        format!("in `{}`", display_path(pointer))
+    }
+}
+
+fn parent_and_key(pointer: &str) -> (&str, &str) {
+    pointer.rsplit_once('/').unwrap_or(("", pointer))
+}
+
+fn decode_error(tree: &Node, error: &Error) -> Diagnostic {
+    let pointer = error.pointer.clone().unwrap_or_default();
+    let span = error.span.unwrap_or_default();
+    let path = display_path(&pointer);
+    match &error.kind {
+        ErrorKind::InvalidType { expected, found } | ErrorKind::OutOfRange { expected, found } => {
+            let help = type_help(expected, tree.pointer(&pointer).map(|l| l.node));
+            Diagnostic::new(
+                &rules::SCH_INVALID_TYPE,
+                format!("`{path}` must be {expected}, found {found}"),
+            )
+            .at(span)
+            .pointer(pointer)
+            .help(help)
+        }
+        ErrorKind::UnknownVariant { value, expected } => {
+            let help = match suggest::closest(value, expected.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("expected one of: {}", list(expected)),
+            };
+            Diagnostic::new(
+                &rules::SCH_INVALID_VALUE,
+                format!("unknown value `{value}` for `{path}`"),
+            )
+            .at(span)
+            .pointer(pointer)
+            .help(help)
+        }
+        ErrorKind::MissingField { field } => {
+            // Point at the key that introduces the incomplete object, which is where the
+            // user will add the missing key.
+            let located = tree.pointer(&pointer);
+            let at = located
+                .and_then(|l| l.key_span)
+                .or_else(|| located.map(|l| Span::new(l.node.span.start, l.node.span.start)))
+                .unwrap_or(span);
+            Diagnostic::new(
+                &rules::SCH_MISSING_KEY,
+                format!("missing required key `{field}` {}", where_(&pointer)),
+            )
+            .at(at)
+            .pointer(pointer)
+            .help(format!("add `{field}: ...` here"))
+        }
+        ErrorKind::Message(message) => Diagnostic::new(
+            &rules::SCH_INVALID_TYPE,
+            format!("`{path}`: {message}"),
+        )
+        .at(span)
+        .pointer(pointer),
+    }
+}
+
+fn type_help(expected: &str, node: Option<&Node>) -> String {
+    let text = node.and_then(Node::as_str).unwrap_or("");
+    if expected.contains("integer") && text.trim().parse::<i64>().is_ok() {
+        return format!("write the number without quotes: `{}`", text.trim());
+    }
+    if expected.contains("integer") && text.trim().parse::<f64>().is_ok() {
+        return "write a whole number, without a decimal point".into();
+    }
+    if expected.contains("boolean") && matches!(text.trim(), "true" | "false") {
+        return format!("write `{}` without quotes", text.trim());
+    }
+    if expected.contains("integer") || expected.contains("boolean") {
+        return format!(
+            "write {expected} here, or a whole-field template such as `\"{{{{ params.name }}}}\"` where Polyaxon accepts one"
+        );
+    }
+    format!("write {expected} here")
+}
+
+fn list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn notice(notice: &Notice) -> Diagnostic {
+    match notice {
+        Notice::UnknownKey {
+            pointer,
+            key,
+            key_span,
+            expected,
+        } => {
+            let (parent, _) = parent_and_key(pointer);
+            if parent.ends_with("/environment/securityContext")
+                && CONTAINER_ONLY_SECURITY_FIELDS.contains(&key.as_str())
+            {
+                return Diagnostic::new(
+                    &rules::SCH_CONTAINER_FIELD_ON_POD,
+                    format!(
+                        "`{key}` is a container security setting; `environment.securityContext` is the pod's security context"
+                    ),
+                )
+                .at(*key_span)
+                .pointer(pointer.clone())
+                .help(format!(
+                    "move `{key}` to `container.securityContext` (and to each sidecar that needs it); the pod-level context takes runAsUser, runAsGroup, runAsNonRoot, fsGroup, supplementalGroups, seccompProfile, ..."
+                ));
+            }
+            let help = match suggest::closest(key, expected.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("expected one of: {}", list(expected)),
+            };
+            Diagnostic::new(
+                &rules::SCH_UNKNOWN_KEY,
+                format!("unknown key `{key}` {}", where_(parent)),
+            )
+            .at(*key_span)
+            .pointer(pointer.clone())
+            .help(help)
+        }
+        Notice::AmbiguousScalar {
+            pointer,
+            span,
+            text,
+            reading,
+        } => Diagnostic::new(
+            &rules::YAML_AMBIGUOUS_SCALAR,
+            format!(
+                "`{text}` in `{}` is {reading} to YAML 1.1 readers (Polyaxon, kubectl), not the string \"{text}\"",
+                display_path(pointer)
+            ),
+        )
+        .at(*span)
+        .pointer(pointer.clone())
+        .help(format!("quote it: `\"{text}\"`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_read_like_yaml() {
+        assert_eq!(
+            display_path("/run/environment/tolerations/0/value"),
+            "run.environment.tolerations[0].value"
+        );
+        assert_eq!(
+            display_path("/run/environment/labels/app.kubernetes.io~1name"),
+            "run.environment.labels.\"app.kubernetes.io/name\""
+        );
+        assert_eq!(display_path(""), "the document");
+    }
+}

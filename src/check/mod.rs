@@ -1,0 +1,81 @@
+//! `plx check`: bytes -> YAML tree -> typed Polyaxonfile -> diagnostics.
+//!
+//! Each stage stops the pipeline only when the next one could not say anything useful:
+//! unreadable YAML has no tree; a tree with schema errors is not judged by the semantic
+//! rules (their findings would only echo the schema errors).
+
+mod decode;
+mod load;
+mod semantic;
+
+use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::model::V1Polyaxonfile;
+use crate::yaml::{Limits, Node};
+
+pub use load::MAX_FILE_BYTES;
+
+/// One input file, as text (invalid UTF-8 shown lossily, for snippets only).
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: String) -> Self {
+        let lines = LineIndex::new(&text);
+        Self {
+            path: path.into(),
+            text,
+            lines,
+        }
+    }
+}
+
+/// Everything `check` learned about one file.
+#[derive(Debug)]
+pub struct Checked {
+    pub source: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+    pub tree: Option<Node>,
+    /// The typed file, when it decoded without errors.
+    pub polyaxonfile: Option<V1Polyaxonfile>,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Checks one file's bytes. Never panics and never fails: every problem is a diagnostic.
+pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
+    let (source, tree, mut diagnostics) = load::load(path, bytes, Limits::default());
+    let mut checked = Checked {
+        source,
+        diagnostics: Vec::new(),
+        tree: None,
+        polyaxonfile: None,
+    };
+    let Some(tree) = tree else {
+        checked.diagnostics = diagnostics;
+        return checked;
+    };
+    if let Some(legacy) = semantic::legacy_format(&tree) {
+        diagnostics.push(legacy);
+    } else {
+        let (polyaxonfile, mut found) = decode::decode_polyaxonfile(&tree);
+        diagnostics.append(&mut found);
+        if let Some(polyaxonfile) = polyaxonfile {
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                diagnostics.extend(semantic::check(&polyaxonfile, &tree));
+            }
+            checked.polyaxonfile = Some(polyaxonfile);
+        }
+    }
+    diagnostics.sort_by_key(|d| (d.span.map(|s| s.start), d.rule.code));
+    checked.diagnostics = diagnostics;
+    checked.tree = Some(tree);
+    checked
+}

@@ -1,0 +1,152 @@
+//! Rules that need the whole typed file rather than one value.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{FileKind, V1Polyaxonfile, V1Run};
+use crate::rules;
+use crate::yaml::scalar::is_whole_template;
+use crate::yaml::{Node, Span};
+
+/// The `kind`s of Polyaxon 0.x files, which 1.x and 2.x refuse.
+const LEGACY_KINDS: &[(&str, &str)] = &[
+    ("experiment", "`kind: component` with `run: {kind: job, container: ...}`"),
+    ("job", "`kind: component` with `run: {kind: job, container: ...}`"),
+    ("build", "`kind: component` with `run: {kind: job}` (or a `build` section using a hub component)"),
+    ("notebook", "`kind: component` with `run: {kind: service, ports: [8888], container: ...}`"),
+    ("tensorboard", "`kind: component` with `run: {kind: service, ports: [6006], container: ...}`"),
+    ("group", "`kind: operation` with a `matrix` section and a `component`"),
+    ("pipeline", "`kind: component` with `run: {kind: dag, operations: [...]}`"),
+    ("operations", "`kind: component` with `run: {kind: dag, operations: [...]}`"),
+];
+
+/// The versions Polyaxon 2.x reads.
+const SUPPORTED_VERSIONS: &[f64] = &[1.1];
+
+pub fn legacy_format(tree: &Node) -> Option<Diagnostic> {
+    let kind = tree.get("kind")?;
+    let value = kind.value.as_str()?;
+    let (_, equivalent) = LEGACY_KINDS.iter().find(|(legacy, _)| *legacy == value)?;
+    let mut diagnostic = Diagnostic::new(
+        &rules::SCH_LEGACY_FORMAT,
+        format!("`kind: {value}` is the Polyaxon 0.x format, which Polyaxon 1.x and 2.x no longer read"),
+    )
+    .at(kind.value.span)
+    .pointer("/kind")
+    .help(format!(
+        "rewrite it for Polyaxon 2.x: `version: 1.1` and {equivalent}; `environment` moves under `run`, and `environment.service_account` becomes `run.environment.serviceAccountName`"
+    ));
+    if let Some(version) = tree.get("version") {
+        diagnostic = diagnostic.label(version.value.span, "2.x files say `version: 1.1`");
+    }
+    if let Some(account) = tree
+        .get("environment")
+        .and_then(|e| e.value.get("service_account"))
+    {
+        diagnostic = diagnostic.label(
+            account.key_span,
+            "this is `run.environment.serviceAccountName` in 2.x",
+        );
+    }
+    Some(diagnostic)
+}
+
+pub fn check(file: &V1Polyaxonfile, tree: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check_file(file, tree, "", &mut out);
+    out
+}
+
+fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Diagnostic>) {
+    let here = |key: &str| tree.pointer(&format!("{prefix}/{key}"));
+    let value_span = |key: &str| here(key).map(|l| l.node.span);
+    let key_span = |key: &str| here(key).and_then(|l| l.key_span);
+    let file_start = tree
+        .pointer(prefix)
+        .map(|l| l.key_span.unwrap_or(Span::new(l.node.span.start, l.node.span.start)));
+
+    if let Some(version) = file.version {
+        if !SUPPORTED_VERSIONS.contains(&version) {
+            out.push(
+                Diagnostic::new(
+                    &rules::SCH_UNSUPPORTED_VERSION,
+                    format!("`version: {version}` is not a Polyaxonfile version that Polyaxon 2.x reads"),
+                )
+                .at(value_span("version").unwrap_or_default())
+                .pointer(format!("{prefix}/version"))
+                .help("write `version: 1.1`"),
+            );
+        }
+    }
+
+    if let Some(name) = &file.name
+        && !is_whole_template(name)
+        && (name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+    {
+        let suggestion: String = name
+            .trim()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
+            .collect();
+        out.push(
+            Diagnostic::new(
+                &rules::SCH_INVALID_NAME,
+                format!("name `{name}` may only hold letters, digits, `-` and `_`"),
+            )
+            .at(value_span("name").unwrap_or_default())
+            .pointer(format!("{prefix}/name"))
+            .help(format!("Polyaxon refuses this name; write e.g. `{suggestion}`")),
+        );
+    }
+
+    let is_operation = file.kind == Some(FileKind::Operation);
+    let references = file.hub_ref.is_some()
+        || file.path_ref.is_some()
+        || file.url_ref.is_some()
+        || file.dag_ref.is_some()
+        || file.component.is_some();
+    if file.run.is_none()
+        && file.shortcuts().is_empty()
+        && !references
+        && file.is_preset != Some(true)
+        && file.kind.is_some()
+    {
+        let what = if is_operation {
+            "an operation needs a `component`, a `hubRef`, a `pathRef` or a `urlRef` to run"
+        } else {
+            "a component needs a `run` section"
+        };
+        out.push(
+            Diagnostic::new(&rules::SCH_MISSING_RUN, format!("nothing to run: {what}"))
+                .at(file_start.unwrap_or_default())
+                .pointer(prefix.to_owned())
+                .help(if is_operation {
+                    "add `component: {run: ...}` inline, or `pathRef: ./component.yaml`"
+                } else {
+                    "add `run: {kind: job, container: {image: ..., command: [...]}}`"
+                }),
+        );
+    }
+
+    if let Some(run) = &file.run {
+        let container = match run {
+            V1Run::Job(job) => Some(job.container.is_some()),
+            V1Run::Service(service) => Some(service.container.is_some()),
+            _ => None,
+        };
+        // A top-level `container` shortcut fills the run's container in Polyaxon 2.18.
+        if container == Some(false) && file.container.is_none() {
+            out.push(
+                Diagnostic::new(
+                    &rules::SCH_MISSING_CONTAINER,
+                    format!("this {} has no main `container`", run.kind()),
+                )
+                .at(key_span("run").unwrap_or_default())
+                .pointer(format!("{prefix}/run"))
+                .help("add `container: {name: main, image: ..., command: [...]}` under `run`; Polyaxon's check passes this file but its converter fails on it"),
+            );
+        }
+    }
+
+    if let Some(component) = &file.component {
+        check_file(component, tree, &format!("{prefix}/component"), out);
+    }
+}

@@ -1,0 +1,79 @@
+//! The command line, defined once: parsing, `--help`, and (later) completions and the man page.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "plx",
+    version,
+    about = "Check Polyaxonfiles and render them to plain Kubernetes manifests",
+    long_about = "Check Polyaxonfiles against Polyaxon's specification and Kubernetes' own rules, \
+                  and render them to plain Kubernetes YAML.\n\n\
+                  Exit codes: 0 no errors, 1 errors found (warnings too with --strict), 2 usage or I/O error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check Polyaxonfiles; directories are searched for them
+    Check(CheckArgs),
+    /// Render a Polyaxonfile to Kubernetes manifests on stdout
+    Render(RenderArgs),
+    /// Explain a rule (by code or name), or list all rules
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (`-` reads standard input)
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Treat warnings as errors (exit 1 on any warning)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The Polyaxonfile to render (`-` reads standard input)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Namespace written into every object (default: the file's `namespace`, else none)
+    #[arg(short, long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Name of the objects (default: the component's name, made a valid DNS label)
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = Output::Yaml)]
+    pub output: Output,
+    /// Treat warnings as errors: print nothing and exit 1 on any warning
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// A rule code (`SCH001`) or name (`unknown-key`); omit to list every rule
+    pub rule: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    Yaml,
+    Json,
+}

@@ -1,0 +1,18 @@
+//! The typed Polyaxonfile, after Polyaxon 2.18's `V1Polyaxonfile` and its parts.
+//!
+//! Field names follow Polyaxon's camelCase aliases; the decoder also accepts their snake_case
+//! spellings for these `V1*` types, as Polyaxon does. Kubernetes objects inside are
+//! k8s-openapi types, decoded strictly: an unknown nested key is an error, where Polyaxon
+//! lets it through and the API server later refuses it.
+
+mod environment;
+mod init;
+mod polyaxonfile;
+mod run;
+mod values;
+
+pub use environment::V1Environment;
+pub use init::V1Init;
+pub use polyaxonfile::{FileKind, PatchStrategy, V1Io, V1Param, V1Polyaxonfile};
+pub use run::{V1Job, V1Run, V1Service, V1Termination};
+pub use values::{Any, Templated};

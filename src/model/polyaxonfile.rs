@@ -1,0 +1,275 @@
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, Volume};
+use serde::Deserialize;
+
+use super::environment::V1Environment;
+use super::init::V1Init;
+use super::run::{V1Run, V1Termination};
+use super::values::{Any, Templated};
+
+/// A whole Polyaxonfile. Polyaxon 2.18 gives components and operations one shared field set
+/// (`V1Polyaxonfile`); what differs is which fields make sense, checked by the rules.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Polyaxonfile {
+    pub version: Option<f64>,
+    pub kind: Option<FileKind>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub presets: Option<Vec<String>>,
+    pub strict_params: Option<bool>,
+    pub queue: Option<String>,
+    pub namespace: Option<String>,
+    pub cache: Option<V1Cache>,
+    pub termination: Option<V1Termination>,
+    pub plugins: Option<V1Plugins>,
+    pub build: Option<V1Build>,
+    pub hooks: Option<Vec<V1Hook>>,
+    pub is_approved: Option<Templated<bool>>,
+    pub cost: Option<Templated<f64>>,
+    pub mount: Option<Any>,
+    pub schedule: Option<Any>,
+    pub events: Option<Any>,
+    pub matrix: Option<Any>,
+    pub joins: Option<Any>,
+    pub dependencies: Option<Vec<String>>,
+    pub trigger: Option<String>,
+    pub conditions: Option<String>,
+    pub skip_on_upstream_skip: Option<bool>,
+    pub inputs: Option<Vec<V1Io>>,
+    pub outputs: Option<Vec<V1Io>>,
+    pub run: Option<V1Run>,
+    pub ports: Option<Vec<i64>>,
+    pub container: Option<Container>,
+    pub cmd: Option<Cmd>,
+    pub env: Option<BTreeMap<String, String>>,
+    pub resources: Option<BTreeMap<String, ResourceValue>>,
+    pub environment: Option<V1Environment>,
+    pub init: Option<Vec<V1Init>>,
+    pub connections: Option<Vec<String>>,
+    pub sidecars: Option<Vec<Container>>,
+    pub volumes: Option<Vec<Volume>>,
+    pub template: Option<V1Template>,
+    pub params: Option<BTreeMap<String, V1Param>>,
+    pub hub_ref: Option<String>,
+    pub dag_ref: Option<String>,
+    pub url_ref: Option<String>,
+    pub path_ref: Option<String>,
+    pub component: Option<Box<V1Polyaxonfile>>,
+    pub patch_strategy: Option<PatchStrategy>,
+    pub is_preset: Option<bool>,
+    pub run_patch: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl V1Polyaxonfile {
+    /// The 2.18 top-level shortcuts that are set, by their YAML keys.
+    pub fn shortcuts(&self) -> Vec<&'static str> {
+        [
+            ("cmd", self.cmd.is_some()),
+            ("env", self.env.is_some()),
+            ("resources", self.resources.is_some()),
+            ("ports", self.ports.is_some()),
+            ("container", self.container.is_some()),
+            ("environment", self.environment.is_some()),
+            ("init", self.init.is_some()),
+            ("connections", self.connections.is_some()),
+            ("sidecars", self.sidecars.is_some()),
+            ("volumes", self.volumes.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(key, set)| set.then_some(key))
+        .collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    Component,
+    Operation,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PatchStrategy {
+    Replace,
+    Isnull,
+    PostMerge,
+    PreMerge,
+}
+
+/// `cmd`: one shell script, or its lines.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged, expecting = "a string or a list of strings")]
+pub enum Cmd {
+    Script(String),
+    Lines(Vec<String>),
+}
+
+/// A `resources` shortcut value: `cpu: 2`, `memory: 4Gi`, `gpu: 1`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged, expecting = "a number or a string")]
+pub enum ResourceValue {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+/// An input or output declaration.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Io {
+    pub name: String,
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub io_type: Option<String>,
+    pub is_optional: Option<bool>,
+    pub is_list: Option<bool>,
+    pub is_flag: Option<bool>,
+    pub arg_format: Option<String>,
+    pub connection: Option<String>,
+    pub to_init: Option<bool>,
+    pub to_env: Option<String>,
+    pub value: Option<serde_json::Value>,
+    pub validation: Option<V1Validation>,
+    pub delay_validation: Option<bool>,
+    pub options: Option<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Validation {
+    pub delay: Option<bool>,
+    pub gt: Option<f64>,
+    pub ge: Option<f64>,
+    pub lt: Option<f64>,
+    pub le: Option<f64>,
+    pub multiple_of: Option<f64>,
+    pub min_digits: Option<i64>,
+    pub max_digits: Option<i64>,
+    pub decimal_places: Option<i64>,
+    pub regex: Option<String>,
+    pub min_length: Option<i64>,
+    pub max_length: Option<i64>,
+    pub contains: Option<serde_json::Value>,
+    pub excludes: Option<serde_json::Value>,
+    pub options: Option<serde_json::Value>,
+    pub min_items: Option<i64>,
+    pub max_items: Option<i64>,
+    pub keys: Option<Vec<String>>,
+    pub contains_keys: Option<Vec<String>>,
+    pub excludes_keys: Option<Vec<String>>,
+}
+
+/// A param value given by an operation.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Param {
+    pub value: Option<serde_json::Value>,
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    pub context_only: Option<bool>,
+    pub connection: Option<String>,
+    pub to_init: Option<bool>,
+    pub to_env: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Cache {
+    pub disable: Option<Templated<bool>>,
+    pub ttl: Option<Templated<i64>>,
+    pub io: Option<Vec<String>>,
+    pub sections: Option<Vec<CacheSection>>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheSection {
+    Containers,
+    Init,
+    Connections,
+}
+
+/// Polyaxon's `V1Plugins`: the auxiliary features wired into the run's pod.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Plugins {
+    pub auth: Option<Templated<bool>>,
+    pub docker: Option<Templated<bool>>,
+    pub shm: Option<Templated<bool>>,
+    pub tmux: Option<Templated<bool>>,
+    pub sandbox: Option<Templated<bool>>,
+    pub ssh: Option<Templated<bool>>,
+    pub mount_artifacts_store: Option<Templated<bool>>,
+    pub collect_artifacts: Option<Templated<bool>>,
+    pub collect_logs: Option<Templated<bool>>,
+    pub collect_resources: Option<Templated<bool>>,
+    pub sync_statuses: Option<Templated<bool>>,
+    pub auto_resume: Option<Templated<bool>>,
+    pub log_level: Option<String>,
+    pub external_host: Option<Templated<bool>>,
+    pub sidecar: Option<V1PolyaxonSidecarContainer>,
+    pub notifications: Option<Vec<V1Notification>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1PolyaxonSidecarContainer {
+    pub image: Option<String>,
+    pub image_tag: Option<String>,
+    pub image_pull_policy: Option<String>,
+    pub sleep_interval: Option<Templated<i64>>,
+    pub sync_interval: Option<Templated<i64>>,
+    pub monitor_logs: Option<Templated<bool>>,
+    pub monitor_spec: Option<Templated<bool>>,
+    pub no_connections: Option<Templated<bool>>,
+    pub resources: Option<k8s_openapi::api::core::v1::ResourceRequirements>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Notification {
+    pub connections: Vec<String>,
+    pub trigger: Option<String>,
+}
+
+/// A build step run before the operation (a hub component, e.g. kaniko).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Build {
+    pub hub_ref: String,
+    pub connection: Option<String>,
+    pub presets: Option<Vec<String>>,
+    pub queue: Option<String>,
+    pub namespace: Option<String>,
+    pub cache: Option<V1Cache>,
+    pub params: Option<BTreeMap<String, V1Param>>,
+    pub run_patch: Option<serde_json::Map<String, serde_json::Value>>,
+    pub patch_strategy: Option<PatchStrategy>,
+}
+
+/// A hook run after the operation reaches a status.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Hook {
+    pub hub_ref: String,
+    pub connection: Option<String>,
+    pub trigger: Option<String>,
+    pub conditions: Option<String>,
+    pub presets: Option<Vec<String>>,
+    pub queue: Option<String>,
+    pub namespace: Option<String>,
+    pub params: Option<BTreeMap<String, V1Param>>,
+    pub disable_defaults: Option<Templated<bool>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Template {
+    pub enabled: Option<Templated<bool>>,
+    pub description: Option<String>,
+    pub fields: Option<Vec<String>>,
+}

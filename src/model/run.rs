@@ -1,0 +1,202 @@
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{Container, Volume};
+use serde::Deserialize;
+
+use super::environment::V1Environment;
+use super::init::V1Init;
+use super::values::{Any, Templated};
+
+/// `run`: what the operation runs, tagged by its `kind`.
+#[derive(Clone, Debug, Deserialize)]
+pub enum V1Run {
+    #[serde(rename = "job")]
+    Job(V1Job),
+    #[serde(rename = "service")]
+    Service(V1Service),
+    #[serde(rename = "dag")]
+    Dag(V1Dag),
+    #[serde(rename = "tfjob")]
+    TfJob(V1TfJob),
+    #[serde(rename = "pytorchjob")]
+    PytorchJob(V1PytorchJob),
+    #[serde(rename = "mpijob")]
+    MpiJob(V1MpiJob),
+    #[serde(rename = "daskcluster")]
+    DaskCluster(V1DaskCluster),
+    #[serde(rename = "raycluster")]
+    RayCluster(V1RayCluster),
+    #[serde(rename = "notifier")]
+    Notifier(V1Job),
+    #[serde(rename = "cleaner")]
+    Cleaner(V1Job),
+    #[serde(rename = "tuner")]
+    Tuner(V1Job),
+}
+
+impl V1Run {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            V1Run::Job(_) => "job",
+            V1Run::Service(_) => "service",
+            V1Run::Dag(_) => "dag",
+            V1Run::TfJob(_) => "tfjob",
+            V1Run::PytorchJob(_) => "pytorchjob",
+            V1Run::MpiJob(_) => "mpijob",
+            V1Run::DaskCluster(_) => "daskcluster",
+            V1Run::RayCluster(_) => "raycluster",
+            V1Run::Notifier(_) => "notifier",
+            V1Run::Cleaner(_) => "cleaner",
+            V1Run::Tuner(_) => "tuner",
+        }
+    }
+}
+
+/// Polyaxon's `V1Job` (also the shape of notifier, cleaner and tuner runs).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Job {
+    pub environment: Option<V1Environment>,
+    pub connections: Option<Vec<String>>,
+    pub volumes: Option<Vec<Volume>>,
+    pub init: Option<Vec<V1Init>>,
+    pub sidecars: Option<Vec<Container>>,
+    pub container: Option<Container>,
+}
+
+/// Polyaxon's `V1Service`: a job's fields plus how it is exposed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Service {
+    pub environment: Option<V1Environment>,
+    pub connections: Option<Vec<String>>,
+    pub volumes: Option<Vec<Volume>>,
+    pub init: Option<Vec<V1Init>>,
+    pub sidecars: Option<Vec<Container>>,
+    pub container: Option<Container>,
+    pub ports: Option<Templated<Vec<i64>>>,
+    pub rewrite_path: Option<Templated<bool>>,
+    pub is_external: Option<Templated<bool>>,
+    pub replicas: Option<Templated<i64>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Dag {
+    pub operations: Option<Vec<Any>>,
+    pub components: Option<Vec<Any>>,
+    pub environment: Option<V1Environment>,
+    pub connections: Option<Vec<String>>,
+    pub volumes: Option<Vec<Volume>>,
+    pub concurrency: Option<Templated<i64>>,
+    pub early_stopping: Option<Any>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1TfJob {
+    pub clean_pod_policy: Option<CleanPodPolicy>,
+    pub scheduling_policy: Option<Any>,
+    pub enable_dynamic_worker: Option<bool>,
+    pub success_policy: Option<String>,
+    pub chief: Option<V1Replica>,
+    pub ps: Option<V1Replica>,
+    pub worker: Option<V1Replica>,
+    pub evaluator: Option<V1Replica>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1PytorchJob {
+    pub clean_pod_policy: Option<CleanPodPolicy>,
+    pub scheduling_policy: Option<Any>,
+    pub elastic_policy: Option<Any>,
+    pub n_proc_per_node: Option<Templated<i64>>,
+    pub master: Option<V1Replica>,
+    pub worker: Option<V1Replica>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1MpiJob {
+    pub clean_pod_policy: Option<CleanPodPolicy>,
+    pub scheduling_policy: Option<Any>,
+    pub slots_per_worker: Option<Templated<i64>>,
+    pub launcher: Option<V1Replica>,
+    pub worker: Option<V1Replica>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1DaskCluster {
+    pub worker: Option<V1Replica>,
+    pub scheduler: Option<V1Replica>,
+    pub min_replicas: Option<Templated<i64>>,
+    pub max_replicas: Option<Templated<i64>>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1RayCluster {
+    pub entrypoint: Option<String>,
+    pub runtime_env: Option<Any>,
+    pub metadata: Option<BTreeMap<String, String>>,
+    pub ray_version: Option<String>,
+    pub head: Option<V1RayReplica>,
+    pub workers: Option<BTreeMap<String, V1RayReplica>>,
+    pub enable_in_tree_autoscaling: Option<Templated<bool>>,
+    pub autoscaler_options: Option<Any>,
+}
+
+/// A kubeflow or dask replica.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Replica {
+    pub replicas: Option<Templated<i64>>,
+    pub environment: Option<V1Environment>,
+    pub connections: Option<Vec<String>>,
+    pub volumes: Option<Vec<Volume>>,
+    pub init: Option<Vec<V1Init>>,
+    pub sidecars: Option<Vec<Container>>,
+    pub container: Option<Container>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1RayReplica {
+    pub replicas: Option<Templated<i64>>,
+    pub min_replicas: Option<Templated<i64>>,
+    pub max_replicas: Option<Templated<i64>>,
+    pub ray_start_params: Option<BTreeMap<String, String>>,
+    pub environment: Option<V1Environment>,
+    pub connections: Option<Vec<String>>,
+    pub volumes: Option<Vec<Volume>>,
+    pub init: Option<Vec<V1Init>>,
+    pub sidecars: Option<Vec<Container>>,
+    pub container: Option<Container>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub enum CleanPodPolicy {
+    All,
+    Running,
+    None,
+}
+
+/// Polyaxon's `V1Termination`: how long and how often a run may go on.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Termination {
+    pub max_retries: Option<Templated<i64>>,
+    pub ttl: Option<Templated<i64>>,
+    pub timeout: Option<Templated<i64>>,
+    pub culling: Option<V1Culling>,
+    pub probe: Option<Any>,
+    pub pod_failure_policy: Option<k8s_openapi::api::batch::v1::PodFailurePolicy>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct V1Culling {
+    pub timeout: Option<i64>,
+}

@@ -1,0 +1,128 @@
+//! Polyaxonfile -> plain Kubernetes manifests (k8s-openapi objects), as `kubectl apply` takes
+//! them: a Pod, a Deployment (services with `replicas`) or a Job, and a Service for ports.
+//! The mapping is documented in `docs/render.md`.
+
+mod names;
+mod refuse;
+mod workload;
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::Resource;
+use serde::Serialize;
+
+use crate::check::Checked;
+use crate::diagnostic::Diagnostic;
+use crate::model::{V1Polyaxonfile, V1Run};
+
+pub use names::{NameError, dns1035_label, validate_name};
+
+/// What the user asked for on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct RenderOptions {
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+}
+
+/// The rendered objects, in the order Helm installs kinds (Services before workloads).
+#[derive(Debug)]
+pub struct Rendered {
+    pub objects: Vec<serde_json::Value>,
+    /// Warnings about parts of the file that have no plain-Kubernetes form.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Renders a checked file. The caller must only call this for files without errors.
+pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Vec<Diagnostic>> {
+    let (Some(file), Some(tree)) = (&checked.polyaxonfile, &checked.tree) else {
+        return Err(Vec::new());
+    };
+    let (run_file, prefix) = runnable(file);
+    let refusals = refuse::refusals(file, run_file, prefix, tree);
+    if !refusals.is_empty() {
+        return Err(refusals);
+    }
+    let warnings = refuse::ignored_sections(tree);
+    let run = run_file.run.as_ref().expect("refusals cover files without run");
+    let name = match &options.name {
+        Some(name) => name.clone(),
+        None => names::default_name(run_file.name.as_deref().or(file.name.as_deref()), &checked.source.path),
+    };
+    let context = workload::Context {
+        name: &name,
+        namespace: options.namespace.as_deref().or(file.namespace.as_deref()),
+        termination: file.termination.as_ref().or(run_file.termination.as_ref()),
+    };
+    let objects = match run {
+        V1Run::Service(service) => workload::service(&context, service),
+        V1Run::Job(job) => workload::job(&context, job),
+        _ => unreachable!("refusals cover other run kinds"),
+    };
+    Ok(Rendered {
+        objects: objects.into_iter().map(to_value).collect(),
+        warnings,
+    })
+}
+
+/// The file whose `run` is rendered: the file itself, or an operation's inline component.
+fn runnable(file: &V1Polyaxonfile) -> (&V1Polyaxonfile, &'static str) {
+    match (&file.run, &file.component) {
+        (None, Some(component)) => (component, "/component"),
+        _ => (file, ""),
+    }
+}
+
+/// A rendered object of any kind.
+pub enum Object {
+    Pod(k8s_openapi::api::core::v1::Pod),
+    Deployment(k8s_openapi::api::apps::v1::Deployment),
+    Job(k8s_openapi::api::batch::v1::Job),
+    Service(k8s_openapi::api::core::v1::Service),
+}
+
+fn to_value(object: Object) -> serde_json::Value {
+    fn value<T: Serialize>(object: &T) -> serde_json::Value {
+        serde_json::to_value(object).expect("k8s-openapi objects serialize")
+    }
+    match object {
+        Object::Pod(o) => value(&o),
+        Object::Deployment(o) => value(&o),
+        Object::Job(o) => value(&o),
+        Object::Service(o) => value(&o),
+    }
+}
+
+/// The objects as one YAML stream.
+pub fn to_yaml(objects: &[serde_json::Value]) -> Result<String, String> {
+    crate::yaml::emit::to_stream(objects)
+}
+
+/// The objects as one JSON document: a `v1` `List`, as `kubectl get -o json` prints several.
+pub fn to_json(objects: &[serde_json::Value]) -> String {
+    let mut list = serde_json::Map::new();
+    list.insert("apiVersion".into(), "v1".into());
+    list.insert("kind".into(), "List".into());
+    list.insert("items".into(), serde_json::Value::Array(objects.to_vec()));
+    let mut text = serde_json::to_string_pretty(&list).expect("JSON values serialize");
+    text.push('\n');
+    text
+}
+
+/// plx's own labels: stable for a given name, so they alone make up selectors.
+pub fn selector_labels(name: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/instance".to_owned(), name.to_owned()),
+        ("app.kubernetes.io/name".to_owned(), name.to_owned()),
+    ])
+}
+
+/// The API version of each rendered kind, for documentation and tests.
+pub fn api_versions() -> [(&'static str, &'static str); 4] {
+    use k8s_openapi::api::{apps::v1::Deployment, batch::v1::Job, core::v1::Pod, core::v1::Service};
+    [
+        (Pod::KIND, Pod::API_VERSION),
+        (Deployment::KIND, Deployment::API_VERSION),
+        (Job::KIND, Job::API_VERSION),
+        (Service::KIND, Service::API_VERSION),
+    ]
+}

@@ -1,0 +1,130 @@
+//! What `plx render` will not turn into manifests, said up front and at the exact place,
+//! rather than written out wrong.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{V1Polyaxonfile, V1Run};
+use crate::rules;
+use crate::yaml::{Node, NodeKind, Span};
+
+pub fn refusals(file: &V1Polyaxonfile, run_file: &V1Polyaxonfile, prefix: &str, tree: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let key_span = |pointer: &str| {
+        tree.pointer(pointer)
+            .map(|l| l.key_span.unwrap_or(l.node.span))
+            .unwrap_or_default()
+    };
+    let shortcuts = run_file.shortcuts();
+    if let Some(first) = shortcuts.first() {
+        out.push(
+            Diagnostic::new(
+                &rules::RND_NOT_YET_RENDERED,
+                format!(
+                    "top-level shortcuts ({}) are not rendered yet",
+                    shortcuts.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                ),
+            )
+            .at(key_span(&format!("{prefix}/{first}")))
+            .help("write them inside `run` (e.g. `run.container`, `run.ports`) to render this file"),
+        );
+    }
+    let Some(run) = &run_file.run else {
+        let reference = [("hubRef", &file.hub_ref), ("pathRef", &file.path_ref), ("urlRef", &file.url_ref), ("dagRef", &file.dag_ref)]
+            .into_iter()
+            .find(|(_, value)| value.is_some());
+        let (message, span) = match reference {
+            Some((key, _)) => (
+                format!("operations that run a component by `{key}` are not rendered yet"),
+                key_span(&format!("/{key}")),
+            ),
+            None => ("this file has no `run` to render".to_owned(), Span::default()),
+        };
+        if shortcuts.is_empty() || reference.is_some() {
+            out.push(
+                Diagnostic::new(&rules::RND_NOT_YET_RENDERED, message)
+                    .at(span)
+                    .help("render the component file itself, or put the component inline under `component:`"),
+            );
+        }
+        return out;
+    };
+    let run_pointer = format!("{prefix}/run");
+    let (connections, init) = match run {
+        V1Run::Job(job) => (&job.connections, &job.init),
+        V1Run::Service(service) => (&service.connections, &service.init),
+        other => {
+            out.push(
+                Diagnostic::new(
+                    &rules::RND_UNSUPPORTED_RUN_KIND,
+                    format!("`plx render` writes `job` and `service` runs; `{}` is not rendered", other.kind()),
+                )
+                .at(tree.pointer(&format!("{run_pointer}/kind")).map(|l| l.node.span).unwrap_or_default())
+                .help("`plx check` still checks this file; its Kubernetes objects are made by Polyaxon's operator"),
+            );
+            return out;
+        }
+    };
+    if connections.as_ref().is_some_and(|c| !c.is_empty()) {
+        out.push(
+            Diagnostic::new(
+                &rules::RND_NOT_YET_RENDERED,
+                "connections are resolved from the agent's Helm values, which `plx render` does not read yet",
+            )
+            .at(key_span(&format!("{run_pointer}/connections")))
+            .help("remove `connections` to render the plain pod, or mount what they provide with `volumes` and `env`"),
+        );
+    }
+    for (index, step) in init.iter().flatten().enumerate() {
+        if let Some(initializer) = step.initializer() {
+            out.push(
+                Diagnostic::new(
+                    &rules::RND_NOT_YET_RENDERED,
+                    format!("`init` step `{initializer}` is a Polyaxon initializer, which `plx render` does not write yet"),
+                )
+                .at(key_span(&format!("{run_pointer}/init/{index}/{initializer}")))
+                .help("only `init` entries with just a `container` become init containers today"),
+            );
+        }
+    }
+    if let Some(run_node) = tree.pointer(&run_pointer) {
+        templates(run_node.node, &mut |span| {
+            out.push(
+                Diagnostic::new(
+                    &rules::RND_NOT_YET_RENDERED,
+                    "`{{ ... }}` templates need params, which `plx render` does not substitute yet",
+                )
+                .at(span)
+                .help("write the value itself to render this file"),
+            );
+        });
+    }
+    out
+}
+
+fn templates(node: &Node, found: &mut impl FnMut(Span)) {
+    match &node.kind {
+        NodeKind::Scalar { text, .. } if text.contains("{{") || text.contains("{%") => found(node.span),
+        NodeKind::Scalar { .. } => {}
+        NodeKind::Seq(items) => items.iter().for_each(|item| templates(item, found)),
+        NodeKind::Map(entries) => entries.iter().for_each(|e| templates(&e.value, found)),
+    }
+}
+
+/// Sections that steer Polyaxon itself and have no place in plain manifests.
+const CONTROL_PLANE_SECTIONS: &[&str] = &[
+    "plugins", "hooks", "build", "cache", "schedule", "matrix", "events", "joins", "queue", "presets", "mount",
+];
+
+pub fn ignored_sections(tree: &Node) -> Vec<Diagnostic> {
+    CONTROL_PLANE_SECTIONS
+        .iter()
+        .filter_map(|key| tree.get(key))
+        .map(|entry| {
+            Diagnostic::new(
+                &rules::RND_IGNORED_SECTION,
+                format!("`{}` steers Polyaxon's control plane and is not part of the rendered manifests", entry.key),
+            )
+            .at(entry.key_span)
+            .help("the manifests run the same containers without it; under Polyaxon it still applies")
+        })
+        .collect()
+}

@@ -1,0 +1,255 @@
+//! Run -> pod spec -> workload objects.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::batch::v1::{Job, JobSpec};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerPort, LocalObjectReference, Pod, PodSpec, PodTemplateSpec, Service,
+    ServicePort, ServiceSpec, Volume,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::{Object, selector_labels};
+use crate::model::{V1Environment, V1Init, V1Job, V1Service, V1Termination};
+
+/// The main container's name when the Polyaxonfile does not give one (Polyaxon's own).
+pub const MAIN_CONTAINER: &str = "polyaxon-main";
+
+pub struct Context<'a> {
+    pub name: &'a str,
+    pub namespace: Option<&'a str>,
+    pub termination: Option<&'a V1Termination>,
+}
+
+/// The parts of a job or service that make its pod.
+struct PodParts<'a> {
+    environment: Option<&'a V1Environment>,
+    volumes: Option<&'a Vec<Volume>>,
+    init: Option<&'a Vec<V1Init>>,
+    sidecars: Option<&'a Vec<Container>>,
+    container: Option<&'a Container>,
+    ports: &'a [i32],
+}
+
+pub fn service(context: &Context<'_>, service: &V1Service) -> Vec<Object> {
+    let ports = service_ports(service);
+    let parts = PodParts {
+        environment: service.environment.as_ref(),
+        volumes: service.volumes.as_ref(),
+        init: service.init.as_ref(),
+        sidecars: service.sidecars.as_ref(),
+        container: service.container.as_ref(),
+        ports: &ports,
+    };
+    let labels = labels(context, "service", parts.environment);
+    let spec = pod_spec(&parts, None);
+    let mut objects = Vec::new();
+    if !ports.is_empty() {
+        objects.push(Object::Service(Service {
+            metadata: metadata(context, labels.clone(), None),
+            spec: Some(ServiceSpec {
+                type_: Some("ClusterIP".into()),
+                selector: Some(selector_labels(context.name)),
+                ports: Some(
+                    ports
+                        .iter()
+                        .map(|port| ServicePort {
+                            name: Some(format!("port-{port}")),
+                            port: *port,
+                            target_port: Some(IntOrString::Int(*port)),
+                            protocol: Some("TCP".into()),
+                            ..ServicePort::default()
+                        })
+                        .collect(),
+                ),
+                ..ServiceSpec::default()
+            }),
+            ..Service::default()
+        }));
+    }
+    let annotations = annotations(parts.environment);
+    match service.replicas.as_ref().and_then(|r| r.value()) {
+        Some(replicas) => objects.push(Object::Deployment(Deployment {
+            metadata: metadata(context, labels.clone(), annotations.clone()),
+            spec: Some(DeploymentSpec {
+                replicas: Some(i32::try_from(*replicas).unwrap_or(i32::MAX)),
+                selector: LabelSelector {
+                    match_labels: Some(selector_labels(context.name)),
+                    ..LabelSelector::default()
+                },
+                template: PodTemplateSpec {
+                    metadata: Some(ObjectMeta {
+                        labels: Some(labels),
+                        annotations,
+                        ..ObjectMeta::default()
+                    }),
+                    spec: Some(spec),
+                },
+                ..DeploymentSpec::default()
+            }),
+            ..Deployment::default()
+        })),
+        None => objects.push(Object::Pod(Pod {
+            metadata: metadata(context, labels, annotations),
+            spec: Some(spec),
+            ..Pod::default()
+        })),
+    }
+    objects
+}
+
+pub fn job(context: &Context<'_>, job: &V1Job) -> Vec<Object> {
+    let parts = PodParts {
+        environment: job.environment.as_ref(),
+        volumes: job.volumes.as_ref(),
+        init: job.init.as_ref(),
+        sidecars: job.sidecars.as_ref(),
+        container: job.container.as_ref(),
+        ports: &[],
+    };
+    let labels = labels(context, "job", parts.environment);
+    let annotations = annotations(parts.environment);
+    // A Job's pods may not restart `Always`; Polyaxon runs jobs with `Never` and retries
+    // through the Job's backoffLimit.
+    let spec = pod_spec(&parts, Some("Never"));
+    let termination = |pick: fn(&V1Termination) -> Option<i64>| {
+        context
+            .termination
+            .and_then(pick)
+            .map(|v| i32::try_from(v).unwrap_or(i32::MAX))
+    };
+    vec![Object::Job(Job {
+        metadata: metadata(context, labels.clone(), annotations.clone()),
+        spec: Some(JobSpec {
+            backoff_limit: termination(|t| t.max_retries.as_ref()?.value().copied()),
+            active_deadline_seconds: context
+                .termination
+                .and_then(|t| t.timeout.as_ref()?.value().copied()),
+            ttl_seconds_after_finished: termination(|t| t.ttl.as_ref()?.value().copied()),
+            pod_failure_policy: context.termination.and_then(|t| t.pod_failure_policy.clone()),
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(labels),
+                    annotations,
+                    ..ObjectMeta::default()
+                }),
+                spec: Some(spec),
+            },
+            ..JobSpec::default()
+        }),
+        ..Job::default()
+    })]
+}
+
+/// `run.ports`, deduplicated in order (a port listed twice is one port).
+fn service_ports(service: &V1Service) -> Vec<i32> {
+    let mut ports: Vec<i32> = Vec::new();
+    for port in service.ports.as_ref().and_then(|p| p.value()).into_iter().flatten() {
+        if let Ok(port) = i32::try_from(*port)
+            && !ports.contains(&port)
+        {
+            ports.push(port);
+        }
+    }
+    ports
+}
+
+fn metadata(
+    context: &Context<'_>,
+    labels: BTreeMap<String, String>,
+    annotations: Option<BTreeMap<String, String>>,
+) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(context.name.to_owned()),
+        namespace: context.namespace.map(str::to_owned),
+        labels: Some(labels),
+        annotations,
+        ..ObjectMeta::default()
+    }
+}
+
+/// The recommended `app.kubernetes.io/*` labels plus the user's; plx's selector labels win
+/// over a user label of the same key, or the selector would not match the pods.
+fn labels(context: &Context<'_>, component: &str, environment: Option<&V1Environment>) -> BTreeMap<String, String> {
+    let mut labels = environment.and_then(|e| e.labels.clone()).unwrap_or_default();
+    labels.insert("app.kubernetes.io/component".into(), component.into());
+    labels.insert("app.kubernetes.io/managed-by".into(), "plx".into());
+    labels.extend(selector_labels(context.name));
+    labels
+}
+
+fn annotations(environment: Option<&V1Environment>) -> Option<BTreeMap<String, String>> {
+    environment
+        .and_then(|e| e.annotations.clone())
+        .filter(|a| !a.is_empty())
+}
+
+fn pod_spec(parts: &PodParts<'_>, default_restart: Option<&str>) -> PodSpec {
+    let env = parts.environment.cloned().unwrap_or_default();
+    let mut main = parts.container.cloned().unwrap_or_default();
+    if main.name.is_empty() {
+        main.name = MAIN_CONTAINER.into();
+    }
+    merge_ports(&mut main, parts.ports);
+    let mut containers = vec![main];
+    containers.extend(parts.sidecars.into_iter().flatten().cloned());
+    let init_containers: Vec<Container> = parts
+        .init
+        .into_iter()
+        .flatten()
+        .filter_map(|step| step.container.clone())
+        .enumerate()
+        .map(|(index, mut container)| {
+            if container.name.is_empty() {
+                container.name = format!("init-{index}");
+            }
+            container
+        })
+        .collect();
+    PodSpec {
+        containers,
+        init_containers: (!init_containers.is_empty()).then_some(init_containers),
+        volumes: parts.volumes.cloned().filter(|v| !v.is_empty()),
+        node_selector: env.node_selector,
+        affinity: env.affinity,
+        tolerations: env.tolerations,
+        node_name: env.node_name,
+        service_account_name: env.service_account_name,
+        host_aliases: env.host_aliases,
+        security_context: env.security_context,
+        image_pull_secrets: env.image_pull_secrets.map(|secrets| {
+            secrets
+                .into_iter()
+                .map(|name| LocalObjectReference { name })
+                .collect()
+        }),
+        host_network: env.host_network,
+        host_pid: env.host_pid,
+        dns_policy: env.dns_policy,
+        dns_config: env.dns_config,
+        scheduler_name: env.scheduler_name,
+        priority_class_name: env.priority_class_name,
+        priority: env.priority,
+        restart_policy: env.restart_policy.or(default_restart.map(str::to_owned)),
+        ..PodSpec::default()
+    }
+}
+
+/// `run.ports` become the main container's ports, unless it already declares them.
+fn merge_ports(container: &mut Container, ports: &[i32]) {
+    let declared = container.ports.get_or_insert_with(Vec::new);
+    for port in ports {
+        if !declared.iter().any(|p| p.container_port == *port) {
+            declared.push(ContainerPort {
+                container_port: *port,
+                protocol: Some("TCP".into()),
+                ..ContainerPort::default()
+            });
+        }
+    }
+    if declared.is_empty() {
+        container.ports = None;
+    }
+}

@@ -1,0 +1,73 @@
+//! `--format json`: exactly one JSON document on stdout, for machines.
+
+use serde::Serialize;
+
+use super::{Located, Reporter, Summary};
+use crate::check::SourceFile;
+use crate::diagnostic::{Diagnostic, Severity};
+
+#[derive(Default)]
+pub struct Json {
+    diagnostics: Vec<JsonDiagnostic>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic {
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    help: Option<String>,
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    diagnostics: &'a [JsonDiagnostic],
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+impl Reporter for Json {
+    fn file(&mut self, source: &SourceFile, diagnostics: &[Diagnostic]) {
+        for diagnostic in diagnostics {
+            let located = Located::new(source, diagnostic);
+            self.diagnostics.push(JsonDiagnostic {
+                code: diagnostic.rule.code,
+                severity: diagnostic.severity,
+                message: diagnostic.message.clone(),
+                help: diagnostic.help.clone(),
+                file: source.path.clone(),
+                line: located.start.map(|p| p.line),
+                column: located.start.map(|p| p.column),
+                end_line: located.end.map(|p| p.line),
+                end_column: located.end.map(|p| p.column),
+            });
+        }
+    }
+
+    fn finish(&mut self, summary: Summary) -> String {
+        let document = Document {
+            version: 1,
+            diagnostics: &self.diagnostics,
+            summary: JsonSummary {
+                files: summary.files,
+                errors: summary.errors,
+                warnings: summary.warnings,
+            },
+        };
+        let mut text = serde_json::to_string_pretty(&document).expect("diagnostics serialize");
+        text.push('\n');
+        text
+    }
+}
