@@ -1,7 +1,7 @@
 //! Rules that need the whole typed file rather than one value.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{FileKind, V1Polyaxonfile, V1Run};
+use crate::model::{FileKind, V1Polyaxonfile, V1Run, Version};
 use crate::rules;
 use crate::yaml::scalar::is_whole_template;
 use crate::yaml::{Node, Span};
@@ -18,7 +18,7 @@ const LEGACY_KINDS: &[(&str, &str)] = &[
     ("operations", "`kind: component` with `run: {kind: dag, operations: [...]}`"),
 ];
 
-/// The versions Polyaxon 2.x reads.
+/// The Polyaxonfile specification versions (Polyaxon 2.18 ignores the key altogether).
 const SUPPORTED_VERSIONS: &[f64] = &[1.1];
 
 pub fn legacy_format(tree: &Node) -> Option<Diagnostic> {
@@ -63,16 +63,16 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
         .pointer(prefix)
         .map(|l| l.key_span.unwrap_or(Span::new(l.node.span.start, l.node.span.start)));
 
-    if let Some(version) = file.version {
+    if let Some(Version(version)) = file.version {
         if !SUPPORTED_VERSIONS.contains(&version) {
             out.push(
                 Diagnostic::new(
                     &rules::SCH_UNSUPPORTED_VERSION,
-                    format!("`version: {version}` is not a Polyaxonfile version that Polyaxon 2.x reads"),
+                    format!("`version: {version}` is not a Polyaxonfile specification version; the current one is 1.1"),
                 )
                 .at(value_span("version").unwrap_or_default())
                 .pointer(format!("{prefix}/version"))
-                .help("write `version: 1.1`"),
+                .help("write `version: 1.1`; Polyaxon 2.18 ignores `version`, but other readers and people go by it"),
             );
         }
     }
@@ -123,6 +123,17 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
                 } else {
                     "add `run: {kind: job, container: {image: ..., command: [...]}}`"
                 }),
+        );
+    }
+
+    if let Some(V1Run::Dag(dag)) = &file.run
+        && dag.operations.as_ref().is_none_or(Vec::is_empty)
+    {
+        out.push(
+            Diagnostic::new(&rules::SCH_MISSING_KEY, "a dag needs at least one operation in `operations`")
+                .at(key_span("run").unwrap_or_default())
+                .pointer(format!("{prefix}/run"))
+                .help("add `operations: [{name: ..., hubRef: ...}]`, or use `run.kind: job` for a single step"),
         );
     }
 

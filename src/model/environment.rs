@@ -3,6 +3,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{Affinity, HostAlias, PodDNSConfig, PodSecurityContext, Toleration};
 use serde::Deserialize;
 
+use super::values::LaxInt32;
+
 /// Polyaxon's `V1Environment`: everything in it lands on the pod spec.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -26,6 +28,6 @@ pub struct V1Environment {
     pub dns_config: Option<PodDNSConfig>,
     pub scheduler_name: Option<String>,
     pub priority_class_name: Option<String>,
-    pub priority: Option<i32>,
+    pub priority: Option<LaxInt32>,
     pub restart_policy: Option<String>,
 }

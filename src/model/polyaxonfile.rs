@@ -6,14 +6,14 @@ use serde::Deserialize;
 use super::environment::V1Environment;
 use super::init::V1Init;
 use super::run::{V1Run, V1Termination};
-use super::values::{Any, Templated};
+use super::values::{Any, Templated, Version};
 
 /// A whole Polyaxonfile. Polyaxon 2.18 gives components and operations one shared field set
 /// (`V1Polyaxonfile`); what differs is which fields make sense, checked by the rules.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Polyaxonfile {
-    pub version: Option<f64>,
+    pub version: Option<Version>,
     pub kind: Option<FileKind>,
     pub name: Option<String>,
     pub description: Option<String>,

@@ -58,3 +58,83 @@ impl<'de> Deserialize<'de> for Any {
         de::IgnoredAny::deserialize(deserializer).map(|_| Any)
     }
 }
+
+/// `version`: Polyaxon reads it as a float, from `1.1` or `"1.1"` alike.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Version(pub f64);
+
+impl<'de> Deserialize<'de> for Version {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct VersionVisitor;
+
+        impl Visitor<'_> for VersionVisitor {
+            type Value = Version;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a version number such as 1.1")
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Version, E> {
+                Ok(Version(v as f64))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Version, E> {
+                Ok(Version(v as f64))
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Version, E> {
+                Ok(Version(v))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Version, E> {
+                v.trim()
+                    .parse()
+                    .map(Version)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+        }
+
+        deserializer.deserialize_any(VersionVisitor)
+    }
+}
+
+/// An int32 that Polyaxon's model takes leniently (pydantic's lax mode): `10` or `"10"`.
+/// Only where Polyaxon is lax: `ports` and `replicas` are strict integers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LaxInt32(pub i32);
+
+impl<'de> Deserialize<'de> for LaxInt32 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LaxVisitor;
+
+        impl Visitor<'_> for LaxVisitor {
+            type Value = LaxInt32;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer (int32)")
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LaxInt32, E> {
+                i32::try_from(v)
+                    .map(LaxInt32)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LaxInt32, E> {
+                i32::try_from(v)
+                    .map(LaxInt32)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LaxInt32, E> {
+                let parsed: i64 = v
+                    .trim()
+                    .parse()
+                    .map_err(|_| E::invalid_type(de::Unexpected::Str(v), &self))?;
+                self.visit_i64(parsed)
+            }
+        }
+
+        deserializer.deserialize_any(LaxVisitor)
+    }
+}

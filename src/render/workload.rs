@@ -231,7 +231,7 @@ fn pod_spec(parts: &PodParts<'_>, default_restart: Option<&str>) -> PodSpec {
         dns_config: env.dns_config,
         scheduler_name: env.scheduler_name,
         priority_class_name: env.priority_class_name,
-        priority: env.priority,
+        priority: env.priority.map(|p| p.0),
         restart_policy: env.restart_policy.or(default_restart.map(str::to_owned)),
         ..PodSpec::default()
     }

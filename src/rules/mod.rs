@@ -50,7 +50,7 @@ rules! {
     SCH_LEGACY_FORMAT = "SCH005", "polyaxon-v0-format", Error, "A Polyaxon 0.x Polyaxonfile, which Polyaxon 1.x and 2.x no longer read.";
     SCH_CONTAINER_FIELD_ON_POD = "SCH006", "container-field-in-pod-security-context", Error, "`environment.securityContext` is the pod's security context; this field belongs to a container's.";
     SCH_MISSING_CONTAINER = "SCH007", "missing-container", Error, "A job or service without a main `container`.";
-    SCH_UNSUPPORTED_VERSION = "SCH008", "unsupported-version", Error, "A `version` that Polyaxon 2.x does not read.";
+    SCH_UNSUPPORTED_VERSION = "SCH008", "unknown-version", Warning, "A `version` other than the Polyaxonfile specification's 1.1.";
     SCH_INVALID_NAME = "SCH009", "invalid-name", Error, "A component or operation `name` with characters Polyaxon refuses.";
     SCH_MISSING_RUN = "SCH010", "missing-run", Error, "A component with nothing to run: no `run` section and no shortcut that makes one.";
     RND_UNSUPPORTED_RUN_KIND = "RND001", "unsupported-run-kind", Error, "`plx render` writes jobs and services; this run kind is not rendered.";
@@ -84,7 +84,7 @@ mod tests {
         for rule in RULES {
             let family = rule.code.trim_end_matches(|c: char| c.is_ascii_digit());
             assert!(["YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "RND"].contains(&family), "{}", rule.code);
-            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", rule.name);
+            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", rule.name);
         }
     }
 

@@ -24,9 +24,6 @@ use super::tree::{Entry, Node, NodeKind, Span, Style, escape_pointer_token};
 
 /// The serde name of `Templated<T>`: a value that may be a whole-field `{{ ... }}` template.
 pub const TEMPLATED: &str = "$plx::Templated";
-/// Polyaxon's schema types are all named `V1*`; for them (and only them) Polyaxon accepts
-/// snake_case spellings of camelCase keys. Kubernetes objects keep kubectl's exact keys.
-const SNAKE_CASE_PREFIX: &str = "V1";
 /// Enums decoded from a mapping are tagged by this key (`run: {kind: job, ...}`).
 const TAG_KEY: &str = "kind";
 /// Bound on decode passes: each pass masks one more failing value.
@@ -214,12 +211,14 @@ fn same_name(snake: &str, camel: &str) -> bool {
     }
 }
 
-/// Matches a user's key to a struct field: exactly, or as Polyaxon's snake_case spelling.
-fn match_field(key: &str, fields: &'static [&'static str], snake_ok: bool) -> Option<&'static str> {
+/// Matches a user's key to a struct field: exactly, or as its snake_case spelling, which
+/// Polyaxon accepts everywhere, Kubernetes objects included (`image_pull_policy`). Rendered
+/// manifests always use the camelCase name.
+fn match_field(key: &str, fields: &'static [&'static str]) -> Option<&'static str> {
     if let Some(field) = fields.iter().find(|f| **f == key) {
         return Some(field);
     }
-    if snake_ok && key.contains('_') && key.chars().all(|c| !c.is_ascii_uppercase()) {
+    if key.contains('_') && key.chars().all(|c| !c.is_ascii_uppercase()) {
         return fields.iter().copied().find(|f| same_name(key, f));
     }
     None
@@ -354,10 +353,11 @@ impl<'de> de::Deserializer<'de> for De<'_> {
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let value = self
-            .plain()
-            .and_then(scalar::yaml11_bool)
-            .ok_or_else(|| self.invalid_type("a boolean (`true` or `false`)"))?;
+        let value = match &self.node.kind {
+            NodeKind::Scalar { text, .. } => scalar::lax_bool(text),
+            _ => None,
+        }
+        .ok_or_else(|| self.invalid_type("a boolean (`true` or `false`)"))?;
         self.locate(visitor.visit_bool(value))
     }
 
@@ -488,7 +488,7 @@ impl<'de> de::Deserializer<'de> for De<'_> {
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        name: &'static str,
+        _name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
@@ -498,7 +498,7 @@ impl<'de> de::Deserializer<'de> for De<'_> {
             pending: None,
             pointer: &self.pointer,
             state: self.state,
-            fields: Some((fields, name.starts_with(SNAKE_CASE_PREFIX))),
+            fields: Some(fields),
             skip_key: self.skip_key,
         };
         self.locate(visitor.visit_map(access))
@@ -587,8 +587,8 @@ struct Map<'a, I> {
     pending: Option<&'a Entry>,
     pointer: &'a str,
     state: &'a State,
-    /// For structs: the known fields, and whether snake_case spellings are accepted.
-    fields: Option<(&'static [&'static str], bool)>,
+    /// For structs: the known fields.
+    fields: Option<&'static [&'static str]>,
     skip_key: Option<&'static str>,
 }
 
@@ -611,7 +611,7 @@ impl<'de, 'a, I: Iterator<Item = &'a Entry>> MapAccess<'de> for Map<'a, I> {
                     De::new(&key_node, pointer.clone(), self.state).string()?;
                     entry.key.as_str()
                 }
-                Some((fields, snake_ok)) => match match_field(&entry.key, fields, snake_ok) {
+                Some(fields) => match match_field(&entry.key, fields) {
                     Some(field) => field,
                     None => {
                         self.state.notices.borrow_mut().push(Notice::UnknownKey {
@@ -733,6 +733,13 @@ mod tests {
 
     fn run<T: DeserializeOwned>(source: &str) -> Decoded<T> {
         decode(&load(source, Limits::default()).unwrap(), "")
+    }
+
+    #[test]
+    fn accepts_snake_case_in_kubernetes_objects_too() {
+        let decoded = run::<k8s_openapi::api::core::v1::Container>("name: c\nimage_pull_policy: Always\n");
+        assert_eq!(decoded.value.unwrap().image_pull_policy.as_deref(), Some("Always"));
+        assert!(decoded.notices.is_empty());
     }
 
     #[test]

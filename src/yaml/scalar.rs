@@ -116,6 +116,19 @@ pub fn yaml11_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// Booleans as Polyaxon's models (pydantic) accept them: YAML booleans, and these words
+/// (any case, quoted or not) and the numbers 0 and 1.
+pub fn lax_bool(text: &str) -> Option<bool> {
+    if let Some(value) = yaml11_bool(text) {
+        return Some(value);
+    }
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "t" | "true" | "y" | "yes" | "on" => Some(true),
+        "0" | "f" | "false" | "n" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 /// Integers as Polyaxon and kubectl read them: YAML 1.1, where `0644` is octal (420). This is
 /// what users of `defaultMode: 0644` mean, and what both downstream readers do.
 pub fn parse_yaml11_int(text: &str) -> Option<i64> {
