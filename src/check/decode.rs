@@ -193,6 +193,26 @@ fn notice(notice: &Notice) -> Diagnostic {
         .at(*span)
         .pointer(pointer.clone())
         .help(format!("quote it: `\"{text}\"`")),
+        Notice::StringAsList {
+            pointer,
+            span,
+            text,
+        } => {
+            let words: Vec<String> = text.split_whitespace().map(|w| format!("{w:?}")).collect();
+            Diagnostic::new(
+                &rules::SCH_STRING_COMMAND,
+                format!(
+                    "`{}` is one string, which Polyaxon passes on as a single argument: the container runs a program named \"{text}\"",
+                    display_path(pointer)
+                ),
+            )
+            .at(*span)
+            .pointer(pointer.clone())
+            .help(format!(
+                "write a list: `[{}]`, or `command: [/bin/sh, -c]` with the line in `args`",
+                words.join(", ")
+            ))
+        }
     }
 }
 

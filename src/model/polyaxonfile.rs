@@ -163,9 +163,10 @@ pub struct V1Validation {
     pub excludes_keys: Option<Vec<String>>,
 }
 
-/// A param value given by an operation.
+/// A param value given by an operation, in full form (`{value: 32}`, `{ref: ..., value: ...}`)
+/// or, as Polyaxon 2.18 also reads it, short form (`lr: 0.01`).
 #[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(try_from = "ParamForm")]
 pub struct V1Param {
     pub value: Option<serde_json::Value>,
     #[serde(rename = "ref")]
@@ -174,6 +175,61 @@ pub struct V1Param {
     pub connection: Option<String>,
     pub to_init: Option<bool>,
     pub to_env: Option<String>,
+}
+
+/// The keys that make a mapping a full-form param, in both spellings.
+const PARAM_KEYS: &[&str] = &[
+    "value", "ref", "contextOnly", "context_only", "connection", "toInit", "to_init", "toEnv", "to_env",
+];
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ParamForm {
+    Value(serde_json::Value),
+}
+
+impl TryFrom<ParamForm> for V1Param {
+    type Error = String;
+
+    fn try_from(ParamForm::Value(value): ParamForm) -> Result<Self, String> {
+        let full_form = match &value {
+            serde_json::Value::Object(map) => map.is_empty() || map.keys().any(|k| PARAM_KEYS.contains(&k.as_str())),
+            _ => false,
+        };
+        if !full_form {
+            return Ok(V1Param {
+                value: Some(value),
+                ..V1Param::default()
+            });
+        }
+        if let Some(unknown) = value
+            .as_object()
+            .into_iter()
+            .flat_map(|map| map.keys())
+            .find(|k| !PARAM_KEYS.contains(&k.as_str()))
+        {
+            return Err(format!(
+                "unknown key `{unknown}` in a param; a full-form param takes value, ref, contextOnly, connection, toInit and toEnv"
+            ));
+        }
+        let flag = |v: Option<serde_json::Value>, key: &str| match v {
+            None => Ok(None),
+            Some(serde_json::Value::Bool(b)) => Ok(Some(b)),
+            Some(other) => Err(format!("`{key}` must be a boolean, found {other}")),
+        };
+        let get = |camel: &str, snake: &str| {
+            value.get(camel).or_else(|| value.get(snake)).cloned()
+        };
+        let text = |v: Option<serde_json::Value>| v.and_then(|v| v.as_str().map(str::to_owned));
+        Ok(V1Param {
+            value: get("value", "value"),
+            reference: text(get("ref", "ref")),
+            context_only: flag(get("contextOnly", "context_only"), "contextOnly")?,
+            connection: text(get("connection", "connection")),
+            to_init: flag(get("toInit", "to_init"), "toInit")?,
+            to_env: text(get("toEnv", "to_env")),
+        })
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -53,6 +53,7 @@ rules! {
     SCH_UNSUPPORTED_VERSION = "SCH008", "unknown-version", Warning, "A `version` other than the Polyaxonfile specification's 1.1.";
     SCH_INVALID_NAME = "SCH009", "invalid-name", Error, "A component or operation `name` with characters Polyaxon refuses.";
     SCH_MISSING_RUN = "SCH010", "missing-run", Error, "A component with nothing to run: no `run` section and no shortcut that makes one.";
+    SCH_STRING_COMMAND = "SCH011", "string-command", Warning, "A container `command` or `args` written as one string with spaces, which runs as a single argument.";
     RND_UNSUPPORTED_RUN_KIND = "RND001", "unsupported-run-kind", Error, "`plx render` writes jobs and services; this run kind is not rendered.";
     RND_NOT_YET_RENDERED = "RND002", "not-rendered-yet", Error, "The file uses a feature that `plx render` cannot turn into plain manifests yet.";
     RND_IGNORED_SECTION = "RND003", "control-plane-section", Warning, "A section that steers Polyaxon itself (plugins, hooks, cache, ...) and has no place in plain manifests.";

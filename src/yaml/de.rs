@@ -26,6 +26,9 @@ use super::tree::{Entry, Node, NodeKind, Span, Style, escape_pointer_token};
 pub const TEMPLATED: &str = "$plx::Templated";
 /// Enums decoded from a mapping are tagged by this key (`run: {kind: job, ...}`).
 const TAG_KEY: &str = "kind";
+/// Kubernetes' container type, whose `command` and `args` Polyaxon also takes as one string.
+const CONTAINER: &str = "Container";
+const STRING_OR_LIST_FIELDS: &[&str] = &["command", "args"];
 /// Bound on decode passes: each pass masks one more failing value.
 const MAX_PASSES: usize = 64;
 
@@ -44,6 +47,13 @@ pub enum Notice {
         text: String,
         reading: &'static str,
     },
+    /// A container `command`/`args` written as one string: Polyaxon passes it on as a
+    /// one-element list, so `command: python train.py` runs a program named "python train.py".
+    StringAsList {
+        pointer: String,
+        span: Span,
+        text: String,
+    },
 }
 
 impl Notice {
@@ -51,6 +61,7 @@ impl Notice {
         match self {
             Notice::UnknownKey { pointer, .. } => (pointer, 0),
             Notice::AmbiguousScalar { pointer, .. } => (pointer, 1),
+            Notice::StringAsList { pointer, .. } => (pointer, 2),
         }
     }
 }
@@ -238,6 +249,8 @@ struct De<'a> {
     state: &'a State,
     /// A key of this mapping that an enclosing tagged enum already consumed.
     skip_key: Option<&'static str>,
+    /// A scalar here may stand for a one-element list (container `command`/`args`).
+    scalar_is_list: bool,
 }
 
 impl<'a> De<'a> {
@@ -247,6 +260,7 @@ impl<'a> De<'a> {
             pointer,
             state,
             skip_key: None,
+            scalar_is_list: false,
         }
     }
 
@@ -449,6 +463,24 @@ impl<'de> de::Deserializer<'de> for De<'_> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.scalar_is_list && !self.node.is_null()
+            && let NodeKind::Scalar { text, .. } = &self.node.kind
+        {
+            if text.trim().contains(char::is_whitespace) && !scalar::is_whole_template(text) {
+                self.state.notices.borrow_mut().push(Notice::StringAsList {
+                    pointer: self.pointer.clone(),
+                    span: self.node.span,
+                    text: text.clone(),
+                });
+            }
+            let access = Seq {
+                items: std::iter::once((0, self.node)),
+                pointer: &self.pointer,
+                state: self.state,
+                same_pointer: true,
+            };
+            return self.locate(visitor.visit_seq(access));
+        }
         let NodeKind::Seq(items) = &self.node.kind else {
             return Err(self.invalid_type("a list"));
         };
@@ -456,6 +488,7 @@ impl<'de> de::Deserializer<'de> for De<'_> {
             items: items.iter().enumerate(),
             pointer: &self.pointer,
             state: self.state,
+            same_pointer: false,
         };
         self.locate(visitor.visit_seq(access))
     }
@@ -478,17 +511,19 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         let access = Map {
             entries: entries.iter(),
             pending: None,
+            pending_field: None,
             pointer: &self.pointer,
             state: self.state,
             fields: None,
             skip_key: self.skip_key,
+            container: false,
         };
         self.locate(visitor.visit_map(access))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
@@ -496,10 +531,12 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         let access = Map {
             entries: entries.iter(),
             pending: None,
+            pending_field: None,
             pointer: &self.pointer,
             state: self.state,
             fields: Some(fields),
             skip_key: self.skip_key,
+            container: name == CONTAINER,
         };
         self.locate(visitor.visit_map(access))
     }
@@ -544,6 +581,7 @@ impl<'de> de::Deserializer<'de> for De<'_> {
                         pointer: self.pointer.clone(),
                         state: self.state,
                         skip_key: Some(TAG_KEY),
+                        scalar_is_list: false,
                     }),
                 };
                 self.locate(visitor.visit_enum(tag))
@@ -565,6 +603,8 @@ struct Seq<'a, I> {
     items: I,
     pointer: &'a str,
     state: &'a State,
+    /// A scalar read as a one-element list keeps its own pointer.
+    same_pointer: bool,
 }
 
 impl<'de, 'a, I: Iterator<Item = (usize, &'a Node)>> SeqAccess<'de> for Seq<'a, I> {
@@ -572,8 +612,12 @@ impl<'de, 'a, I: Iterator<Item = (usize, &'a Node)>> SeqAccess<'de> for Seq<'a, 
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
         for (index, node) in self.items.by_ref() {
-            let pointer = format!("{}/{index}", self.pointer);
-            if self.state.is_masked(&pointer) {
+            let pointer = if self.same_pointer {
+                self.pointer.to_owned()
+            } else {
+                format!("{}/{index}", self.pointer)
+            };
+            if self.state.is_masked(&pointer) && !self.same_pointer {
                 continue;
             }
             return seed.deserialize(De::new(node, pointer, self.state)).map(Some);
@@ -590,6 +634,9 @@ struct Map<'a, I> {
     /// For structs: the known fields.
     fields: Option<&'static [&'static str]>,
     skip_key: Option<&'static str>,
+    /// Whether this is a Kubernetes container, whose `command`/`args` may be one string.
+    container: bool,
+    pending_field: Option<&'static str>,
 }
 
 impl<'de, 'a, I: Iterator<Item = &'a Entry>> MapAccess<'de> for Map<'a, I> {
@@ -612,7 +659,10 @@ impl<'de, 'a, I: Iterator<Item = &'a Entry>> MapAccess<'de> for Map<'a, I> {
                     entry.key.as_str()
                 }
                 Some(fields) => match match_field(&entry.key, fields) {
-                    Some(field) => field,
+                    Some(field) => {
+                        self.pending_field = Some(field);
+                        field
+                    }
                     None => {
                         self.state.notices.borrow_mut().push(Notice::UnknownKey {
                             pointer,
@@ -638,11 +688,13 @@ impl<'de, 'a, I: Iterator<Item = &'a Entry>> MapAccess<'de> for Map<'a, I> {
             .pending
             .take()
             .ok_or_else(|| de::Error::custom("value requested before key"))?;
-        seed.deserialize(De::new(
-            &entry.value,
-            pointer_of(self.pointer, entry),
-            self.state,
-        ))
+        let mut de = De::new(&entry.value, pointer_of(self.pointer, entry), self.state);
+        de.scalar_is_list = self.container
+            && self
+                .pending_field
+                .take()
+                .is_some_and(|field| STRING_OR_LIST_FIELDS.contains(&field));
+        seed.deserialize(de)
     }
 }
 
