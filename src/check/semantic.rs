@@ -65,10 +65,11 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
 
     if let Some(Version(version)) = file.version {
         if !SUPPORTED_VERSIONS.contains(&version) {
+            let written = here("version").and_then(|l| l.node.as_str()).unwrap_or_default().to_owned();
             out.push(
                 Diagnostic::new(
                     &rules::SCH_UNSUPPORTED_VERSION,
-                    format!("`version: {version}` is not a Polyaxonfile specification version; the current one is 1.1"),
+                    format!("`version: {written}` is not a Polyaxonfile specification version; the current one is 1.1"),
                 )
                 .at(value_span("version").unwrap_or_default())
                 .pointer(format!("{prefix}/version"))

@@ -192,7 +192,15 @@ fn pod_spec(parts: &PodParts<'_>, default_restart: Option<&str>) -> PodSpec {
     if main.name.is_empty() {
         main.name = MAIN_CONTAINER.into();
     }
-    merge_ports(&mut main, parts.ports);
+    // A port a sidecar already serves is that sidecar's; the rest are the main container's.
+    let sidecar_ports: Vec<i32> = parts
+        .sidecars
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c.ports.iter().flatten().map(|p| p.container_port))
+        .collect();
+    let main_ports: Vec<i32> = parts.ports.iter().copied().filter(|p| !sidecar_ports.contains(p)).collect();
+    merge_ports(&mut main, &main_ports);
     let mut containers = vec![main];
     containers.extend(parts.sidecars.into_iter().flatten().cloned());
     let init_containers: Vec<Container> = parts

@@ -558,10 +558,14 @@ impl<'de> de::Deserializer<'de> for De<'_> {
                 self.locate(visitor.visit_enum(tag))
             }
             NodeKind::Map(entries) => {
-                let Some(entry) = entries.iter().find(|e| e.key == TAG_KEY) else {
+                let tag_pointer = child_pointer(&self.pointer, TAG_KEY);
+                let Some(entry) = entries
+                    .iter()
+                    .find(|e| e.key == TAG_KEY)
+                    .filter(|_| !self.state.is_masked(&tag_pointer))
+                else {
                     return Err(self.error(ErrorKind::MissingField { field: TAG_KEY }));
                 };
-                let tag_pointer = child_pointer(&self.pointer, TAG_KEY);
                 let text = match &entry.value.kind {
                     NodeKind::Scalar { text, .. } if !entry.value.is_null() => text,
                     _ => {

@@ -263,9 +263,10 @@ pub fn load(source: &str, limits: Limits) -> Result<Node, LoadError> {
             Event::Scalar(text, style, anchor, tag) => {
                 let style = match (style, tag.as_deref()) {
                     (_, Some(tag)) if !tag.is_yaml_core_schema() => {
+                        let tag_start = span.tag_start.as_ref().map_or(start, |m| builder.offset(m));
                         return Err(LoadError::UnsupportedTag {
                             tag: tag.original(),
-                            span: Span::new(start, end),
+                            span: Span::new(tag_start, tag_start + tag.original().len()),
                         });
                     }
                     (_, Some(tag)) if tag.is_yaml_core_schema_tag("str") => Style::Quoted,
@@ -288,9 +289,10 @@ pub fn load(source: &str, limits: Limits) -> Result<Node, LoadError> {
                 if let Some(tag) = tag.as_deref()
                     && !tag.is_yaml_core_schema()
                 {
+                    let tag_start = span.tag_start.as_ref().map_or(start, |m| builder.offset(m));
                     return Err(LoadError::UnsupportedTag {
                         tag: tag.original(),
-                        span: Span::new(start, end),
+                        span: Span::new(tag_start, tag_start + tag.original().len()),
                     });
                 }
                 if let Some(Frame::Map {
@@ -414,6 +416,11 @@ impl Builder<'_> {
             return LoadError::TooDeep {
                 span: Span::new(at, end),
                 limit: self.limits.max_depth,
+            };
+        }
+        if error.info().contains("unknown anchor") {
+            return LoadError::UndefinedAlias {
+                span: Span::new(at, end),
             };
         }
         LoadError::Syntax {

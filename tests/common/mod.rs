@@ -1,0 +1,76 @@
+//! Helpers shared by the integration tests: they drive the real `plx` binary.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `plx` binary, run from the repository root (so paths in output are relative).
+pub fn plx() -> Command {
+    let mut command = Command::cargo_bin("plx").expect("the plx binary is built for tests");
+    command.current_dir(root()).env("NO_COLOR", "1");
+    command
+}
+
+/// The files of a fixtures folder, sorted, as paths relative to the repository root.
+pub fn fixtures(folder: &str) -> Vec<PathBuf> {
+    let dir = root().join("fixtures").join(folder);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("readable fixtures folder").path())
+        .filter(|path| path.is_file())
+        .map(|path| path.strip_prefix(root()).expect("under root").to_path_buf())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no fixtures in {}", dir.display());
+    files
+}
+
+/// The rule code a fixture is named after: `SCH001-typo.yaml` -> `SCH001`.
+pub fn expected_code(path: &Path) -> String {
+    let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
+    name.split('-').next().expect("CODE-name").to_owned()
+}
+
+pub fn snapshot_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .expect("utf-8 name")
+        .replace('.', "_")
+}
+
+/// Runs `plx check --format json` and returns the exit code and the parsed document.
+pub fn check_json(path: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let output = plx()
+        .arg("check")
+        .arg("--format")
+        .arg("json")
+        .args(extra)
+        .arg(path)
+        .output()
+        .expect("plx runs");
+    let document = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{}: stdout is not one JSON document ({e}): {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    (output.status.code().expect("exited"), document)
+}
+
+pub fn codes(document: &serde_json::Value) -> Vec<String> {
+    let mut codes: Vec<String> = document["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| d["code"].as_str().expect("code").to_owned())
+        .collect();
+    codes.dedup();
+    codes
+}

@@ -1,0 +1,126 @@
+//! Every rule has a failing fixture (`fixtures/invalid`, errors; `fixtures/warnings`,
+//! warnings) named after its code; this pins what plx reports for each, in JSON and text.
+
+mod common;
+
+use common::{check_json, codes, expected_code, fixtures, plx, snapshot_name};
+use plx::rules::RULES;
+
+/// Render-stage rules: `check` accepts these files, `render` refuses them.
+fn is_render_rule(code: &str) -> bool {
+    code.starts_with("RND")
+}
+
+#[test]
+fn each_invalid_fixture_reports_exactly_its_rule() {
+    for path in fixtures("invalid") {
+        let code = expected_code(&path);
+        let (exit, document) = check_json(&path, &[]);
+        if is_render_rule(&code) {
+            assert_eq!(exit, 0, "{}: check should accept it", path.display());
+            assert_eq!(codes(&document), Vec::<String>::new(), "{}", path.display());
+        } else {
+            assert_eq!(exit, 1, "{}", path.display());
+            assert_eq!(codes(&document), vec![code.clone()], "{}", path.display());
+            for diagnostic in document["diagnostics"].as_array().unwrap() {
+                assert_eq!(diagnostic["severity"], "error", "{}", path.display());
+            }
+        }
+        insta::assert_json_snapshot!(format!("check_json__{}", snapshot_name(&path)), document);
+    }
+}
+
+#[test]
+fn each_warning_fixture_warns_and_fails_only_with_strict() {
+    for path in fixtures("warnings") {
+        let code = expected_code(&path);
+        let (exit, document) = check_json(&path, &[]);
+        if is_render_rule(&code) {
+            assert_eq!(exit, 0, "{}", path.display());
+            assert!(codes(&document).is_empty(), "{}", path.display());
+            let output = plx().arg("render").arg(&path).output().unwrap();
+            assert_eq!(output.status.code(), Some(0), "{}", path.display());
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains(&code), "{}: {stderr}", path.display());
+        } else {
+            assert_eq!(exit, 0, "{}", path.display());
+            assert_eq!(codes(&document), vec![code.clone()], "{}", path.display());
+            let (strict_exit, _) = check_json(&path, &["--strict"]);
+            assert_eq!(strict_exit, 1, "{}", path.display());
+            insta::assert_json_snapshot!(format!("check_json__{}", snapshot_name(&path)), document);
+        }
+        let strict = plx().args(["render", "--strict"]).arg(&path).output().unwrap();
+        assert_eq!(strict.status.code(), Some(1), "{}", path.display());
+        assert!(strict.stdout.is_empty(), "{}", path.display());
+    }
+}
+
+#[test]
+fn human_output_points_at_the_line() {
+    for path in fixtures("invalid").into_iter().chain(fixtures("warnings")) {
+        let command = if is_render_rule(&expected_code(&path)) { "render" } else { "check" };
+        let output = plx().arg(command).arg(&path).output().unwrap();
+        let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
+        insta::assert_snapshot!(format!("{command}_text__{}", snapshot_name(&path)), stderr);
+    }
+}
+
+#[test]
+fn render_of_any_invalid_fixture_prints_nothing_and_exits_1() {
+    for path in fixtures("invalid") {
+        let output = plx().arg("render").arg(&path).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", path.display());
+        assert!(output.stdout.is_empty(), "{}: stdout not empty", path.display());
+        assert!(!output.stderr.is_empty(), "{}: no diagnostic on stderr", path.display());
+    }
+}
+
+#[test]
+fn every_rule_has_a_failing_fixture_and_a_doc_page() {
+    let all: Vec<_> = fixtures("invalid").into_iter().chain(fixtures("warnings")).collect();
+    for rule in RULES {
+        // YAML008 needs a file over the size limit: generated in tests/robustness.rs.
+        if rule.code == "YAML008" {
+            continue;
+        }
+        assert!(
+            all.iter().any(|p| expected_code(p) == rule.code),
+            "{} has no fixture in fixtures/invalid or fixtures/warnings",
+            rule.code
+        );
+    }
+    for rule in RULES {
+        let page = common::root().join("docs/rules").join(format!("{}.md", rule.code));
+        let text = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+        assert!(text.starts_with(&format!("# {} {}", rule.code, rule.name)), "{}", page.display());
+    }
+}
+
+#[test]
+fn explain_prints_the_rule_page() {
+    for rule in RULES {
+        let output = plx().args(["explain", rule.name]).output().unwrap();
+        assert!(output.status.success());
+        assert_eq!(String::from_utf8(output.stdout).unwrap(), rule.explanation);
+    }
+    plx().args(["explain", "NOPE999"]).assert().code(2);
+}
+
+#[test]
+fn the_nodeselector_typo_points_at_the_key() {
+    let path = std::path::Path::new("fixtures/invalid/SCH001-typo-nodeSelectr.yaml");
+    let (exit, document) = check_json(path, &[]);
+    assert_eq!(exit, 1);
+    let diagnostics = document["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1);
+    let finding = &diagnostics[0];
+    let text = std::fs::read_to_string(common::root().join(path)).unwrap();
+    let (line_no, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.trim_start().starts_with("nodeSelectr"))
+        .expect("fixture has the typo");
+    assert_eq!(finding["line"], line_no + 1);
+    assert_eq!(finding["column"], line.find("nodeSelectr").unwrap() + 1);
+    assert!(finding["help"].as_str().unwrap().contains("nodeSelector"));
+}

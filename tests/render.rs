@@ -1,0 +1,180 @@
+//! Every valid fixture checks clean and renders; the manifests are pinned by snapshots and
+//! validated against the official Kubernetes v1.33 JSON schemas in strict mode
+//! (`additionalProperties: false`), independently of plx's own types.
+
+mod common;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use common::{check_json, fixtures, plx, root, snapshot_name};
+use jsonschema::{Retrieve, Uri, Validator};
+use serde_json::Value;
+
+const SCHEMAS: &str = "schemas/k8s/v1.33.0-local-strict";
+
+/// Serves the shared `_definitions.json` that every kind schema refers to, from disk.
+struct Definitions(Value);
+
+impl Retrieve for Definitions {
+    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        if uri.as_str() == "https://kubernetes.io/api/_definitions.json" {
+            Ok(self.0.clone())
+        } else {
+            Err(format!("no schema for {uri} (offline)").into())
+        }
+    }
+}
+
+fn read_json(path: &str) -> Value {
+    let path = root().join(SCHEMAS).join(path);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .expect("schema is JSON")
+}
+
+fn validators() -> &'static HashMap<&'static str, Validator> {
+    static VALIDATORS: OnceLock<HashMap<&'static str, Validator>> = OnceLock::new();
+    VALIDATORS.get_or_init(|| {
+        let definitions = read_json("_definitions.json");
+        [
+            ("Pod", "pod-v1.json"),
+            ("Service", "service-v1.json"),
+            ("Deployment", "deployment-apps-v1.json"),
+            ("Job", "job-batch-v1.json"),
+        ]
+        .into_iter()
+        .map(|(kind, file)| {
+            let validator = jsonschema::options()
+                .with_retriever(Definitions(definitions.clone()))
+                .build(&read_json(file))
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            (kind, validator)
+        })
+        .collect()
+    })
+}
+
+fn assert_valid_kubernetes(object: &Value, context: &str) {
+    let kind = object["kind"].as_str().unwrap_or_else(|| panic!("{context}: object without kind"));
+    let validator = validators()
+        .get(kind)
+        .unwrap_or_else(|| panic!("{context}: no schema for kind {kind}"));
+    let errors: Vec<String> = validator
+        .iter_errors(object)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{context}: {kind} fails the strict schema:\n{}", errors.join("\n"));
+}
+
+fn render(path: &std::path::Path, args: &[&str]) -> String {
+    let output = plx().arg("render").arg(path).args(args).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stderr.is_empty(), "{}: {}", path.display(), String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+fn items(path: &std::path::Path) -> Vec<Value> {
+    let json: Value = serde_json::from_str(&render(path, &["-o", "json"])).expect("-o json is JSON");
+    assert_eq!(json["kind"], "List");
+    json["items"].as_array().expect("items").clone()
+}
+
+#[test]
+fn valid_fixtures_check_clean() {
+    for path in fixtures("valid") {
+        let (exit, document) = check_json(&path, &[]);
+        assert_eq!(exit, 0, "{}", path.display());
+        assert_eq!(document["diagnostics"], serde_json::json!([]), "{}", path.display());
+    }
+}
+
+#[test]
+fn rendered_fixtures_match_snapshots_and_the_strict_kubernetes_schema() {
+    for path in fixtures("valid") {
+        let yaml = render(&path, &[]);
+        insta::assert_snapshot!(snapshot_name(&path), yaml);
+        let objects = items(&path);
+        assert!(!objects.is_empty(), "{}", path.display());
+        for object in &objects {
+            assert_valid_kubernetes(object, &path.display().to_string());
+        }
+        // The YAML stream holds the same objects as the JSON list, read back by a YAML reader
+        // (so every string that YAML 1.1 would misread must have been quoted).
+        let from_yaml: Vec<Value> = serde_saphyr::from_str_multiple(&yaml).expect("rendered YAML parses");
+        assert_eq!(from_yaml, objects, "{}: YAML and JSON outputs differ", path.display());
+    }
+}
+
+#[test]
+fn the_seed_service_renders_a_pod_and_a_service() {
+    let objects = items(std::path::Path::new("fixtures/valid/service-tensorboard.yaml"));
+    let kinds: Vec<_> = objects.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["Service", "Pod"]);
+    let service = &objects[0];
+    assert_eq!(service["spec"]["ports"][0]["port"], 6006);
+    assert_eq!(service["spec"]["ports"][0]["targetPort"], 6006);
+    let container_ports = &objects[1]["spec"]["containers"][0]["ports"];
+    assert_eq!(container_ports[0]["containerPort"], 6006);
+}
+
+#[test]
+fn replicas_make_a_deployment() {
+    let objects = items(std::path::Path::new("fixtures/valid/service-replicas.yaml"));
+    let kinds: Vec<_> = objects.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"Deployment") && !kinds.contains(&"Pod"), "{kinds:?}");
+    let deployment = objects.iter().find(|o| o["kind"] == "Deployment").unwrap();
+    assert_eq!(deployment["spec"]["replicas"], 3);
+    // The selector holds only plx's stable labels, never the user's.
+    let selector = deployment["spec"]["selector"]["matchLabels"].as_object().unwrap();
+    assert!(selector.keys().all(|k| k.starts_with("app.kubernetes.io/")), "{selector:?}");
+}
+
+#[test]
+fn jobs_render_batch_jobs_with_termination() {
+    let objects = items(std::path::Path::new("fixtures/valid/job-training-gpu.yaml"));
+    assert_eq!(objects.len(), 1);
+    let job = &objects[0];
+    assert_eq!(job["apiVersion"], "batch/v1");
+    assert_eq!(job["spec"]["backoffLimit"], 3);
+    assert_eq!(job["spec"]["activeDeadlineSeconds"], 3600);
+    assert_eq!(job["spec"]["ttlSecondsAfterFinished"], 600);
+    assert_eq!(job["spec"]["template"]["spec"]["restartPolicy"], "Never");
+}
+
+#[test]
+fn render_flags_set_name_and_namespace() {
+    let path = std::path::Path::new("fixtures/valid/service-tensorboard.yaml");
+    let json: Value = serde_json::from_str(&render(path, &["-o", "json", "--name", "tb", "-n", "ml"])).unwrap();
+    for object in json["items"].as_array().unwrap() {
+        assert_eq!(object["metadata"]["name"], "tb");
+        assert_eq!(object["metadata"]["namespace"], "ml");
+    }
+    plx().args(["render", "--name", "Bad_Name"]).arg(path).assert().code(2).stdout("");
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    for path in fixtures("valid") {
+        assert_eq!(render(&path, &[]), render(&path, &[]), "{}", path.display());
+    }
+}
+
+#[test]
+fn the_schema_check_itself_rejects_unknown_fields_and_bad_types() {
+    let pod = |container: Value| {
+        serde_json::json!({
+            "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x"},
+            "spec": {"containers": [container]}
+        })
+    };
+    let validator = &validators()["Pod"];
+    assert!(validator.is_valid(&pod(serde_json::json!({"name": "a", "image": "busybox:1.36"}))));
+    assert!(!validator.is_valid(&pod(serde_json::json!({"name": "a", "imagePullPolicyy": "Always"}))));
+    assert!(!validator.is_valid(&pod(serde_json::json!({"name": "a", "ports": [{"containerPort": "80"}]}))));
+}
