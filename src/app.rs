@@ -134,7 +134,13 @@ fn explain(args: &ExplainArgs) -> u8 {
         None => {
             let mut out = String::new();
             for rule in rules::RULES {
-                out.push_str(&format!("{:<8} {:<40} {:<8} {}\n", rule.code, rule.name, rule.severity.to_string(), rule.summary));
+                out.push_str(&format!(
+                    "{:<8} {:<40} {:<8} {}\n",
+                    rule.code,
+                    rule.name,
+                    rule.severity.to_string(),
+                    rule.summary
+                ));
             }
             print!("{out}");
             EXIT_CLEAN
@@ -237,7 +243,8 @@ fn looks_like_polyaxonfile(path: &Path) -> bool {
 
 /// Checks files in parallel, keeping input order.
 fn check_all(files: &[PathBuf]) -> Vec<Result<Checked, String>> {
-    let check_one = |path: &PathBuf| read(path).map(|bytes| check::check_bytes(&display(path), bytes));
+    let check_one =
+        |path: &PathBuf| read(path).map(|bytes| check::check_bytes(&display(path), bytes));
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
@@ -252,7 +259,10 @@ fn check_all(files: &[PathBuf]) -> Vec<Result<Checked, String>> {
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect()
     })
 }

@@ -132,6 +132,9 @@ mod tests {
         assert_eq!(index.position(text, 0), Position { line: 1, column: 1 });
         let at = text.find('d').unwrap();
         assert_eq!(index.position(text, at), Position { line: 2, column: 2 });
-        assert_eq!(index.position(text, text.len()), Position { line: 3, column: 1 });
+        assert_eq!(
+            index.position(text, text.len()),
+            Position { line: 3, column: 1 }
+        );
     }
 }

@@ -33,14 +33,33 @@ fn normalize(key: &str) -> String {
 mod tests {
     use super::*;
 
-    const ENVIRONMENT: &[&str] = &["labels", "annotations", "nodeSelector", "nodeName", "serviceAccountName", "hostPID"];
+    const ENVIRONMENT: &[&str] = &[
+        "labels",
+        "annotations",
+        "nodeSelector",
+        "nodeName",
+        "serviceAccountName",
+        "hostPID",
+    ];
 
     #[test]
     fn finds_typos_and_other_spellings() {
-        assert_eq!(closest("nodeSelectr", ENVIRONMENT.iter().copied()), Some("nodeSelector"));
-        assert_eq!(closest("service_account", ENVIRONMENT.iter().copied()), Some("serviceAccountName"));
-        assert_eq!(closest("HostPid", ENVIRONMENT.iter().copied()), Some("hostPID"));
-        assert_eq!(closest("label", ENVIRONMENT.iter().copied()), Some("labels"));
+        assert_eq!(
+            closest("nodeSelectr", ENVIRONMENT.iter().copied()),
+            Some("nodeSelector")
+        );
+        assert_eq!(
+            closest("service_account", ENVIRONMENT.iter().copied()),
+            Some("serviceAccountName")
+        );
+        assert_eq!(
+            closest("HostPid", ENVIRONMENT.iter().copied()),
+            Some("hostPID")
+        );
+        assert_eq!(
+            closest("label", ENVIRONMENT.iter().copied()),
+            Some("labels")
+        );
     }
 
     #[test]

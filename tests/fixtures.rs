@@ -49,7 +49,11 @@ fn each_warning_fixture_warns_and_fails_only_with_strict() {
             assert_eq!(strict_exit, 1, "{}", path.display());
             insta::assert_json_snapshot!(format!("check_json__{}", snapshot_name(&path)), document);
         }
-        let strict = plx().args(["render", "--strict"]).arg(&path).output().unwrap();
+        let strict = plx()
+            .args(["render", "--strict"])
+            .arg(&path)
+            .output()
+            .unwrap();
         assert_eq!(strict.status.code(), Some(1), "{}", path.display());
         assert!(strict.stdout.is_empty(), "{}", path.display());
     }
@@ -58,7 +62,11 @@ fn each_warning_fixture_warns_and_fails_only_with_strict() {
 #[test]
 fn human_output_points_at_the_line() {
     for path in fixtures("invalid").into_iter().chain(fixtures("warnings")) {
-        let command = if is_render_rule(&expected_code(&path)) { "render" } else { "check" };
+        let command = if is_render_rule(&expected_code(&path)) {
+            "render"
+        } else {
+            "check"
+        };
         let output = plx().arg(command).arg(&path).output().unwrap();
         let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
         insta::assert_snapshot!(format!("{command}_text__{}", snapshot_name(&path)), stderr);
@@ -70,14 +78,25 @@ fn render_of_any_invalid_fixture_prints_nothing_and_exits_1() {
     for path in fixtures("invalid") {
         let output = plx().arg("render").arg(&path).output().unwrap();
         assert_eq!(output.status.code(), Some(1), "{}", path.display());
-        assert!(output.stdout.is_empty(), "{}: stdout not empty", path.display());
-        assert!(!output.stderr.is_empty(), "{}: no diagnostic on stderr", path.display());
+        assert!(
+            output.stdout.is_empty(),
+            "{}: stdout not empty",
+            path.display()
+        );
+        assert!(
+            !output.stderr.is_empty(),
+            "{}: no diagnostic on stderr",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn every_rule_has_a_failing_fixture_and_a_doc_page() {
-    let all: Vec<_> = fixtures("invalid").into_iter().chain(fixtures("warnings")).collect();
+    let all: Vec<_> = fixtures("invalid")
+        .into_iter()
+        .chain(fixtures("warnings"))
+        .collect();
     for rule in RULES {
         // YAML008 needs a file over the size limit: generated in tests/robustness.rs.
         if rule.code == "YAML008" {
@@ -90,9 +109,16 @@ fn every_rule_has_a_failing_fixture_and_a_doc_page() {
         );
     }
     for rule in RULES {
-        let page = common::root().join("docs/rules").join(format!("{}.md", rule.code));
-        let text = std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
-        assert!(text.starts_with(&format!("# {} {}", rule.code, rule.name)), "{}", page.display());
+        let page = common::root()
+            .join("docs/rules")
+            .join(format!("{}.md", rule.code));
+        let text =
+            std::fs::read_to_string(&page).unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+        assert!(
+            text.starts_with(&format!("# {} {}", rule.code, rule.name)),
+            "{}",
+            page.display()
+        );
     }
 }
 

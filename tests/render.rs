@@ -17,7 +17,10 @@ const SCHEMAS: &str = "schemas/k8s/v1.33.0-local-strict";
 struct Definitions(Value);
 
 impl Retrieve for Definitions {
-    fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+    fn retrieve(
+        &self,
+        uri: &Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         if uri.as_str() == "https://kubernetes.io/api/_definitions.json" {
             Ok(self.0.clone())
         } else {
@@ -28,8 +31,10 @@ impl Retrieve for Definitions {
 
 fn read_json(path: &str) -> Value {
     let path = root().join(SCHEMAS).join(path);
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
-        .expect("schema is JSON")
+    serde_json::from_str(
+        &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .expect("schema is JSON")
 }
 
 fn validators() -> &'static HashMap<&'static str, Validator> {
@@ -55,7 +60,9 @@ fn validators() -> &'static HashMap<&'static str, Validator> {
 }
 
 fn assert_valid_kubernetes(object: &Value, context: &str) {
-    let kind = object["kind"].as_str().unwrap_or_else(|| panic!("{context}: object without kind"));
+    let kind = object["kind"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{context}: object without kind"));
     let validator = validators()
         .get(kind)
         .unwrap_or_else(|| panic!("{context}: no schema for kind {kind}"));
@@ -63,7 +70,11 @@ fn assert_valid_kubernetes(object: &Value, context: &str) {
         .iter_errors(object)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "{context}: {kind} fails the strict schema:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{context}: {kind} fails the strict schema:\n{}",
+        errors.join("\n")
+    );
 }
 
 fn render(path: &std::path::Path, args: &[&str]) -> String {
@@ -75,12 +86,18 @@ fn render(path: &std::path::Path, args: &[&str]) -> String {
         path.display(),
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(output.stderr.is_empty(), "{}: {}", path.display(), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.stderr.is_empty(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8(output.stdout).expect("UTF-8 output")
 }
 
 fn items(path: &std::path::Path) -> Vec<Value> {
-    let json: Value = serde_json::from_str(&render(path, &["-o", "json"])).expect("-o json is JSON");
+    let json: Value =
+        serde_json::from_str(&render(path, &["-o", "json"])).expect("-o json is JSON");
     assert_eq!(json["kind"], "List");
     json["items"].as_array().expect("items").clone()
 }
@@ -90,7 +107,12 @@ fn valid_fixtures_check_clean() {
     for path in fixtures("valid") {
         let (exit, document) = check_json(&path, &[]);
         assert_eq!(exit, 0, "{}", path.display());
-        assert_eq!(document["diagnostics"], serde_json::json!([]), "{}", path.display());
+        assert_eq!(
+            document["diagnostics"],
+            serde_json::json!([]),
+            "{}",
+            path.display()
+        );
     }
 }
 
@@ -106,15 +128,26 @@ fn rendered_fixtures_match_snapshots_and_the_strict_kubernetes_schema() {
         }
         // The YAML stream holds the same objects as the JSON list, read back by a YAML reader
         // (so every string that YAML 1.1 would misread must have been quoted).
-        let from_yaml: Vec<Value> = serde_saphyr::from_str_multiple(&yaml).expect("rendered YAML parses");
-        assert_eq!(from_yaml, objects, "{}: YAML and JSON outputs differ", path.display());
+        let from_yaml: Vec<Value> =
+            serde_saphyr::from_str_multiple(&yaml).expect("rendered YAML parses");
+        assert_eq!(
+            from_yaml,
+            objects,
+            "{}: YAML and JSON outputs differ",
+            path.display()
+        );
     }
 }
 
 #[test]
 fn the_seed_service_renders_a_pod_and_a_service() {
-    let objects = items(std::path::Path::new("fixtures/valid/service-tensorboard.yaml"));
-    let kinds: Vec<_> = objects.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    let objects = items(std::path::Path::new(
+        "fixtures/valid/service-tensorboard.yaml",
+    ));
+    let kinds: Vec<_> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, ["Service", "Pod"]);
     let service = &objects[0];
     assert_eq!(service["spec"]["ports"][0]["port"], 6006);
@@ -126,13 +159,24 @@ fn the_seed_service_renders_a_pod_and_a_service() {
 #[test]
 fn replicas_make_a_deployment() {
     let objects = items(std::path::Path::new("fixtures/valid/service-replicas.yaml"));
-    let kinds: Vec<_> = objects.iter().map(|o| o["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"Deployment") && !kinds.contains(&"Pod"), "{kinds:?}");
+    let kinds: Vec<_> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"Deployment") && !kinds.contains(&"Pod"),
+        "{kinds:?}"
+    );
     let deployment = objects.iter().find(|o| o["kind"] == "Deployment").unwrap();
     assert_eq!(deployment["spec"]["replicas"], 3);
     // The selector holds only plx's stable labels, never the user's.
-    let selector = deployment["spec"]["selector"]["matchLabels"].as_object().unwrap();
-    assert!(selector.keys().all(|k| k.starts_with("app.kubernetes.io/")), "{selector:?}");
+    let selector = deployment["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .unwrap();
+    assert!(
+        selector.keys().all(|k| k.starts_with("app.kubernetes.io/")),
+        "{selector:?}"
+    );
 }
 
 #[test]
@@ -150,12 +194,18 @@ fn jobs_render_batch_jobs_with_termination() {
 #[test]
 fn render_flags_set_name_and_namespace() {
     let path = std::path::Path::new("fixtures/valid/service-tensorboard.yaml");
-    let json: Value = serde_json::from_str(&render(path, &["-o", "json", "--name", "tb", "-n", "ml"])).unwrap();
+    let json: Value =
+        serde_json::from_str(&render(path, &["-o", "json", "--name", "tb", "-n", "ml"])).unwrap();
     for object in json["items"].as_array().unwrap() {
         assert_eq!(object["metadata"]["name"], "tb");
         assert_eq!(object["metadata"]["namespace"], "ml");
     }
-    plx().args(["render", "--name", "Bad_Name"]).arg(path).assert().code(2).stdout("");
+    plx()
+        .args(["render", "--name", "Bad_Name"])
+        .arg(path)
+        .assert()
+        .code(2)
+        .stdout("");
 }
 
 #[test]
@@ -174,7 +224,13 @@ fn the_schema_check_itself_rejects_unknown_fields_and_bad_types() {
         })
     };
     let validator = &validators()["Pod"];
-    assert!(validator.is_valid(&pod(serde_json::json!({"name": "a", "image": "busybox:1.36"}))));
-    assert!(!validator.is_valid(&pod(serde_json::json!({"name": "a", "imagePullPolicyy": "Always"}))));
-    assert!(!validator.is_valid(&pod(serde_json::json!({"name": "a", "ports": [{"containerPort": "80"}]}))));
+    assert!(validator.is_valid(&pod(
+        serde_json::json!({"name": "a", "image": "busybox:1.36"})
+    )));
+    assert!(!validator.is_valid(&pod(
+        serde_json::json!({"name": "a", "imagePullPolicyy": "Always"})
+    )));
+    assert!(!validator.is_valid(&pod(
+        serde_json::json!({"name": "a", "ports": [{"containerPort": "80"}]})
+    )));
 }

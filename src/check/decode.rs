@@ -47,7 +47,11 @@ pub fn display_path(pointer: &str) -> String {
             }
         }
     }
-    if path.is_empty() { "the document".into() } else { path }
+    if path.is_empty() {
+        "the document".into()
+    } else {
+        path
+    }
 }
 
 fn where_(pointer: &str) -> String {
@@ -106,12 +110,11 @@ fn decode_error(tree: &Node, error: &Error) -> Diagnostic {
             .pointer(pointer)
             .help(format!("add `{field}: ...` here"))
         }
-        ErrorKind::Message(message) => Diagnostic::new(
-            &rules::SCH_INVALID_TYPE,
-            format!("`{path}`: {message}"),
-        )
-        .at(span)
-        .pointer(pointer),
+        ErrorKind::Message(message) => {
+            Diagnostic::new(&rules::SCH_INVALID_TYPE, format!("`{path}`: {message}"))
+                .at(span)
+                .pointer(pointer)
+        }
     }
 }
 
@@ -208,10 +211,14 @@ fn notice(notice: &Notice) -> Diagnostic {
             )
             .at(*span)
             .pointer(pointer.clone())
-            .help(format!(
-                "write a list: `[{}]`, or `command: [/bin/sh, -c]` with the line in `args`",
-                words.join(", ")
-            ))
+            .help(if text.contains("{{") {
+                "write a list with one argument per item, or `command: [/bin/sh, -c]` with the line in `args`".to_owned()
+            } else {
+                format!(
+                    "write a list: `[{}]`, or `command: [/bin/sh, -c]` with the line in `args`",
+                    words.join(", ")
+                )
+            })
         }
     }
 }

@@ -10,7 +10,11 @@ use super::SourceFile;
 /// this is not a Polyaxonfile, and reading it would only cost time and memory.
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 
-pub fn load(path: &str, bytes: Vec<u8>, limits: Limits) -> (SourceFile, Option<Node>, Vec<Diagnostic>) {
+pub fn load(
+    path: &str,
+    bytes: Vec<u8>,
+    limits: Limits,
+) -> (SourceFile, Option<Node>, Vec<Diagnostic>) {
     if bytes.len() > MAX_FILE_BYTES {
         let diagnostic = Diagnostic::new(
             &rules::YAML_FILE_TOO_LARGE,
@@ -38,7 +42,10 @@ pub fn load(path: &str, bytes: Vec<u8>, limits: Limits) -> (SourceFile, Option<N
             return (SourceFile::new(path, text), None, vec![diagnostic]);
         }
     };
-    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
     let source = SourceFile::new(path, text);
     match yaml::load(&source.text, limits) {
         Ok(tree) => (source, Some(tree), Vec::new()),

@@ -8,14 +8,38 @@ use crate::yaml::{Node, Span};
 
 /// The `kind`s of Polyaxon 0.x files, which 1.x and 2.x refuse.
 const LEGACY_KINDS: &[(&str, &str)] = &[
-    ("experiment", "`kind: component` with `run: {kind: job, container: ...}`"),
-    ("job", "`kind: component` with `run: {kind: job, container: ...}`"),
-    ("build", "`kind: component` with `run: {kind: job}` (or a `build` section using a hub component)"),
-    ("notebook", "`kind: component` with `run: {kind: service, ports: [8888], container: ...}`"),
-    ("tensorboard", "`kind: component` with `run: {kind: service, ports: [6006], container: ...}`"),
-    ("group", "`kind: operation` with a `matrix` section and a `component`"),
-    ("pipeline", "`kind: component` with `run: {kind: dag, operations: [...]}`"),
-    ("operations", "`kind: component` with `run: {kind: dag, operations: [...]}`"),
+    (
+        "experiment",
+        "`kind: component` with `run: {kind: job, container: ...}`",
+    ),
+    (
+        "job",
+        "`kind: component` with `run: {kind: job, container: ...}`",
+    ),
+    (
+        "build",
+        "`kind: component` with `run: {kind: job}` (or a `build` section using a hub component)",
+    ),
+    (
+        "notebook",
+        "`kind: component` with `run: {kind: service, ports: [8888], container: ...}`",
+    ),
+    (
+        "tensorboard",
+        "`kind: component` with `run: {kind: service, ports: [6006], container: ...}`",
+    ),
+    (
+        "group",
+        "`kind: operation` with a `matrix` section and a `component`",
+    ),
+    (
+        "pipeline",
+        "`kind: component` with `run: {kind: dag, operations: [...]}`",
+    ),
+    (
+        "operations",
+        "`kind: component` with `run: {kind: dag, operations: [...]}`",
+    ),
 ];
 
 /// The Polyaxonfile specification versions (Polyaxon 2.18 ignores the key altogether).
@@ -59,33 +83,46 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
     let here = |key: &str| tree.pointer(&format!("{prefix}/{key}"));
     let value_span = |key: &str| here(key).map(|l| l.node.span);
     let key_span = |key: &str| here(key).and_then(|l| l.key_span);
-    let file_start = tree
-        .pointer(prefix)
-        .map(|l| l.key_span.unwrap_or(Span::new(l.node.span.start, l.node.span.start)));
+    let file_start = tree.pointer(prefix).map(|l| {
+        l.key_span
+            .unwrap_or(Span::new(l.node.span.start, l.node.span.start))
+    });
 
-    if let Some(Version(version)) = file.version {
-        if !SUPPORTED_VERSIONS.contains(&version) {
-            let written = here("version").and_then(|l| l.node.as_str()).unwrap_or_default().to_owned();
-            out.push(
-                Diagnostic::new(
-                    &rules::SCH_UNSUPPORTED_VERSION,
-                    format!("`version: {written}` is not a Polyaxonfile specification version; the current one is 1.1"),
-                )
-                .at(value_span("version").unwrap_or_default())
-                .pointer(format!("{prefix}/version"))
-                .help("write `version: 1.1`; Polyaxon 2.18 ignores `version`, but other readers and people go by it"),
-            );
-        }
+    if let Some(Version(version)) = file.version
+        && !SUPPORTED_VERSIONS.contains(&version)
+    {
+        let written = here("version")
+            .and_then(|l| l.node.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        out.push(
+            Diagnostic::new(
+                &rules::SCH_UNSUPPORTED_VERSION,
+                format!("`version: {written}` is not a Polyaxonfile specification version; the current one is 1.1"),
+            )
+            .at(value_span("version").unwrap_or_default())
+            .pointer(format!("{prefix}/version"))
+            .help("write `version: 1.1`; Polyaxon 2.18 ignores `version`, but other readers and people go by it"),
+        );
     }
 
     if let Some(name) = &file.name
         && !is_whole_template(name)
-        && (name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        && (name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
     {
         let suggestion: String = name
             .trim()
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
             .collect();
         out.push(
             Diagnostic::new(
@@ -94,7 +131,9 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
             )
             .at(value_span("name").unwrap_or_default())
             .pointer(format!("{prefix}/name"))
-            .help(format!("Polyaxon refuses this name; write e.g. `{suggestion}`")),
+            .help(format!(
+                "Polyaxon refuses this name; write e.g. `{suggestion}`"
+            )),
         );
     }
 

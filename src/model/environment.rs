@@ -1,6 +1,8 @@
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Affinity, HostAlias, PodDNSConfig, PodSecurityContext, Toleration};
+use k8s_openapi::api::core::v1::{
+    Affinity, HostAlias, PodDNSConfig, PodSecurityContext, Toleration,
+};
 use serde::Deserialize;
 
 use super::values::LaxInt32;

@@ -179,7 +179,15 @@ pub struct V1Param {
 
 /// The keys that make a mapping a full-form param, in both spellings.
 const PARAM_KEYS: &[&str] = &[
-    "value", "ref", "contextOnly", "context_only", "connection", "toInit", "to_init", "toEnv", "to_env",
+    "value",
+    "ref",
+    "contextOnly",
+    "context_only",
+    "connection",
+    "toInit",
+    "to_init",
+    "toEnv",
+    "to_env",
 ];
 
 #[derive(Deserialize)]
@@ -193,7 +201,9 @@ impl TryFrom<ParamForm> for V1Param {
 
     fn try_from(ParamForm::Value(value): ParamForm) -> Result<Self, String> {
         let full_form = match &value {
-            serde_json::Value::Object(map) => map.is_empty() || map.keys().any(|k| PARAM_KEYS.contains(&k.as_str())),
+            serde_json::Value::Object(map) => {
+                map.is_empty() || map.keys().any(|k| PARAM_KEYS.contains(&k.as_str()))
+            }
             _ => false,
         };
         if !full_form {
@@ -217,9 +227,7 @@ impl TryFrom<ParamForm> for V1Param {
             Some(serde_json::Value::Bool(b)) => Ok(Some(b)),
             Some(other) => Err(format!("`{key}` must be a boolean, found {other}")),
         };
-        let get = |camel: &str, snake: &str| {
-            value.get(camel).or_else(|| value.get(snake)).cloned()
-        };
+        let get = |camel: &str, snake: &str| value.get(camel).or_else(|| value.get(snake)).cloned();
         let text = |v: Option<serde_json::Value>| v.and_then(|v| v.as_str().map(str::to_owned));
         Ok(V1Param {
             value: get("value", "value"),

@@ -7,8 +7,10 @@ use super::environment::V1Environment;
 use super::init::V1Init;
 use super::values::{Any, Templated};
 
-/// `run`: what the operation runs, tagged by its `kind`.
+/// `run`: what the operation runs, tagged by its `kind`. One per file, so the size
+/// difference between kinds costs nothing worth boxing for.
 #[derive(Clone, Debug, Deserialize)]
+#[allow(clippy::large_enum_variant)]
 pub enum V1Run {
     #[serde(rename = "job")]
     Job(V1Job),

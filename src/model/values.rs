@@ -39,7 +39,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Templated<T> {
                 Ok(Templated::Template(template.to_owned()))
             }
 
-            fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            fn visit_newtype_struct<D: Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Self::Value, D::Error> {
                 T::deserialize(d).map(Templated::Value)
             }
         }

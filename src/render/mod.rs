@@ -43,10 +43,16 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
         return Err(refusals);
     }
     let warnings = refuse::ignored_sections(tree);
-    let run = run_file.run.as_ref().expect("refusals cover files without run");
+    let run = run_file
+        .run
+        .as_ref()
+        .expect("refusals cover files without run");
     let name = match &options.name {
         Some(name) => name.clone(),
-        None => names::default_name(run_file.name.as_deref().or(file.name.as_deref()), &checked.source.path),
+        None => names::default_name(
+            run_file.name.as_deref().or(file.name.as_deref()),
+            &checked.source.path,
+        ),
     };
     let context = workload::Context {
         name: &name,
@@ -118,7 +124,9 @@ pub fn selector_labels(name: &str) -> BTreeMap<String, String> {
 
 /// The API version of each rendered kind, for documentation and tests.
 pub fn api_versions() -> [(&'static str, &'static str); 4] {
-    use k8s_openapi::api::{apps::v1::Deployment, batch::v1::Job, core::v1::Pod, core::v1::Service};
+    use k8s_openapi::api::{
+        apps::v1::Deployment, batch::v1::Job, core::v1::Pod, core::v1::Service,
+    };
     [
         (Pod::KIND, Pod::API_VERSION),
         (Deployment::KIND, Deployment::API_VERSION),

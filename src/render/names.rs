@@ -76,7 +76,10 @@ mod tests {
 
     #[test]
     fn defaults_to_the_file_stem() {
-        assert_eq!(default_name(None, "dir/service-tensorboard.yaml"), "service-tensorboard");
+        assert_eq!(
+            default_name(None, "dir/service-tensorboard.yaml"),
+            "service-tensorboard"
+        );
         assert_eq!(default_name(Some("tb_1"), "x.yaml"), "tb-1");
     }
 

@@ -6,7 +6,12 @@ use crate::model::{V1Polyaxonfile, V1Run};
 use crate::rules;
 use crate::yaml::{Node, NodeKind, Span};
 
-pub fn refusals(file: &V1Polyaxonfile, run_file: &V1Polyaxonfile, prefix: &str, tree: &Node) -> Vec<Diagnostic> {
+pub fn refusals(
+    file: &V1Polyaxonfile,
+    run_file: &V1Polyaxonfile,
+    prefix: &str,
+    tree: &Node,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let key_span = |pointer: &str| {
         tree.pointer(pointer)
@@ -20,23 +25,37 @@ pub fn refusals(file: &V1Polyaxonfile, run_file: &V1Polyaxonfile, prefix: &str, 
                 &rules::RND_NOT_YET_RENDERED,
                 format!(
                     "top-level shortcuts ({}) are not rendered yet",
-                    shortcuts.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                    shortcuts
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
             .at(key_span(&format!("{prefix}/{first}")))
-            .help("write them inside `run` (e.g. `run.container`, `run.ports`) to render this file"),
+            .help(
+                "write them inside `run` (e.g. `run.container`, `run.ports`) to render this file",
+            ),
         );
     }
     let Some(run) = &run_file.run else {
-        let reference = [("hubRef", &file.hub_ref), ("pathRef", &file.path_ref), ("urlRef", &file.url_ref), ("dagRef", &file.dag_ref)]
-            .into_iter()
-            .find(|(_, value)| value.is_some());
+        let reference = [
+            ("hubRef", &file.hub_ref),
+            ("pathRef", &file.path_ref),
+            ("urlRef", &file.url_ref),
+            ("dagRef", &file.dag_ref),
+        ]
+        .into_iter()
+        .find(|(_, value)| value.is_some());
         let (message, span) = match reference {
             Some((key, _)) => (
                 format!("operations that run a component by `{key}` are not rendered yet"),
                 key_span(&format!("/{key}")),
             ),
-            None => ("this file has no `run` to render".to_owned(), Span::default()),
+            None => (
+                "this file has no `run` to render".to_owned(),
+                Span::default(),
+            ),
         };
         if shortcuts.is_empty() || reference.is_some() {
             out.push(
@@ -102,7 +121,9 @@ pub fn refusals(file: &V1Polyaxonfile, run_file: &V1Polyaxonfile, prefix: &str, 
 
 fn templates(node: &Node, found: &mut impl FnMut(Span)) {
     match &node.kind {
-        NodeKind::Scalar { text, .. } if text.contains("{{") || text.contains("{%") => found(node.span),
+        NodeKind::Scalar { text, .. } if text.contains("{{") || text.contains("{%") => {
+            found(node.span)
+        }
         NodeKind::Scalar { .. } => {}
         NodeKind::Seq(items) => items.iter().for_each(|item| templates(item, found)),
         NodeKind::Map(entries) => entries.iter().for_each(|e| templates(&e.value, found)),
@@ -111,7 +132,8 @@ fn templates(node: &Node, found: &mut impl FnMut(Span)) {
 
 /// Sections that steer Polyaxon itself and have no place in plain manifests.
 const CONTROL_PLANE_SECTIONS: &[&str] = &[
-    "plugins", "hooks", "build", "cache", "schedule", "matrix", "events", "joins", "queue", "presets", "mount",
+    "plugins", "hooks", "build", "cache", "schedule", "matrix", "events", "joins", "queue",
+    "presets", "mount",
 ];
 
 pub fn ignored_sections(tree: &Node) -> Vec<Diagnostic> {

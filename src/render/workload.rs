@@ -128,7 +128,9 @@ pub fn job(context: &Context<'_>, job: &V1Job) -> Vec<Object> {
                 .termination
                 .and_then(|t| t.timeout.as_ref()?.value().copied()),
             ttl_seconds_after_finished: termination(|t| t.ttl.as_ref()?.value().copied()),
-            pod_failure_policy: context.termination.and_then(|t| t.pod_failure_policy.clone()),
+            pod_failure_policy: context
+                .termination
+                .and_then(|t| t.pod_failure_policy.clone()),
             template: PodTemplateSpec {
                 metadata: Some(ObjectMeta {
                     labels: Some(labels),
@@ -146,7 +148,13 @@ pub fn job(context: &Context<'_>, job: &V1Job) -> Vec<Object> {
 /// `run.ports`, deduplicated in order (a port listed twice is one port).
 fn service_ports(service: &V1Service) -> Vec<i32> {
     let mut ports: Vec<i32> = Vec::new();
-    for port in service.ports.as_ref().and_then(|p| p.value()).into_iter().flatten() {
+    for port in service
+        .ports
+        .as_ref()
+        .and_then(|p| p.value())
+        .into_iter()
+        .flatten()
+    {
         if let Ok(port) = i32::try_from(*port)
             && !ports.contains(&port)
         {
@@ -172,8 +180,14 @@ fn metadata(
 
 /// The recommended `app.kubernetes.io/*` labels plus the user's; plx's selector labels win
 /// over a user label of the same key, or the selector would not match the pods.
-fn labels(context: &Context<'_>, component: &str, environment: Option<&V1Environment>) -> BTreeMap<String, String> {
-    let mut labels = environment.and_then(|e| e.labels.clone()).unwrap_or_default();
+fn labels(
+    context: &Context<'_>,
+    component: &str,
+    environment: Option<&V1Environment>,
+) -> BTreeMap<String, String> {
+    let mut labels = environment
+        .and_then(|e| e.labels.clone())
+        .unwrap_or_default();
     labels.insert("app.kubernetes.io/component".into(), component.into());
     labels.insert("app.kubernetes.io/managed-by".into(), "plx".into());
     labels.extend(selector_labels(context.name));
@@ -199,7 +213,12 @@ fn pod_spec(parts: &PodParts<'_>, default_restart: Option<&str>) -> PodSpec {
         .flatten()
         .flat_map(|c| c.ports.iter().flatten().map(|p| p.container_port))
         .collect();
-    let main_ports: Vec<i32> = parts.ports.iter().copied().filter(|p| !sidecar_ports.contains(p)).collect();
+    let main_ports: Vec<i32> = parts
+        .ports
+        .iter()
+        .copied()
+        .filter(|p| !sidecar_ports.contains(p))
+        .collect();
     merge_ports(&mut main, &main_ports);
     let mut containers = vec![main];
     containers.extend(parts.sidecars.into_iter().flatten().cloned());

@@ -110,17 +110,17 @@ impl miette::Diagnostic for Snippet<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.diagnostic.span.map(|_| &self.source as &dyn miette::SourceCode)
+        self.diagnostic
+            .span
+            .map(|_| &self.source as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.diagnostic.span?;
         let primary = LabeledSpan::new_primary_with_span(None, (span.start, span.len()));
-        let secondary = self
-            .diagnostic
-            .labels
-            .iter()
-            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len())));
+        let secondary = self.diagnostic.labels.iter().map(|l| {
+            LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len()))
+        });
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }
 }

@@ -84,8 +84,18 @@ mod tests {
     fn codes_carry_a_family_prefix_and_names_are_kebab_case() {
         for rule in RULES {
             let family = rule.code.trim_end_matches(|c: char| c.is_ascii_digit());
-            assert!(["YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "RND"].contains(&family), "{}", rule.code);
-            assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", rule.name);
+            assert!(
+                ["YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "RND"].contains(&family),
+                "{}",
+                rule.code
+            );
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}",
+                rule.name
+            );
         }
     }
 
@@ -93,7 +103,11 @@ mod tests {
     fn every_explanation_has_the_house_sections() {
         for rule in RULES {
             for section in ["## What it does", "## Why", "## Example"] {
-                assert!(rule.explanation.contains(section), "{} lacks {section}", rule.code);
+                assert!(
+                    rule.explanation.contains(section),
+                    "{} lacks {section}",
+                    rule.code
+                );
             }
         }
     }

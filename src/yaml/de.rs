@@ -68,10 +68,21 @@ impl Notice {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ErrorKind {
-    InvalidType { expected: String, found: String },
-    OutOfRange { expected: String, found: String },
-    UnknownVariant { value: String, expected: Vec<&'static str> },
-    MissingField { field: &'static str },
+    InvalidType {
+        expected: String,
+        found: String,
+    },
+    OutOfRange {
+        expected: String,
+        found: String,
+    },
+    UnknownVariant {
+        value: String,
+        expected: Vec<&'static str>,
+    },
+    MissingField {
+        field: &'static str,
+    },
     Message(String),
 }
 
@@ -104,7 +115,8 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            ErrorKind::InvalidType { expected, found } | ErrorKind::OutOfRange { expected, found } => {
+            ErrorKind::InvalidType { expected, found }
+            | ErrorKind::OutOfRange { expected, found } => {
                 write!(f, "expected {expected}, found {found}")
             }
             ErrorKind::UnknownVariant { value, .. } => write!(f, "unknown value `{value}`"),
@@ -450,7 +462,9 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         visitor: V,
     ) -> Result<V::Value, Error> {
         match &self.node.kind {
-            NodeKind::Scalar { text, .. } if name == TEMPLATED && scalar::is_whole_template(text) => {
+            NodeKind::Scalar { text, .. }
+                if name == TEMPLATED && scalar::is_whole_template(text) =>
+            {
                 self.locate(visitor.visit_str(text))
             }
             // Kubernetes quantities are written as strings or bare numbers (`cpu: 1`); both are
@@ -463,7 +477,8 @@ impl<'de> de::Deserializer<'de> for De<'_> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        if self.scalar_is_list && !self.node.is_null()
+        if self.scalar_is_list
+            && !self.node.is_null()
             && let NodeKind::Scalar { text, .. } = &self.node.kind
         {
             if text.trim().contains(char::is_whitespace) && !scalar::is_whole_template(text) {
@@ -493,7 +508,11 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         self.locate(visitor.visit_seq(access))
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
         self.deserialize_seq(visitor)
     }
 
@@ -614,7 +633,10 @@ struct Seq<'a, I> {
 impl<'de, 'a, I: Iterator<Item = (usize, &'a Node)>> SeqAccess<'de> for Seq<'a, I> {
     type Error = Error;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
         for (index, node) in self.items.by_ref() {
             let pointer = if self.same_pointer {
                 self.pointer.to_owned()
@@ -624,7 +646,9 @@ impl<'de, 'a, I: Iterator<Item = (usize, &'a Node)>> SeqAccess<'de> for Seq<'a, 
             if self.state.is_masked(&pointer) && !self.same_pointer {
                 continue;
             }
-            return seed.deserialize(De::new(node, pointer, self.state)).map(Some);
+            return seed
+                .deserialize(De::new(node, pointer, self.state))
+                .map(Some);
         }
         Ok(None)
     }
@@ -646,7 +670,10 @@ struct Map<'a, I> {
 impl<'de, 'a, I: Iterator<Item = &'a Entry>> MapAccess<'de> for Map<'a, I> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         for entry in self.entries.by_ref() {
             if self.skip_key == Some(entry.key.as_str()) {
                 continue;
@@ -753,7 +780,9 @@ impl<'de> VariantAccess<'de> for Body<'_> {
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value, Error> {
-        Err(de::Error::custom("tuple variants are not used in Polyaxonfiles"))
+        Err(de::Error::custom(
+            "tuple variants are not used in Polyaxonfiles",
+        ))
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -793,8 +822,12 @@ mod tests {
 
     #[test]
     fn accepts_snake_case_in_kubernetes_objects_too() {
-        let decoded = run::<k8s_openapi::api::core::v1::Container>("name: c\nimage_pull_policy: Always\n");
-        assert_eq!(decoded.value.unwrap().image_pull_policy.as_deref(), Some("Always"));
+        let decoded =
+            run::<k8s_openapi::api::core::v1::Container>("name: c\nimage_pull_policy: Always\n");
+        assert_eq!(
+            decoded.value.unwrap().image_pull_policy.as_deref(),
+            Some("Always")
+        );
         assert!(decoded.notices.is_empty());
     }
 
@@ -810,13 +843,19 @@ mod tests {
     fn reports_unknown_keys_and_keeps_going() {
         let decoded = run::<V1Probe>("nodeSelectr: {a: b}\nreplicas: 2\n");
         assert_eq!(decoded.value.unwrap().replicas, Some(2));
-        assert!(matches!(&decoded.notices[..], [Notice::UnknownKey { key, .. }] if key == "nodeSelectr"));
+        assert!(
+            matches!(&decoded.notices[..], [Notice::UnknownKey { key, .. }] if key == "nodeSelectr")
+        );
     }
 
     #[test]
     fn collects_several_type_errors() {
         let decoded = run::<V1Probe>("replicas: \"3\"\nhostPID: maybe\nname: [a]\n");
-        let pointers: Vec<_> = decoded.errors.iter().map(|e| e.pointer.clone().unwrap()).collect();
+        let pointers: Vec<_> = decoded
+            .errors
+            .iter()
+            .map(|e| e.pointer.clone().unwrap())
+            .collect();
         assert_eq!(pointers, ["/replicas", "/hostPID", "/name"]);
         assert!(decoded.value.is_some());
     }
@@ -833,7 +872,9 @@ mod tests {
             "name: c\nimage: busybox\nimagePullPolicyy: Always\nresources: {limits: {cpu: 1}}\n",
         );
         assert!(decoded.errors.is_empty(), "{:?}", decoded.errors);
-        assert!(matches!(&decoded.notices[..], [Notice::UnknownKey { key, .. }] if key == "imagePullPolicyy"));
+        assert!(
+            matches!(&decoded.notices[..], [Notice::UnknownKey { key, .. }] if key == "imagePullPolicyy")
+        );
         let cpu = &decoded.value.unwrap().resources.unwrap().limits.unwrap()["cpu"];
         assert_eq!(cpu.0, "1");
     }

@@ -31,7 +31,8 @@ mod tests {
 
     #[test]
     fn quotes_what_yaml11_would_misread() {
-        let doc = serde_json::json!({"a": "on", "b": "0755", "c": "1.0", "d": "12:30", "e": "plain"});
+        let doc =
+            serde_json::json!({"a": "on", "b": "0755", "c": "1.0", "d": "12:30", "e": "plain"});
         let text = to_stream(&[doc]).unwrap();
         for quoted in ["on", "0755", "1.0", "12:30"] {
             assert!(

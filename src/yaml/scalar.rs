@@ -177,9 +177,7 @@ fn is_yaml11_float(text: &str) -> bool {
         .bytes()
         .next()
         .is_some_and(|b| b.is_ascii_digit() || b == b'.');
-    starts_like_number
-        && body.bytes().any(|b| b.is_ascii_digit())
-        && body.parse::<f64>().is_ok()
+    starts_like_number && body.bytes().any(|b| b.is_ascii_digit()) && body.parse::<f64>().is_ok()
 }
 
 fn is_timestamp(text: &str) -> bool {
@@ -205,8 +203,22 @@ mod tests {
     #[test]
     fn flags_every_yaml11_surprise() {
         for text in [
-            "yes", "no", "on", "off", "y", "n", "0755", "1:30", "1e3", "1.0", "12", "~",
-            "2024-01-01", "0x1F", "+12", ".5",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "y",
+            "n",
+            "0755",
+            "1:30",
+            "1e3",
+            "1.0",
+            "12",
+            "~",
+            "2024-01-01",
+            "0x1F",
+            "+12",
+            ".5",
         ] {
             assert!(non_string_reading(text).is_some(), "{text}");
         }
@@ -215,8 +227,19 @@ mod tests {
     #[test]
     fn leaves_real_strings_alone() {
         for text in [
-            "busybox:1.28", "nvidia.com/gpu", "abc", "1.2.3", "v1", "10Gi", "500m", "-",
-            "a:b", "http://x:80", "1a", "e3", "inf",
+            "busybox:1.28",
+            "nvidia.com/gpu",
+            "abc",
+            "1.2.3",
+            "v1",
+            "10Gi",
+            "500m",
+            "-",
+            "a:b",
+            "http://x:80",
+            "1a",
+            "e3",
+            "inf",
         ] {
             assert_eq!(non_string_reading(text), None, "{text}");
         }

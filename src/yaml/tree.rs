@@ -189,15 +189,37 @@ impl Default for Limits {
 /// Why a YAML text could not become a tree.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LoadError {
-    Syntax { message: String, span: Span },
-    DuplicateKey { key: String, first: Span, second: Span },
-    MultipleDocuments { second: Span },
+    Syntax {
+        message: String,
+        span: Span,
+    },
+    DuplicateKey {
+        key: String,
+        first: Span,
+        second: Span,
+    },
+    MultipleDocuments {
+        second: Span,
+    },
     Empty,
-    TooDeep { span: Span, limit: usize },
-    TooManyNodes { span: Span, limit: usize },
-    ComplexKey { span: Span },
-    UnsupportedTag { tag: String, span: Span },
-    UndefinedAlias { span: Span },
+    TooDeep {
+        span: Span,
+        limit: usize,
+    },
+    TooManyNodes {
+        span: Span,
+        limit: usize,
+    },
+    ComplexKey {
+        span: Span,
+    },
+    UnsupportedTag {
+        tag: String,
+        span: Span,
+    },
+    UndefinedAlias {
+        span: Span,
+    },
 }
 
 enum Frame {
@@ -263,7 +285,8 @@ pub fn load(source: &str, limits: Limits) -> Result<Node, LoadError> {
             Event::Scalar(text, style, anchor, tag) => {
                 let style = match (style, tag.as_deref()) {
                     (_, Some(tag)) if !tag.is_yaml_core_schema() => {
-                        let tag_start = span.tag_start.as_ref().map_or(start, |m| builder.offset(m));
+                        let tag_start =
+                            span.tag_start.as_ref().map_or(start, |m| builder.offset(m));
                         return Err(LoadError::UnsupportedTag {
                             tag: tag.original(),
                             span: Span::new(tag_start, tag_start + tag.original().len()),
@@ -567,7 +590,12 @@ mod tests {
     fn merge_keys_apply_with_local_keys_winning() {
         let root = load_default("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n").unwrap();
         let m = root.pointer("/m").unwrap().node;
-        let keys: Vec<_> = m.entries().unwrap().iter().map(|e| e.key.as_str()).collect();
+        let keys: Vec<_> = m
+            .entries()
+            .unwrap()
+            .iter()
+            .map(|e| e.key.as_str())
+            .collect();
         assert_eq!(keys, ["y", "x"]);
         assert_eq!(root.pointer("/m/y").unwrap().node.as_str(), Some("3"));
     }

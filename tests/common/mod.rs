@@ -33,7 +33,10 @@ pub fn fixtures(folder: &str) -> Vec<PathBuf> {
 
 /// The rule code a fixture is named after: `SCH001-typo.yaml` -> `SCH001`.
 pub fn expected_code(path: &Path) -> String {
-    let name = path.file_name().and_then(|n| n.to_str()).expect("utf-8 name");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("utf-8 name");
     name.split('-').next().expect("CODE-name").to_owned()
 }
 
@@ -73,4 +76,18 @@ pub fn codes(document: &serde_json::Value) -> Vec<String> {
         .collect();
     codes.dedup();
     codes
+}
+
+/// The corpus of real Polyaxonfiles with Polyaxon's verdicts, from the shared folder beside
+/// the repository (`../shared/corpus/polyaxonfiles`) or `PLX_CORPUS`.
+pub fn corpus_dir() -> PathBuf {
+    let dir = std::env::var_os("PLX_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/corpus/polyaxonfiles"));
+    assert!(
+        dir.join("ORACLE.tsv").is_file(),
+        "the corpus is not at {}: set PLX_CORPUS to the folder holding ORACLE.tsv",
+        dir.display()
+    );
+    dir
 }

@@ -1,0 +1,11 @@
+//! CLI examples as tests: the README's `console` blocks and `tests/cmd/*.md`, run against the
+//! real binary, so the documentation cannot go stale.
+
+#[test]
+fn cli_examples() {
+    trycmd::TestCases::new()
+        .register_bin("plx", trycmd::cargo::cargo_bin!("plx"))
+        .env("NO_COLOR", "1")
+        .case("README.md")
+        .case("tests/cmd/*.md");
+}

@@ -1,0 +1,222 @@
+//! No panics, no hangs, on any input: every fixture and corpus file, and generated hostile
+//! inputs, end with a diagnostic and exit 0 or 1, promptly.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{check_json, codes, fixtures, plx, root};
+
+/// Far above plx's real cost (milliseconds): this only catches hangs, it is not a benchmark.
+const HANG: Duration = Duration::from_secs(10);
+
+fn corpus_files() -> Vec<PathBuf> {
+    let dir = common::corpus_dir();
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .expect("corpus is readable")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            ) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(
+        files.len() >= 299,
+        "corpus incomplete: {} files",
+        files.len()
+    );
+    files
+}
+
+fn assert_no_panic(args: &[&str], path: &Path) {
+    let output = plx().args(args).arg(path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)) && !stderr.contains("panicked"),
+        "plx {} {} exited {:?}: {stderr}",
+        args.join(" "),
+        path.display(),
+        output.status.code()
+    );
+}
+
+#[test]
+fn no_fixture_or_corpus_file_makes_plx_panic() {
+    let mut all: Vec<PathBuf> = ["valid", "invalid", "warnings"]
+        .iter()
+        .flat_map(|folder| fixtures(folder))
+        .map(|p| root().join(p))
+        .collect();
+    all.extend(corpus_files());
+    for path in &all {
+        assert_no_panic(&["check"], path);
+        assert_no_panic(&["render"], path);
+    }
+}
+
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("plx-robustness-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn assert_refused(path: &Path, code: &str) {
+    let started = Instant::now();
+    let (exit, document) = check_json(path, &[]);
+    assert!(
+        started.elapsed() < HANG,
+        "{}: took {:?}",
+        path.display(),
+        started.elapsed()
+    );
+    assert_eq!(exit, 1, "{}: {document}", path.display());
+    assert_eq!(
+        codes(&document),
+        vec![code.to_owned()],
+        "{}",
+        path.display()
+    );
+    let output = plx().arg("render").arg(path).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn hostile_inputs_get_a_clear_error() {
+    let scratch = Scratch::new("hostile");
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..20 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{p}"); 10].join(", ")
+        ));
+    }
+    assert_refused(&scratch.file("bomb.yaml", bomb.as_bytes()), "YAML007");
+
+    let flow = format!("run: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+    assert_refused(&scratch.file("flow.yaml", flow.as_bytes()), "YAML006");
+    let flow_maps = format!("run: {}{}\n", "{a: ".repeat(10_000), "}".repeat(10_000));
+    assert_refused(
+        &scratch.file("flow-maps.yaml", flow_maps.as_bytes()),
+        "YAML006",
+    );
+    // Indented block nesting grows quadratically in bytes: 2,000 levels is 2 MB, far past
+    // the depth limit and still under the size limit, so the depth check is what answers.
+    let block: String = (0..2_000)
+        .map(|depth| format!("{}k:\n", " ".repeat(depth)))
+        .collect();
+    assert_refused(&scratch.file("block.yaml", block.as_bytes()), "YAML006");
+    let dashes: String = (0..2_000)
+        .map(|depth| format!("{}-\n", " ".repeat(depth)))
+        .collect();
+    assert_refused(&scratch.file("dashes.yaml", dashes.as_bytes()), "YAML006");
+
+    assert_refused(
+        &scratch.file("utf8.yaml", b"version: 1.1\nname: \xff\xfe\n"),
+        "YAML009",
+    );
+    assert_refused(
+        &scratch.file("tabs.yaml", b"version: 1.1\nrun:\n\tkind: job\n"),
+        "YAML001",
+    );
+    assert_refused(&scratch.file("nul.yaml", b"version: 1.1\x00\n"), "YAML001");
+
+    // 100 MB: refused by size before it is read into a tree.
+    let big = scratch.0.join("big.yaml");
+    {
+        use std::io::Write;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+        let line = b"key: value value value value value value value value value value\n";
+        for _ in 0..(100 * 1024 * 1024 / line.len()) {
+            file.write_all(line).unwrap();
+        }
+    }
+    assert_refused(&big, "YAML008");
+}
+
+#[test]
+fn wrong_types_everywhere_are_findings_not_crashes() {
+    let scratch = Scratch::new("types");
+    let shapes = [
+        "~",
+        "[]",
+        "{}",
+        "1",
+        "true",
+        "\"x\"",
+        "[[[1]]]",
+        "{a: {b: {c: 1}}}",
+        "-1",
+        "1e400",
+    ];
+    let keys = [
+        "version",
+        "kind",
+        "name",
+        "run",
+        "inputs",
+        "params",
+        "component",
+        "termination",
+        "plugins",
+        "hooks",
+    ];
+    let run_keys = [
+        "kind",
+        "container",
+        "environment",
+        "ports",
+        "replicas",
+        "init",
+        "sidecars",
+        "volumes",
+        "isExternal",
+    ];
+    for (i, shape) in shapes.iter().enumerate() {
+        for key in keys {
+            let text = format!("version: 1.1\nkind: component\n{key}: {shape}\n");
+            assert_no_panic(
+                &["check"],
+                &scratch.file(&format!("top-{i}-{key}.yaml"), text.as_bytes()),
+            );
+        }
+        for key in run_keys {
+            let text = format!(
+                "version: 1.1\nkind: component\nrun:\n  kind: service\n  container: {{image: a:1}}\n  {key}: {shape}\n"
+            );
+            let path = scratch.file(&format!("run-{i}-{key}.yaml"), text.as_bytes());
+            assert_no_panic(&["check"], &path);
+            assert_no_panic(&["render"], &path);
+        }
+    }
+}
