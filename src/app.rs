@@ -4,9 +4,9 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::check::{self, Checked, MAX_FILE_BYTES};
+use crate::check::{self, Checked, MAX_FILE_BYTES, SourceFile};
 use crate::cli::{CheckArgs, Cli, Command, ExplainArgs, Format, Output, RenderArgs};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::render::{self, RenderOptions};
 use crate::report::{Json, Reporter, Summary, Text};
 use crate::rules;
@@ -28,11 +28,38 @@ fn stderr_reporter() -> Text {
     Text::new(color, Box::new(std::io::stderr()))
 }
 
-fn fails(checked: &Checked, strict: bool) -> bool {
-    checked
-        .diagnostics
+fn fails(diagnostics: &[Diagnostic], strict: bool) -> bool {
+    diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error || (strict && d.severity == Severity::Warning))
+}
+
+/// What `plx check` keeps of a checked file until it is reported: the text only when there
+/// is something to show in it, so checking a large tree stays small in memory.
+struct Reported {
+    source: SourceFile,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reported {
+    fn new(checked: Checked) -> Self {
+        let Checked {
+            mut source,
+            diagnostics,
+            ..
+        } = checked;
+        if diagnostics.is_empty() {
+            source = SourceFile::new(source.path, String::new());
+        }
+        Self {
+            source,
+            diagnostics,
+        }
+    }
+
+    fn fails(&self, strict: bool) -> bool {
+        fails(&self.diagnostics, strict)
+    }
 }
 
 fn check(args: &CheckArgs) -> u8 {
@@ -48,7 +75,7 @@ fn check(args: &CheckArgs) -> u8 {
             Ok(checked) => {
                 reporter.file(&checked.source, &checked.diagnostics);
                 summary.add(&checked.diagnostics);
-                if fails(checked, args.strict) {
+                if checked.fails(args.strict) {
                     code = code.max(EXIT_FINDINGS);
                 }
             }
@@ -81,7 +108,7 @@ fn render(args: &RenderArgs) -> u8 {
     };
     let mut reporter = stderr_reporter();
     let mut summary = Summary::default();
-    if fails(&checked, args.strict) {
+    if fails(&checked.diagnostics, args.strict) {
         reporter.file(&checked.source, &checked.diagnostics);
         summary.add(&checked.diagnostics);
         reporter.finish(summary);
@@ -242,9 +269,10 @@ fn looks_like_polyaxonfile(path: &Path) -> bool {
 }
 
 /// Checks files in parallel, keeping input order.
-fn check_all(files: &[PathBuf]) -> Vec<Result<Checked, String>> {
-    let check_one =
-        |path: &PathBuf| read(path).map(|bytes| check::check_bytes(&display(path), bytes));
+fn check_all(files: &[PathBuf]) -> Vec<Result<Reported, String>> {
+    let check_one = |path: &PathBuf| {
+        read(path).map(|bytes| Reported::new(check::check_bytes(&display(path), bytes)))
+    };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));

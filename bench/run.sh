@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Benchmark: plx check/render on one file and on 1,000 files, side by side with
+# `polyaxon check` and the generic YAML tools when they are installed.
+#
+#   bash bench/run.sh                 # plx only
+#   PATH=/path/to/venv/bin:$PATH bash bench/run.sh
+#                                     # plus polyaxon, yamllint, kubernetes-validate found on PATH
+#
+# Needs hyperfine (Debian: apt-get install hyperfine) and GNU time for peak memory.
+# Results go to stdout as Markdown, ready for docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --quiet
+plx="$PWD/target/release/plx"
+one="fixtures/valid/service-tensorboard.yaml"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# 1,000 Polyaxonfiles: the valid fixtures, copied round-robin.
+mkdir -p "$work/files"
+mapfile -t valid < <(ls fixtures/valid/*.yaml)
+for i in $(seq 0 999); do
+  cp "${valid[$((i % ${#valid[@]}))]}" "$work/files/f$(printf %04d "$i").yaml"
+done
+# The same files rendered one per process, as a CI loop would.
+render_all="for f in $work/files/*.yaml; do $plx render \$f >/dev/null; done"
+
+echo "## Machine"
+echo
+echo "- $(nproc) cores, $(uname -sr), $(date -u +%Y-%m-%d)"
+echo "- plx $("$plx" --version | cut -d' ' -f2) (release build)"
+echo
+
+echo "## Wall time (hyperfine)"
+echo
+args=(--warmup 3 --style none --export-markdown "$work/one.md")
+hyperfine "${args[@]}" -N \
+  -n "plx check (1 file)" "$plx check $one" \
+  -n "plx render (1 file)" "$plx render $one" >/dev/null
+cat "$work/one.md"; echo
+hyperfine --warmup 2 --style none --export-markdown "$work/many.md" \
+  -n "plx check (1,000 files, one process)" "$plx check $work/files" \
+  -n "plx render (1,000 files, one process each)" "$render_all" >/dev/null
+cat "$work/many.md"; echo
+
+others=()
+if command -v polyaxon >/dev/null; then
+  others+=(-n "polyaxon check (1 file)" "POLYAXON_NO_CONFIG=true polyaxon check -f $one")
+fi
+if command -v yamllint >/dev/null; then
+  others+=(-n "yamllint (1 file)" "yamllint -d relaxed $one")
+  others+=(-n "yamllint (1,000 files)" "yamllint -d relaxed $work/files")
+fi
+if command -v kubernetes-validate >/dev/null; then
+  "$plx" render "$one" > "$work/manifests.yaml"
+  others+=(-n "kubernetes-validate (rendered manifests of 1 file)" "kubernetes-validate --strict $work/manifests.yaml")
+fi
+if ((${#others[@]})); then
+  echo "## Other tools doing the same job"
+  echo
+  hyperfine --warmup 1 --runs 5 --style none --export-markdown "$work/others.md" "${others[@]}" >/dev/null
+  cat "$work/others.md"; echo
+fi
+
+echo "## Peak memory (GNU time, max RSS)"
+echo
+echo "| command | peak RSS |"
+echo "|:---|---:|"
+rss() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
+echo "| plx check (1 file) | $(rss "$plx" check "$one") KB |"
+echo "| plx render (1 file) | $(rss "$plx" render "$one") KB |"
+echo "| plx check (1,000 files) | $(rss "$plx" check "$work/files") KB |"
+if command -v polyaxon >/dev/null; then
+  echo "| polyaxon check (1 file) | $(POLYAXON_NO_CONFIG=true rss polyaxon check -f "$one") KB |"
+fi
