@@ -150,7 +150,9 @@ pub struct V1RayCluster {
     pub autoscaler_options: Option<Any>,
 }
 
-/// A kubeflow or dask replica.
+/// A kubeflow or dask replica. Its fields repeat `V1Job`'s on purpose rather than through
+/// `#[serde(flatten)]`: flattening hides the field list from the decoder, which then could
+/// not report unknown keys.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Replica {

@@ -79,14 +79,7 @@ pub fn service(context: &Context<'_>, service: &V1Service) -> Vec<Object> {
                     match_labels: Some(selector_labels(context.name)),
                     ..LabelSelector::default()
                 },
-                template: PodTemplateSpec {
-                    metadata: Some(ObjectMeta {
-                        labels: Some(labels),
-                        annotations,
-                        ..ObjectMeta::default()
-                    }),
-                    spec: Some(spec),
-                },
+                template: pod_template(labels, annotations, spec),
                 ..DeploymentSpec::default()
             }),
             ..Deployment::default()
@@ -131,14 +124,7 @@ pub fn job(context: &Context<'_>, job: &V1Job) -> Vec<Object> {
             pod_failure_policy: context
                 .termination
                 .and_then(|t| t.pod_failure_policy.clone()),
-            template: PodTemplateSpec {
-                metadata: Some(ObjectMeta {
-                    labels: Some(labels),
-                    annotations,
-                    ..ObjectMeta::default()
-                }),
-                spec: Some(spec),
-            },
+            template: pod_template(labels, annotations, spec),
             ..JobSpec::default()
         }),
         ..Job::default()
@@ -162,6 +148,21 @@ fn service_ports(service: &V1Service) -> Vec<i32> {
         }
     }
     ports
+}
+
+fn pod_template(
+    labels: BTreeMap<String, String>,
+    annotations: Option<BTreeMap<String, String>>,
+    spec: PodSpec,
+) -> PodTemplateSpec {
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(labels),
+            annotations,
+            ..ObjectMeta::default()
+        }),
+        spec: Some(spec),
+    }
 }
 
 fn metadata(
