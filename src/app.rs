@@ -255,10 +255,15 @@ fn looks_like_polyaxonfile(path: &Path) -> bool {
     if !matches!(extension, "yaml" | "yml" | "json") {
         return false;
     }
-    let Ok(bytes) = std::fs::read(path) else {
+    // The declaration sits at the top: reading the head is enough, and keeps the walk from
+    // reading whole files that the check then reads again.
+    let mut head = Vec::new();
+    let read =
+        std::fs::File::open(path).and_then(|file| file.take(64 * 1024).read_to_end(&mut head));
+    if read.is_err() {
         return false;
-    };
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    }
+    let text = String::from_utf8_lossy(&head);
     let declares = |key: &str| {
         text.lines().any(|line| {
             let line = line.trim_start_matches(['{', ' ']);

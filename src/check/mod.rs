@@ -43,12 +43,6 @@ pub struct Checked {
     pub polyaxonfile: Option<V1Polyaxonfile>,
 }
 
-impl Checked {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
-
 /// Checks one file's bytes. Never panics and never fails: every problem is a diagnostic.
 pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
     let (source, tree, mut diagnostics) = load::load(path, bytes, Limits::default());

@@ -8,7 +8,6 @@ mod workload;
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::Resource;
 use serde::Serialize;
 
 use crate::check::Checked;
@@ -120,17 +119,4 @@ pub fn selector_labels(name: &str) -> BTreeMap<String, String> {
         ("app.kubernetes.io/instance".to_owned(), name.to_owned()),
         ("app.kubernetes.io/name".to_owned(), name.to_owned()),
     ])
-}
-
-/// The API version of each rendered kind, for documentation and tests.
-pub fn api_versions() -> [(&'static str, &'static str); 4] {
-    use k8s_openapi::api::{
-        apps::v1::Deployment, batch::v1::Job, core::v1::Pod, core::v1::Service,
-    };
-    [
-        (Pod::KIND, Pod::API_VERSION),
-        (Deployment::KIND, Deployment::API_VERSION),
-        (Job::KIND, Job::API_VERSION),
-        (Service::KIND, Service::API_VERSION),
-    ]
 }
