@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::check::{self, Checked, MAX_FILE_BYTES, SourceFile};
-use crate::cli::{CheckArgs, Cli, Command, ExplainArgs, Format, Output, RenderArgs};
+use crate::cli::{CheckArgs, Cli, Command, ExplainArgs, Format, Output, RenderArgs, RulesFormat};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::render::{self, RenderOptions};
 use crate::report::{Json, Reporter, Summary, Text};
@@ -20,6 +20,17 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Render(args) => render(&args),
         Command::Explain(args) => explain(&args),
+        Command::Rules(args) => {
+            print!(
+                "{}",
+                match args.format {
+                    RulesFormat::Text => rules::catalog::text(),
+                    RulesFormat::Json => rules::catalog::json(),
+                    RulesFormat::Markdown => rules::catalog::markdown(),
+                }
+            );
+            EXIT_CLEAN
+        }
     })
 }
 
@@ -159,17 +170,7 @@ fn render(args: &RenderArgs) -> u8 {
 fn explain(args: &ExplainArgs) -> u8 {
     match &args.rule {
         None => {
-            let mut out = String::new();
-            for rule in rules::RULES {
-                out.push_str(&format!(
-                    "{:<8} {:<40} {:<8} {}\n",
-                    rule.code,
-                    rule.name,
-                    rule.severity.to_string(),
-                    rule.summary
-                ));
-            }
-            print!("{out}");
+            print!("{}", rules::catalog::text());
             EXIT_CLEAN
         }
         Some(code) => match rules::find(code) {

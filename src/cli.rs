@@ -26,6 +26,22 @@ pub enum Command {
     Render(RenderArgs),
     /// Explain a rule (by code or name), or list all rules
     Explain(ExplainArgs),
+    /// List every rule: code, name, severity and summary
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// Output format (`markdown` is the page `docs/rules/README.md`)
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, clap::Args)]

@@ -4,6 +4,7 @@ pub mod app;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod k8s;
 pub mod model;
 pub mod render;
 pub mod report;

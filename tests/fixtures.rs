@@ -3,12 +3,69 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{check_json, codes, expected_code, fixtures, plx, snapshot_name};
 use plx::rules::RULES;
 
 /// Render-stage rules: `check` accepts these files, `render` refuses them.
 fn is_render_rule(code: &str) -> bool {
     code.starts_with("RND")
+}
+
+/// `# expect: CODE line:column` comment lines: every finding the fixture must produce, and
+/// where. A fixture without them must produce only its own rule (the YAML fixtures whose
+/// point is that the file is empty or unreadable cannot carry a comment).
+fn expectations(path: &Path) -> Option<Vec<(String, u64, u64)>> {
+    let bytes = std::fs::read(common::root().join(path)).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let expected: Vec<_> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("# expect: "))
+        .map(|spec| {
+            let (code, position) = spec.trim().split_once(' ').expect("CODE line:column");
+            let (line, column) = position.split_once(':').expect("line:column");
+            (
+                code.to_owned(),
+                line.parse().unwrap(),
+                column.parse().unwrap(),
+            )
+        })
+        .collect();
+    (!expected.is_empty()).then_some(expected)
+}
+
+fn found(document: &serde_json::Value) -> Vec<(String, u64, u64)> {
+    let mut found: Vec<_> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The fixture produces exactly what it expects, or, without expectations, only its rule.
+fn assert_expected(path: &Path, document: &serde_json::Value) {
+    match expectations(path) {
+        Some(mut expected) => {
+            expected.sort();
+            assert_eq!(found(document), expected, "{}", path.display());
+        }
+        None => assert_eq!(
+            codes(document),
+            vec![expected_code(path)],
+            "{}",
+            path.display()
+        ),
+    }
 }
 
 #[test]
@@ -21,7 +78,7 @@ fn each_invalid_fixture_reports_exactly_its_rule() {
             assert_eq!(codes(&document), Vec::<String>::new(), "{}", path.display());
         } else {
             assert_eq!(exit, 1, "{}", path.display());
-            assert_eq!(codes(&document), vec![code.clone()], "{}", path.display());
+            assert_expected(&path, &document);
             for diagnostic in document["diagnostics"].as_array().unwrap() {
                 assert_eq!(diagnostic["severity"], "error", "{}", path.display());
             }
@@ -44,9 +101,15 @@ fn each_warning_fixture_warns_and_fails_only_with_strict() {
             assert!(stderr.contains(&code), "{}: {stderr}", path.display());
         } else {
             assert_eq!(exit, 0, "{}", path.display());
-            assert_eq!(codes(&document), vec![code.clone()], "{}", path.display());
+            assert_expected(&path, &document);
+            // `--strict` fails on warnings; an info finding never fails.
+            let warns = document["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["severity"] == "warning");
             let (strict_exit, _) = check_json(&path, &["--strict"]);
-            assert_eq!(strict_exit, 1, "{}", path.display());
+            assert_eq!(strict_exit, i32::from(warns), "{}", path.display());
             insta::assert_json_snapshot!(format!("check_json__{}", snapshot_name(&path)), document);
         }
         let strict = plx()
@@ -54,8 +117,45 @@ fn each_warning_fixture_warns_and_fails_only_with_strict() {
             .arg(&path)
             .output()
             .unwrap();
-        assert_eq!(strict.status.code(), Some(1), "{}", path.display());
-        assert!(strict.stdout.is_empty(), "{}", path.display());
+        let fails = plx::rules::find(&code).unwrap().severity != plx::diagnostic::Severity::Info;
+        assert_eq!(
+            strict.status.code(),
+            Some(i32::from(fails)),
+            "{}",
+            path.display()
+        );
+        assert_eq!(strict.stdout.is_empty(), fails, "{}", path.display());
+    }
+}
+
+#[test]
+fn each_fixed_fixture_passes_its_rule() {
+    for path in fixtures("fixed") {
+        let code = expected_code(&path);
+        let command = if is_render_rule(&code) {
+            "render"
+        } else {
+            "check"
+        };
+        if command == "render" {
+            let output = plx().arg("render").arg(&path).output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{}: {stderr}",
+                path.display()
+            );
+            assert!(!stderr.contains(&code), "{}: {stderr}", path.display());
+            continue;
+        }
+        let (exit, document) = check_json(&path, &[]);
+        assert_eq!(exit, 0, "{}: {document:#}", path.display());
+        assert!(
+            !codes(&document).contains(&code),
+            "{}: {document:#}",
+            path.display()
+        );
     }
 }
 
@@ -92,11 +192,12 @@ fn render_of_any_invalid_fixture_prints_nothing_and_exits_1() {
 }
 
 #[test]
-fn every_rule_has_a_failing_fixture_and_a_doc_page() {
+fn every_rule_has_a_failing_and_a_passing_fixture_and_a_doc_page() {
     let all: Vec<_> = fixtures("invalid")
         .into_iter()
         .chain(fixtures("warnings"))
         .collect();
+    let fixed = fixtures("fixed");
     for rule in RULES {
         // YAML008 needs a file over the size limit: generated in tests/robustness.rs.
         if rule.code == "YAML008" {
@@ -105,6 +206,11 @@ fn every_rule_has_a_failing_fixture_and_a_doc_page() {
         assert!(
             all.iter().any(|p| expected_code(p) == rule.code),
             "{} has no fixture in fixtures/invalid or fixtures/warnings",
+            rule.code
+        );
+        assert!(
+            fixed.iter().any(|p| expected_code(p) == rule.code),
+            "{} has no passing fixture in fixtures/fixed",
             rule.code
         );
     }

@@ -5,7 +5,11 @@
 //! rules (their findings would only echo the schema errors).
 
 mod decode;
+mod kubernetes;
 mod load;
+pub(crate) mod locate;
+mod runs;
+mod security;
 mod semantic;
 
 use crate::diagnostic::{Diagnostic, LineIndex};
@@ -64,6 +68,10 @@ pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
         if let Some(polyaxonfile) = polyaxonfile {
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 diagnostics.extend(semantic::check(&polyaxonfile, &tree));
+                for run in runs::runs(&polyaxonfile) {
+                    diagnostics.extend(kubernetes::check(&run, &tree));
+                    diagnostics.extend(security::check(&run, &tree));
+                }
             }
             checked.polyaxonfile = Some(polyaxonfile);
         }

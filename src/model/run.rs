@@ -54,6 +54,20 @@ impl V1Run {
     }
 }
 
+/// The volumes Polyaxon's agent adds to the pods it makes (its converter's constants), which a
+/// container may mount without declaring them in `volumes`.
+pub fn is_polyaxon_volume(name: &str) -> bool {
+    matches!(
+        name,
+        "artifacts-context"
+            | "configs-context"
+            | "docker"
+            | "shm"
+            | "plx-tools-bin"
+            | "plx-tools-etc"
+    ) || name.starts_with("connections-context-")
+}
+
 /// Polyaxon's `V1Job` (also the shape of notifier, cleaner and tuner runs).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -15,6 +15,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{V1Polyaxonfile, V1Run};
 
 pub use names::{NameError, dns1035_label, validate_name};
+pub use workload::MAIN_CONTAINER;
 
 /// What the user asked for on the command line.
 #[derive(Clone, Debug, Default)]

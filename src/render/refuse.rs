@@ -1,8 +1,9 @@
 //! What `plx render` will not turn into manifests, said up front and at the exact place,
 //! rather than written out wrong.
 
+use crate::check::locate::{self, Target};
 use crate::diagnostic::Diagnostic;
-use crate::model::{V1Polyaxonfile, V1Run};
+use crate::model::{V1Polyaxonfile, V1Run, is_polyaxon_volume};
 use crate::rules;
 use crate::yaml::{Node, NodeKind, Span};
 
@@ -67,9 +68,21 @@ pub fn refusals(
         return out;
     };
     let run_pointer = format!("{prefix}/run");
-    let (connections, init) = match run {
-        V1Run::Job(job) => (&job.connections, &job.init),
-        V1Run::Service(service) => (&service.connections, &service.init),
+    let (connections, init, volumes, sidecars, container) = match run {
+        V1Run::Job(job) => (
+            &job.connections,
+            &job.init,
+            &job.volumes,
+            &job.sidecars,
+            &job.container,
+        ),
+        V1Run::Service(service) => (
+            &service.connections,
+            &service.init,
+            &service.volumes,
+            &service.sidecars,
+            &service.container,
+        ),
         other => {
             out.push(
                 Diagnostic::new(
@@ -102,6 +115,37 @@ pub fn refusals(
                 .at(key_span(&format!("{run_pointer}/init/{index}/{initializer}")))
                 .help("only `init` entries with just a `container` become init containers today"),
             );
+        }
+    }
+    let declared = |name: &str| volumes.iter().flatten().any(|v| v.name == name);
+    let containers = container
+        .iter()
+        .map(|c| (c, format!("{run_pointer}/container")))
+        .chain(
+            sidecars
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, c)| (c, format!("{run_pointer}/sidecars/{i}"))),
+        )
+        .chain(init.iter().flatten().enumerate().filter_map(|(i, step)| {
+            Some((
+                step.container.as_ref()?,
+                format!("{run_pointer}/init/{i}/container"),
+            ))
+        }));
+    for (container, pointer) in containers {
+        for (index, mount) in container.volume_mounts.iter().flatten().enumerate() {
+            if is_polyaxon_volume(&mount.name) && !declared(&mount.name) {
+                out.push(
+                    Diagnostic::new(
+                        &rules::RND_NOT_YET_RENDERED,
+                        format!("`{}` is a volume Polyaxon's agent adds to its pods; plain manifests have no such volume", mount.name),
+                    )
+                    .at(locate::place(tree, &format!("{pointer}/volumeMounts/{index}/name"), Target::Value).span)
+                    .help("declare the volume under `run.volumes` (an emptyDir or a PersistentVolumeClaim) to render this file"),
+                );
+            }
         }
     }
     if let Some(run_node) = tree.pointer(&run_pointer) {

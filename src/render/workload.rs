@@ -244,6 +244,9 @@ fn pod_spec(parts: &PodParts<'_>, default_restart: Option<&str>) -> PodSpec {
         affinity: env.affinity,
         tolerations: env.tolerations,
         node_name: env.node_name,
+        // Without an account of its own the pod needs no API token: the namespace's default
+        // account's would only widen what a compromised container can reach (SEC012).
+        automount_service_account_token: env.service_account_name.is_none().then_some(false),
         service_account_name: env.service_account_name,
         host_aliases: env.host_aliases,
         security_context: env.security_context,

@@ -3,6 +3,8 @@
 //! `docs/rules/<CODE>.md`, compiled in, so `plx explain` and the docs cannot disagree and a
 //! rule without a page does not build.
 
+pub mod catalog;
+
 use crate::diagnostic::Severity;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -54,6 +56,32 @@ rules! {
     SCH_INVALID_NAME = "SCH009", "invalid-name", Error, "A component or operation `name` with characters Polyaxon refuses.";
     SCH_MISSING_RUN = "SCH010", "missing-run", Error, "A component with nothing to run: no `run` section and no shortcut that makes one.";
     SCH_STRING_COMMAND = "SCH011", "string-command", Warning, "A container `command` or `args` written as one string with spaces, which runs as a single argument.";
+    K8S_INVALID_DNS_NAME = "K8S001", "invalid-dns-name", Error, "A container, volume, port, service account, priority class, image pull secret, node or host alias name that is not the DNS-1123 label, subdomain or IANA service name Kubernetes requires.";
+    K8S_INVALID_LABEL = "K8S002", "invalid-label", Error, "A label or node selector key or value that Kubernetes refuses.";
+    K8S_INVALID_ANNOTATION = "K8S003", "invalid-annotation", Error, "An annotation key that is not a qualified name, or annotations over 256 KiB in all.";
+    K8S_VALUE_OUT_OF_RANGE = "K8S004", "value-out-of-range", Error, "A number outside the range Kubernetes allows: ports, replicas, termination, user and group ids, probe timings, file modes, affinity weights.";
+    K8S_UNSUPPORTED_VALUE = "K8S005", "unsupported-value", Error, "A value outside a Kubernetes enum (dnsPolicy, restartPolicy, toleration operator and effect, imagePullPolicy, protocol, ...).";
+    K8S_REQUIRED_VALUE = "K8S006", "required-value", Error, "A field that the Kubernetes schema requires is missing from a Kubernetes object.";
+    K8S_WORKLOAD_RESTART_POLICY = "K8S007", "workload-restart-policy", Error, "A restartPolicy the rendered workload does not allow: a Deployment needs Always, a Job OnFailure or Never.";
+    K8S_INVALID_TOLERATION = "K8S008", "invalid-toleration", Error, "A toleration whose operator, key, value, effect and tolerationSeconds do not fit together.";
+    K8S_DNS_NONE_WITHOUT_NAMESERVERS = "K8S009", "dns-none-without-nameservers", Error, "`dnsPolicy: None` without `dnsConfig.nameservers`.";
+    K8S_INVALID_DNS_CONFIG = "K8S010", "invalid-dns-config", Error, "A dnsConfig over Kubernetes' limits (3 nameservers, 32 search domains, 2048 characters) or with an invalid search domain.";
+    K8S_DUPLICATE_NAME = "K8S011", "duplicate-name", Error, "Two containers, volumes, container ports or mount paths with the same name.";
+    K8S_UNDEFINED_VOLUME = "K8S012", "undefined-volume", Error, "A volumeMount that names no volume of the run.";
+    K8S_INVALID_IP = "K8S013", "invalid-ip", Error, "A hostAliases ip or dnsConfig nameserver that is not an IP address.";
+    K8S_NODE_NAME_BYPASSES_SCHEDULER = "K8S014", "node-name-bypasses-scheduler", Info, "`nodeName` with nodeSelector, affinity or tolerations: the scheduler is bypassed, so they do not steer placement.";
+    SEC_HOST_NETWORK = "SEC001", "host-network", Warning, "The pod uses the node's network namespace.";
+    SEC_HOST_NETWORK_DNS_POLICY = "SEC002", "host-network-without-dns-policy", Warning, "A hostNetwork pod without `dnsPolicy: ClusterFirstWithHostNet` cannot resolve cluster names.";
+    SEC_HOST_PID = "SEC003", "host-pid", Warning, "The pod shares the node's process namespace.";
+    SEC_PRIVILEGED = "SEC004", "privileged-container", Warning, "A container runs privileged.";
+    SEC_PRIVILEGE_ESCALATION = "SEC005", "privilege-escalation", Warning, "A container allows privilege escalation.";
+    SEC_ADDED_CAPABILITIES = "SEC006", "added-capabilities", Warning, "A container adds Linux capabilities.";
+    SEC_RUN_AS_ROOT = "SEC007", "run-as-root", Warning, "A container runs, or may run, as root.";
+    SEC_HOST_PATH_VOLUME = "SEC008", "host-path-volume", Warning, "A volume mounts a path of the node.";
+    SEC_MUTABLE_IMAGE_TAG = "SEC009", "mutable-image-tag", Warning, "A container image without a tag or with `:latest`.";
+    SEC_EXTERNAL_SERVICE = "SEC010", "external-service", Warning, "A service exposed with `isExternal: true`, without Polyaxon's authentication in front.";
+    SEC_MISSING_RESOURCES = "SEC011", "missing-resources", Warning, "The main container sets no resource requests or limits.";
+    SEC_DEFAULT_SERVICE_ACCOUNT_TOKEN = "SEC012", "default-service-account-token", Warning, "`serviceAccountName: default` mounts the namespace's shared service account token.";
     RND_UNSUPPORTED_RUN_KIND = "RND001", "unsupported-run-kind", Error, "`plx render` writes jobs and services; this run kind is not rendered.";
     RND_NOT_YET_RENDERED = "RND002", "not-rendered-yet", Error, "The file uses a feature that `plx render` cannot turn into plain manifests yet.";
     RND_IGNORED_SECTION = "RND003", "control-plane-section", Warning, "A section that steers Polyaxon itself (plugins, hooks, cache, ...) and has no place in plain manifests.";

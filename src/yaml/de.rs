@@ -20,7 +20,7 @@ use serde::de::{
 };
 
 use super::scalar::{self, Resolved};
-use super::tree::{Entry, Node, NodeKind, Span, Style, escape_pointer_token};
+use super::tree::{Entry, Node, NodeKind, Span, Style, escape_pointer_token, is_snake_spelling};
 
 /// The serde name of `Templated<T>`: a value that may be a whole-field `{{ ... }}` template.
 pub const TEMPLATED: &str = "$plx::Templated";
@@ -206,7 +206,7 @@ fn is_field_of(masked: &str, parent: &str, field: &str) -> bool {
     masked
         .strip_prefix(parent)
         .and_then(|rest| rest.strip_prefix('/'))
-        .is_some_and(|key| key == field || (key.contains('_') && same_name(key, field)))
+        .is_some_and(|key| key == field || is_snake_spelling(key, field))
 }
 
 #[derive(Default)]
@@ -222,18 +222,6 @@ impl State {
     }
 }
 
-fn same_name(snake: &str, camel: &str) -> bool {
-    let mut a = snake.chars().filter(|c| *c != '_');
-    let mut b = camel.chars();
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
-            _ => return false,
-        }
-    }
-}
-
 /// Matches a user's key to a struct field: exactly, or as its snake_case spelling, which
 /// Polyaxon accepts everywhere, Kubernetes objects included (`image_pull_policy`). Rendered
 /// manifests always use the camelCase name.
@@ -241,10 +229,7 @@ fn match_field(key: &str, fields: &'static [&'static str]) -> Option<&'static st
     if let Some(field) = fields.iter().find(|f| **f == key) {
         return Some(field);
     }
-    if key.contains('_') && key.chars().all(|c| !c.is_ascii_uppercase()) {
-        return fields.iter().copied().find(|f| same_name(key, f));
-    }
-    None
+    fields.iter().copied().find(|f| is_snake_spelling(key, f))
 }
 
 fn child_pointer(parent: &str, token: &str) -> String {

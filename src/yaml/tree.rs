@@ -87,6 +87,15 @@ impl Node {
         self.entries()?.iter().find(|e| e.key == key)
     }
 
+    /// The entry for a camelCase field, written as is or in the snake_case Polyaxon accepts.
+    pub fn field(&self, name: &str) -> Option<&Entry> {
+        let entries = self.entries()?;
+        entries
+            .iter()
+            .find(|e| e.key == name)
+            .or_else(|| entries.iter().find(|e| is_snake_spelling(&e.key, name)))
+    }
+
     /// Follows a JSON pointer (`/run/ports/0`) down the tree.
     pub fn pointer(&self, pointer: &str) -> Option<Located<'_>> {
         let mut node = self;
@@ -150,6 +159,22 @@ fn quote_for_message(text: &str) -> String {
 pub struct Located<'a> {
     pub node: &'a Node,
     pub key_span: Option<Span>,
+}
+
+/// Whether `key` is the snake_case spelling of the camelCase `field` (`host_pid`, `hostPID`).
+pub fn is_snake_spelling(key: &str, field: &str) -> bool {
+    if !key.contains('_') || key.chars().any(|c| c.is_ascii_uppercase()) {
+        return false;
+    }
+    let mut a = key.chars().filter(|c| *c != '_');
+    let mut b = field.chars();
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
+            _ => return false,
+        }
+    }
 }
 
 pub fn escape_pointer_token(token: &str) -> String {

@@ -1,0 +1,985 @@
+//! What the Kubernetes API server would refuse in the manifests plx renders from a job or a
+//! service (`pkg/apis/core/validation`, `pkg/apis/batch/validation`, `pkg/apis/apps/validation`):
+//! names, labels, annotations, ranges, enums, required fields and the cross-field rules.
+
+use std::collections::{BTreeMap, HashMap};
+
+use k8s_openapi::api::core::v1::{Container, PodSecurityContext, Probe, SecurityContext, Volume};
+
+use super::decode::display_path;
+use super::locate::{self, Place, Target, place};
+use super::runs::{PodContainer, Role, RunView, Workload};
+use crate::diagnostic::Diagnostic;
+use crate::k8s::schema::{self, Subject, Violation};
+use crate::k8s::validation;
+use crate::model::{V1Environment, is_polyaxon_volume};
+use crate::rules::{self, Rule};
+use crate::yaml::Node;
+
+/// `MaxDNSNameservers`, `MaxDNSSearchPaths` and `MaxDNSSearchListChars` in core validation.
+const MAX_NAMESERVERS: usize = 3;
+const MAX_SEARCH_PATHS: usize = 32;
+const MAX_SEARCH_CHARS: usize = 2048;
+/// The main container's and init containers' names when the file gives none (render's).
+const MAIN_CONTAINER: &str = crate::render::MAIN_CONTAINER;
+
+pub fn check(run: &RunView<'_>, tree: &Node) -> Vec<Diagnostic> {
+    let mut check = Check {
+        tree,
+        out: Vec::new(),
+    };
+    check.schema(run);
+    check.environment(run);
+    check.containers(run);
+    check.volumes(run);
+    check.service(run);
+    check.termination(run);
+    check.out
+}
+
+/// A value that fails a format check: what it is, what it must be, the API server's words.
+struct Invalid {
+    what: String,
+    expected: &'static str,
+    errors: Vec<String>,
+    fix: Option<String>,
+}
+
+struct Check<'a> {
+    tree: &'a Node,
+    out: Vec<Diagnostic>,
+}
+
+impl Check<'_> {
+    fn place(&self, pointer: &str, target: Target) -> Place {
+        place(self.tree, pointer, target)
+    }
+
+    fn report(
+        &mut self,
+        rule: &'static Rule,
+        pointer: &str,
+        target: Target,
+        message: String,
+        help: String,
+    ) {
+        let diagnostic = locate::diagnostic(self.tree, rule, pointer, target, message);
+        self.out.push(diagnostic.help(help));
+    }
+
+    /// A format check's result as findings: one per value, the API server's words in help.
+    fn format(&mut self, rule: &'static Rule, pointer: &str, target: Target, invalid: Invalid) {
+        let Invalid {
+            what,
+            expected,
+            errors,
+            fix,
+        } = invalid;
+        if errors.is_empty() {
+            return;
+        }
+        let message = format!("{what} is not {expected}");
+        let mut help = format!("the API server refuses it: {}", errors.join("; "));
+        if let Some(fix) = fix {
+            help.push_str(&format!("; write e.g. `{fix}`"));
+        }
+        self.report(rule, pointer, target, message, help);
+    }
+
+    fn dns_label(&mut self, pointer: &str, what: &str, name: &str) {
+        let invalid = Invalid {
+            what: format!("{what} `{name}`"),
+            expected: "a DNS-1123 label",
+            errors: validation::dns1123_label(name),
+            fix: suggest_label(name),
+        };
+        self.format(
+            &rules::K8S_INVALID_DNS_NAME,
+            pointer,
+            Target::Value,
+            invalid,
+        );
+    }
+
+    fn dns_subdomain(&mut self, pointer: &str, what: &str, name: &str) {
+        let invalid = Invalid {
+            what: format!("{what} `{name}`"),
+            expected: "a DNS-1123 subdomain",
+            errors: validation::dns1123_subdomain(name),
+            fix: suggest_subdomain(name),
+        };
+        self.format(
+            &rules::K8S_INVALID_DNS_NAME,
+            pointer,
+            Target::Value,
+            invalid,
+        );
+    }
+
+    fn range(&mut self, pointer: &str, value: i64, min: i64, max: i64, unit: &str) {
+        if (min..=max).contains(&value) {
+            return;
+        }
+        let path = display_path(pointer);
+        let bound = if max == i64::from(i32::MAX) && min == 0 {
+            "must be greater than or equal to 0 (and fit a 32-bit integer)".to_owned()
+        } else {
+            format!("must be between {min} and {max}, inclusive")
+        };
+        self.report(
+            &rules::K8S_VALUE_OUT_OF_RANGE,
+            pointer,
+            Target::Value,
+            format!("`{path}` is {value}{unit}; it {bound}"),
+            format!("the API server refuses it: `{path}: Invalid value: {value}: {bound}`"),
+        );
+    }
+
+    /// Required fields and enums everywhere inside the Kubernetes objects, from the schema.
+    fn schema(&mut self, run: &RunView<'_>) {
+        let mut subjects = Vec::new();
+        let environment = run.environment_pointer();
+        if run.environment.is_some() {
+            // `environment` holds a part of a pod spec; the containers come from elsewhere.
+            subjects.push((schema::POD_SPEC, environment, &["containers"][..]));
+        }
+        for container in run.containers() {
+            // plx names the main and init containers when the file does not.
+            let filled: &[&str] = match container.role {
+                Role::Sidecar => &[],
+                Role::Main | Role::Init => &["name"],
+            };
+            subjects.push((schema::CONTAINER, container.pointer, filled));
+        }
+        for index in 0..run.volumes.len() {
+            subjects.push((schema::VOLUME, format!("{}/volumes/{index}", run.at), &[]));
+        }
+        for (definition, pointer, filled) in subjects {
+            let Some(node) = locate::node(self.tree, &pointer) else {
+                continue;
+            };
+            let span = self.place(&pointer, Target::Key).span;
+            for finding in schema::check(Subject {
+                definition,
+                node,
+                pointer: pointer.clone(),
+                span,
+                filled,
+            }) {
+                let path = display_path(&finding.pointer);
+                let diagnostic = match finding.violation {
+                    Violation::Required { field } => Diagnostic::new(
+                        &rules::K8S_REQUIRED_VALUE,
+                        format!("`{path}` has no `{field}`, which Kubernetes requires"),
+                    )
+                    .help(format!(
+                        "add `{field}`; the API server refuses the object: `{path}.{field}: Required value`"
+                    )),
+                    Violation::Unsupported { value, allowed } => {
+                        let supported = allowed
+                            .iter()
+                            .map(|a| format!("\"{a}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        let mut help = format!("supported values: {supported}");
+                        if path.ends_with("restartPolicy") && value == "ExitCode" {
+                            help.push_str("; Polyaxon 2.18 accepts `ExitCode`, but it is not a pod restart policy and the API server refuses the pod");
+                        } else if let Some(close) = crate::suggest::closest(
+                            &value,
+                            allowed.iter().map(String::as_str),
+                        ) {
+                            help = format!("did you mean `{close}`? {help}");
+                        }
+                        Diagnostic::new(
+                            &rules::K8S_UNSUPPORTED_VALUE,
+                            format!("unsupported value `{value}` for `{path}`"),
+                        )
+                        .help(help)
+                    }
+                };
+                self.out
+                    .push(diagnostic.at(finding.span).pointer(finding.pointer));
+            }
+        }
+    }
+
+    fn environment(&mut self, run: &RunView<'_>) {
+        let Some(env) = run.environment else {
+            return;
+        };
+        let at = run.environment_pointer();
+        self.labels(&at, "labels", env.labels.as_ref());
+        self.labels(&at, "nodeSelector", env.node_selector.as_ref());
+        self.annotations(&at, env.annotations.as_ref());
+        if let Some(name) = &env.service_account_name {
+            self.dns_subdomain(
+                &format!("{at}/serviceAccountName"),
+                "service account name",
+                name,
+            );
+        }
+        if let Some(name) = &env.priority_class_name {
+            self.dns_subdomain(
+                &format!("{at}/priorityClassName"),
+                "priority class name",
+                name,
+            );
+        }
+        if let Some(name) = &env.node_name {
+            self.dns_subdomain(&format!("{at}/nodeName"), "node name", name);
+        }
+        for (index, secret) in env.image_pull_secrets.iter().flatten().enumerate() {
+            self.dns_subdomain(
+                &format!("{at}/imagePullSecrets/{index}"),
+                "image pull secret name",
+                secret,
+            );
+        }
+        for (index, alias) in env.host_aliases.iter().flatten().enumerate() {
+            let alias_at = format!("{at}/hostAliases/{index}");
+            if !alias.ip.is_empty() {
+                self.ip(&format!("{alias_at}/ip"), &alias.ip);
+            }
+            for (host, hostname) in alias.hostnames.iter().flatten().enumerate() {
+                self.dns_subdomain(
+                    &format!("{alias_at}/hostnames/{host}"),
+                    "host alias hostname",
+                    hostname,
+                );
+            }
+        }
+        if let Some(context) = &env.security_context {
+            self.pod_security_context(&format!("{at}/securityContext"), context);
+        }
+        self.tolerations(&at, env);
+        self.dns(&at, env);
+        self.restart_policy(run, &at, env);
+        self.affinity_weights(&at, env);
+        if let Some(node_name) = &env.node_name {
+            let bypassed: Vec<&str> = [
+                ("nodeSelector", env.node_selector.is_some()),
+                ("affinity", env.affinity.is_some()),
+                ("tolerations", env.tolerations.is_some()),
+            ]
+            .into_iter()
+            .filter_map(|(key, set)| set.then_some(key))
+            .collect();
+            if !bypassed.is_empty() {
+                let listed = bypassed
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                let mut diagnostic = locate::diagnostic(
+                    self.tree,
+                    &rules::K8S_NODE_NAME_BYPASSES_SCHEDULER,
+                    &format!("{at}/nodeName"),
+                    Target::Value,
+                    format!(
+                        "`nodeName: {node_name}` places the pod directly; the scheduler never sees it, so {listed} do not steer placement"
+                    ),
+                )
+                .help("to let the scheduler choose among nodes, drop `nodeName` and select the node with `nodeSelector: {kubernetes.io/hostname: <node>}`");
+                for key in bypassed {
+                    let place = self.place(&format!("{at}/{key}"), Target::Key);
+                    diagnostic = diagnostic.label(place.span, "not used for placement");
+                }
+                self.out.push(diagnostic);
+            }
+        }
+    }
+
+    fn labels(&mut self, at: &str, key: &str, labels: Option<&BTreeMap<String, String>>) {
+        for (name, value) in labels.into_iter().flatten() {
+            let pointer = format!(
+                "{at}/{key}/{}",
+                crate::yaml::tree::escape_pointer_token(name)
+            );
+            let what = if key == "labels" {
+                "label"
+            } else {
+                "node selector label"
+            };
+            self.format(
+                &rules::K8S_INVALID_LABEL,
+                &pointer,
+                Target::Key,
+                Invalid {
+                    what: format!("{what} key `{name}`"),
+                    expected: "a valid label key",
+                    errors: validation::qualified_name(name),
+                    fix: suggest_qualified(name),
+                },
+            );
+            self.format(
+                &rules::K8S_INVALID_LABEL,
+                &pointer,
+                Target::Value,
+                Invalid {
+                    what: format!("{what} value `{value}`"),
+                    expected: "a valid label value",
+                    errors: validation::label_value(value),
+                    fix: suggest_qualified(value).filter(|_| !value.is_empty()),
+                },
+            );
+        }
+    }
+
+    fn annotations(&mut self, at: &str, annotations: Option<&BTreeMap<String, String>>) {
+        let Some(annotations) = annotations else {
+            return;
+        };
+        let mut total = 0;
+        for (name, value) in annotations {
+            total += name.len() + value.len();
+            let pointer = format!(
+                "{at}/annotations/{}",
+                crate::yaml::tree::escape_pointer_token(name)
+            );
+            self.format(
+                &rules::K8S_INVALID_ANNOTATION,
+                &pointer,
+                Target::Key,
+                Invalid {
+                    what: format!("annotation key `{name}`"),
+                    expected: "a valid annotation key",
+                    errors: validation::qualified_name(&name.to_ascii_lowercase()),
+                    fix: suggest_qualified(name),
+                },
+            );
+        }
+        if total > validation::ANNOTATIONS_MAX_BYTES {
+            self.report(
+                &rules::K8S_INVALID_ANNOTATION,
+                &format!("{at}/annotations"),
+                Target::Key,
+                format!(
+                    "the annotations hold {total} bytes; Kubernetes allows {} in all",
+                    validation::ANNOTATIONS_MAX_BYTES
+                ),
+                format!(
+                    "the API server refuses it: `metadata.annotations: Too long: may not be more than {} bytes`; keep large data in a ConfigMap and reference it",
+                    validation::ANNOTATIONS_MAX_BYTES
+                ),
+            );
+        }
+    }
+
+    fn ip(&mut self, pointer: &str, text: &str) {
+        let errors = validation::ip(text);
+        if !errors.is_empty() {
+            self.report(
+                &rules::K8S_INVALID_IP,
+                pointer,
+                Target::Value,
+                format!("`{text}` is not an IP address"),
+                format!("the API server refuses it: {}", errors.join("; ")),
+            );
+        }
+    }
+
+    fn pod_security_context(&mut self, at: &str, context: &PodSecurityContext) {
+        for (key, value) in [
+            ("runAsUser", context.run_as_user),
+            ("runAsGroup", context.run_as_group),
+            ("fsGroup", context.fs_group),
+        ] {
+            if let Some(value) = value {
+                self.range(&format!("{at}/{key}"), value, 0, i64::from(i32::MAX), "");
+            }
+        }
+    }
+
+    fn security_context(&mut self, at: &str, context: &SecurityContext) {
+        for (key, value) in [
+            ("runAsUser", context.run_as_user),
+            ("runAsGroup", context.run_as_group),
+        ] {
+            if let Some(value) = value {
+                self.range(&format!("{at}/{key}"), value, 0, i64::from(i32::MAX), "");
+            }
+        }
+    }
+
+    fn tolerations(&mut self, at: &str, env: &V1Environment) {
+        for (index, toleration) in env.tolerations.iter().flatten().enumerate() {
+            let here = format!("{at}/tolerations/{index}");
+            let operator = toleration.operator.as_deref().unwrap_or("Equal");
+            let key = toleration.key.as_deref().unwrap_or("");
+            let value = toleration.value.as_deref().unwrap_or("");
+            if operator == "Exists" && !value.is_empty() {
+                self.report(
+                    &rules::K8S_INVALID_TOLERATION,
+                    &format!("{here}/value"),
+                    Target::Value,
+                    format!("a toleration with `operator: Exists` has `value: {value}`"),
+                    "the API server refuses it: `value must be empty when `operator` is 'Exists'`; drop `value` to tolerate every value of the key, or use `operator: Equal` to tolerate only this one".into(),
+                );
+            }
+            if key.is_empty() && operator != "Exists" {
+                self.report(
+                    &rules::K8S_INVALID_TOLERATION,
+                    &format!("{here}/operator"),
+                    if toleration.operator.is_some() {
+                        Target::Value
+                    } else {
+                        Target::Key
+                    },
+                    "a toleration without `key` must have `operator: Exists`".into(),
+                    "the API server refuses it: `operator must be Exists when `key` is empty, which means \"match all values and all keys\"`; add the taint's `key`".into(),
+                );
+            }
+            if toleration.toleration_seconds.is_some()
+                && toleration.effect.as_deref() != Some("NoExecute")
+            {
+                self.report(
+                    &rules::K8S_INVALID_TOLERATION,
+                    &format!("{here}/tolerationSeconds"),
+                    Target::Key,
+                    "`tolerationSeconds` needs `effect: NoExecute`".into(),
+                    "the API server refuses it: `effect must be 'NoExecute' when `tolerationSeconds` is set`; only NoExecute taints evict, so only they have a grace period".into(),
+                );
+            }
+        }
+    }
+
+    fn dns(&mut self, at: &str, env: &V1Environment) {
+        let nameservers = env
+            .dns_config
+            .as_ref()
+            .and_then(|c| c.nameservers.as_deref())
+            .unwrap_or_default();
+        if env.dns_policy.as_deref() == Some("None") && nameservers.is_empty() {
+            self.report(
+                &rules::K8S_DNS_NONE_WITHOUT_NAMESERVERS,
+                &format!("{at}/dnsPolicy"),
+                Target::Value,
+                "`dnsPolicy: None` without `dnsConfig.nameservers` leaves the pod with no DNS server".into(),
+                "the API server refuses it: `must provide at least one DNS nameserver when `dnsPolicy` is None`; add `dnsConfig: {nameservers: [<ip>]}`, or use `dnsPolicy: ClusterFirst`".into(),
+            );
+        }
+        let Some(config) = &env.dns_config else {
+            return;
+        };
+        let config_at = format!("{at}/dnsConfig");
+        if nameservers.len() > MAX_NAMESERVERS {
+            self.report(
+                &rules::K8S_INVALID_DNS_CONFIG,
+                &format!("{config_at}/nameservers"),
+                Target::Key,
+                format!(
+                    "{} nameservers; a pod may have at most {MAX_NAMESERVERS}",
+                    nameservers.len()
+                ),
+                format!(
+                    "the API server refuses it: `must not have more than {MAX_NAMESERVERS} nameservers`; resolv.conf reads only the first {MAX_NAMESERVERS}"
+                ),
+            );
+        }
+        for (index, server) in nameservers.iter().enumerate() {
+            self.ip(&format!("{config_at}/nameservers/{index}"), server);
+        }
+        let searches = config.searches.as_deref().unwrap_or_default();
+        if searches.len() > MAX_SEARCH_PATHS {
+            self.report(
+                &rules::K8S_INVALID_DNS_CONFIG,
+                &format!("{config_at}/searches"),
+                Target::Key,
+                format!(
+                    "{} search domains; a pod may have at most {MAX_SEARCH_PATHS}",
+                    searches.len()
+                ),
+                format!(
+                    "the API server refuses it: `must not have more than {MAX_SEARCH_PATHS} search paths`"
+                ),
+            );
+        }
+        let chars =
+            searches.iter().map(String::len).sum::<usize>() + searches.len().saturating_sub(1);
+        if chars > MAX_SEARCH_CHARS {
+            self.report(
+                &rules::K8S_INVALID_DNS_CONFIG,
+                &format!("{config_at}/searches"),
+                Target::Key,
+                format!("the search list is {chars} characters long; at most {MAX_SEARCH_CHARS} are allowed"),
+                format!("the API server refuses it: `must not have more than {MAX_SEARCH_CHARS} characters (including spaces) in the search list`"),
+            );
+        }
+        for (index, search) in searches.iter().enumerate() {
+            // A search domain may end in a dot (fully qualified), or be a lone dot.
+            if search == "." {
+                continue;
+            }
+            let errors = validation::dns_search_domain(search.strip_suffix('.').unwrap_or(search));
+            if !errors.is_empty() {
+                self.report(
+                    &rules::K8S_INVALID_DNS_CONFIG,
+                    &format!("{config_at}/searches/{index}"),
+                    Target::Value,
+                    format!("search domain `{search}` is not a DNS subdomain"),
+                    format!("the API server refuses it: {}", errors.join("; ")),
+                );
+            }
+        }
+    }
+
+    /// The restart policies each workload kind allows (pod, apps and batch validation).
+    fn restart_policy(&mut self, run: &RunView<'_>, at: &str, env: &V1Environment) {
+        let Some(policy) = env.restart_policy.as_deref() else {
+            return;
+        };
+        let allowed: &[&str] = match run.workload {
+            Workload::Deployment => &["Always"],
+            Workload::Job => &["OnFailure", "Never"],
+            Workload::Pod => return,
+        };
+        // Values outside the enum are reported once, as unsupported values.
+        if !["Always", "OnFailure", "Never"].contains(&policy) || allowed.contains(&policy) {
+            return;
+        }
+        let listed = allowed
+            .iter()
+            .map(|a| format!("\"{a}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let why = match run.workload {
+            Workload::Deployment => {
+                "this service has `replicas`, so plx renders a Deployment, whose pods must restart `Always`"
+            }
+            _ => {
+                "a job becomes a batch/v1 Job, whose pods restart `OnFailure` or `Never` (the Job itself retries, up to `termination.maxRetries`)"
+            }
+        };
+        self.report(
+            &rules::K8S_WORKLOAD_RESTART_POLICY,
+            &format!("{at}/restartPolicy"),
+            Target::Value,
+            format!("`restartPolicy: {policy}` is not allowed in a {}", run.workload.kind()),
+            format!("{why}; the API server refuses it: `spec.template.spec.restartPolicy: Unsupported value: \"{policy}\": supported values: {listed}`"),
+        );
+    }
+
+    fn affinity_weights(&mut self, at: &str, env: &V1Environment) {
+        let Some(affinity) = &env.affinity else {
+            return;
+        };
+        let mut weights = Vec::new();
+        if let Some(node) = &affinity.node_affinity {
+            for (i, term) in node
+                .preferred_during_scheduling_ignored_during_execution
+                .iter()
+                .flatten()
+                .enumerate()
+            {
+                weights.push((
+                    format!(
+                        "nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution/{i}/weight"
+                    ),
+                    term.weight,
+                ));
+            }
+        }
+        for (key, terms) in [
+            (
+                "podAffinity",
+                affinity.pod_affinity.as_ref().and_then(|a| {
+                    a.preferred_during_scheduling_ignored_during_execution
+                        .as_ref()
+                }),
+            ),
+            (
+                "podAntiAffinity",
+                affinity.pod_anti_affinity.as_ref().and_then(|a| {
+                    a.preferred_during_scheduling_ignored_during_execution
+                        .as_ref()
+                }),
+            ),
+        ] {
+            for (i, term) in terms.into_iter().flatten().enumerate() {
+                weights.push((
+                    format!("{key}/preferredDuringSchedulingIgnoredDuringExecution/{i}/weight"),
+                    term.weight,
+                ));
+            }
+        }
+        for (pointer, weight) in weights {
+            self.range(
+                &format!("{at}/affinity/{pointer}"),
+                i64::from(weight),
+                1,
+                100,
+                "",
+            );
+        }
+    }
+
+    fn containers(&mut self, run: &RunView<'_>) {
+        let containers = run.containers();
+        let mut names: HashMap<String, String> = HashMap::new();
+        let mut init_index = 0;
+        for PodContainer {
+            role,
+            container,
+            pointer,
+        } in &containers
+        {
+            // The name the rendered container gets: plx names unnamed main and init containers.
+            let name = match (role, container.name.is_empty()) {
+                (Role::Main, true) => Some(MAIN_CONTAINER.to_owned()),
+                (Role::Init, true) => Some(format!("init-{init_index}")),
+                (Role::Sidecar, true) => None,
+                (_, false) => {
+                    self.dns_label(
+                        &format!("{pointer}/name"),
+                        "container name",
+                        &container.name,
+                    );
+                    Some(container.name.clone())
+                }
+            };
+            if *role == Role::Init {
+                init_index += 1;
+            }
+            if let Some(name) = name {
+                let here = format!("{pointer}/name");
+                match names.get(&name) {
+                    Some(first) => {
+                        let first = self.place(first, Target::Value);
+                        let diagnostic = locate::diagnostic(
+                            self.tree,
+                            &rules::K8S_DUPLICATE_NAME,
+                            &here,
+                            Target::Value,
+                            format!("two containers are named `{name}`"),
+                        )
+                        .help(format!("container names must be unique across the main container, sidecars and init containers; the API server refuses it: `Duplicate value: \"{name}\"`"))
+                        .label(first.span, "first used here");
+                        self.out.push(diagnostic);
+                    }
+                    None => {
+                        names.insert(name, here);
+                    }
+                }
+            }
+            self.container(run, pointer, container);
+        }
+    }
+
+    fn container(&mut self, run: &RunView<'_>, at: &str, container: &Container) {
+        let mut port_names: HashMap<&str, String> = HashMap::new();
+        for (index, port) in container.ports.iter().flatten().enumerate() {
+            let here = format!("{at}/ports/{index}");
+            self.range(
+                &format!("{here}/containerPort"),
+                i64::from(port.container_port),
+                1,
+                65535,
+                "",
+            );
+            if let Some(host_port) = port.host_port.filter(|p| *p != 0) {
+                self.range(
+                    &format!("{here}/hostPort"),
+                    i64::from(host_port),
+                    1,
+                    65535,
+                    "",
+                );
+            }
+            if let Some(name) = port.name.as_deref() {
+                let errors = validation::iana_svc_name(name);
+                let fix = suggest_label(name).map(|s| s.chars().take(15).collect::<String>());
+                self.format(
+                    &rules::K8S_INVALID_DNS_NAME,
+                    &format!("{here}/name"),
+                    Target::Value,
+                    Invalid {
+                        what: format!("port name `{name}`"),
+                        expected: "an IANA service name",
+                        errors,
+                        fix,
+                    },
+                );
+                self.duplicate(
+                    &mut port_names,
+                    name,
+                    &format!("{here}/name"),
+                    "ports of this container are named",
+                    "port names must be unique within a container",
+                );
+            }
+        }
+        let mut mount_paths: HashMap<&str, String> = HashMap::new();
+        for (index, mount) in container.volume_mounts.iter().flatten().enumerate() {
+            let here = format!("{at}/volumeMounts/{index}");
+            // Polyaxon provides its context volumes; `plx render` refuses them (RND002).
+            if !mount.name.is_empty()
+                && !is_polyaxon_volume(&mount.name)
+                && !run.volumes.iter().any(|v| v.name == mount.name)
+            {
+                let defined: Vec<&str> = run.volumes.iter().map(|v| v.name.as_str()).collect();
+                let mut help = if defined.is_empty() {
+                    "this run defines no volumes; add one under `run.volumes`".to_owned()
+                } else {
+                    format!(
+                        "the volumes are {}",
+                        defined
+                            .iter()
+                            .map(|d| format!("`{d}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                if let Some(close) = crate::suggest::closest(&mount.name, defined.iter().copied()) {
+                    help = format!("did you mean `{close}`? {help}");
+                }
+                help.push_str(&format!("; the API server refuses the pod: `volumeMounts[{index}].name: Not found: \"{}\"`", mount.name));
+                self.report(
+                    &rules::K8S_UNDEFINED_VOLUME,
+                    &format!("{here}/name"),
+                    Target::Value,
+                    format!("volume mount `{}` names no volume of this run", mount.name),
+                    help,
+                );
+            }
+            if !mount.mount_path.is_empty() {
+                self.duplicate(
+                    &mut mount_paths,
+                    &mount.mount_path,
+                    &format!("{here}/mountPath"),
+                    "volume mounts of this container use the path",
+                    "a path can hold one mount",
+                );
+            }
+        }
+        if let Some(context) = &container.security_context {
+            self.security_context(&format!("{at}/securityContext"), context);
+        }
+        for (key, probe) in [
+            ("livenessProbe", &container.liveness_probe),
+            ("readinessProbe", &container.readiness_probe),
+            ("startupProbe", &container.startup_probe),
+        ] {
+            if let Some(probe) = probe {
+                self.probe(&format!("{at}/{key}"), probe);
+            }
+        }
+    }
+
+    fn duplicate<'n>(
+        &mut self,
+        seen: &mut HashMap<&'n str, String>,
+        value: &'n str,
+        pointer: &str,
+        what: &str,
+        why: &str,
+    ) {
+        if let Some(first) = seen.get(value) {
+            let first = self.place(first, Target::Value);
+            let diagnostic = locate::diagnostic(
+                self.tree,
+                &rules::K8S_DUPLICATE_NAME,
+                pointer,
+                Target::Value,
+                format!("two {what} `{value}`"),
+            )
+            .help(format!(
+                "{why}; the API server refuses it: `Duplicate value: \"{value}\"`"
+            ))
+            .label(first.span, "first used here");
+            self.out.push(diagnostic);
+        } else {
+            seen.insert(value, pointer.to_owned());
+        }
+    }
+
+    fn probe(&mut self, at: &str, probe: &Probe) {
+        for (key, value) in [
+            ("initialDelaySeconds", probe.initial_delay_seconds),
+            ("timeoutSeconds", probe.timeout_seconds),
+            ("periodSeconds", probe.period_seconds),
+            ("successThreshold", probe.success_threshold),
+            ("failureThreshold", probe.failure_threshold),
+        ] {
+            if let Some(value) = value {
+                self.range(
+                    &format!("{at}/{key}"),
+                    i64::from(value),
+                    0,
+                    i64::from(i32::MAX),
+                    "",
+                );
+            }
+        }
+        if let Some(grace) = probe.termination_grace_period_seconds {
+            // A grace period of 0 kills at once; the API server wants at least 1 second here.
+            self.range(
+                &format!("{at}/terminationGracePeriodSeconds"),
+                grace,
+                1,
+                i64::MAX,
+                "",
+            );
+        }
+    }
+
+    fn volumes(&mut self, run: &RunView<'_>) {
+        let mut names: HashMap<&str, String> = HashMap::new();
+        for (index, volume) in run.volumes.iter().enumerate() {
+            let here = format!("{}/volumes/{index}", run.at);
+            if !volume.name.is_empty() {
+                self.dns_label(&format!("{here}/name"), "volume name", &volume.name);
+                self.duplicate(
+                    &mut names,
+                    &volume.name,
+                    &format!("{here}/name"),
+                    "volumes are named",
+                    "volume names must be unique in a pod",
+                );
+            }
+            self.volume_modes(&here, volume);
+        }
+    }
+
+    /// File modes: `0`–`0777`, as the API server checks them (`validateVolumeSourceMode`).
+    fn volume_modes(&mut self, at: &str, volume: &Volume) {
+        let mut modes = Vec::new();
+        if let Some(secret) = &volume.secret {
+            modes.push(("secret/defaultMode".to_owned(), secret.default_mode));
+            for (i, item) in secret.items.iter().flatten().enumerate() {
+                modes.push((format!("secret/items/{i}/mode"), item.mode));
+            }
+        }
+        if let Some(config_map) = &volume.config_map {
+            modes.push(("configMap/defaultMode".to_owned(), config_map.default_mode));
+            for (i, item) in config_map.items.iter().flatten().enumerate() {
+                modes.push((format!("configMap/items/{i}/mode"), item.mode));
+            }
+        }
+        if let Some(projected) = &volume.projected {
+            modes.push(("projected/defaultMode".to_owned(), projected.default_mode));
+        }
+        if let Some(downward) = &volume.downward_api {
+            modes.push(("downwardAPI/defaultMode".to_owned(), downward.default_mode));
+        }
+        for (pointer, mode) in modes {
+            if let Some(mode) = mode {
+                self.range(
+                    &format!("{at}/{pointer}"),
+                    i64::from(mode),
+                    0,
+                    0o777,
+                    " (0777 octal is 511)",
+                );
+            }
+        }
+    }
+
+    fn service(&mut self, run: &RunView<'_>) {
+        let Some(service) = run.service else {
+            return;
+        };
+        for (index, port) in service
+            .ports
+            .as_ref()
+            .and_then(|p| p.value())
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            self.range(&format!("{}/ports/{index}", run.at), *port, 1, 65535, "");
+        }
+        if let Some(replicas) = service.replicas.as_ref().and_then(|r| r.value()) {
+            self.range(
+                &format!("{}/replicas", run.at),
+                *replicas,
+                0,
+                i64::from(i32::MAX),
+                "",
+            );
+        }
+    }
+
+    fn termination(&mut self, run: &RunView<'_>) {
+        let Some((termination, at)) = &run.termination else {
+            return;
+        };
+        // A service's pods do not stop by themselves: only a job's Job uses these.
+        if run.workload != Workload::Job {
+            return;
+        }
+        for (key, value) in [
+            ("maxRetries", &termination.max_retries),
+            ("ttl", &termination.ttl),
+            ("timeout", &termination.timeout),
+        ] {
+            if let Some(value) = value.as_ref().and_then(|v| v.value()) {
+                let max = if key == "timeout" {
+                    i64::MAX
+                } else {
+                    i64::from(i32::MAX)
+                };
+                self.range(&format!("{at}/{key}"), *value, 0, max, "");
+            }
+        }
+    }
+}
+
+/// The closest DNS-1123 label to `text`, when there is one that differs.
+fn suggest_label(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out = out.trim_matches('-').to_owned();
+    out.truncate(validation::DNS1123_LABEL_MAX);
+    let out = out.trim_end_matches('-').to_owned();
+    (!out.is_empty() && out != text).then_some(out)
+}
+
+fn suggest_subdomain(text: &str) -> Option<String> {
+    let parts: Vec<String> = text
+        .split('.')
+        .filter_map(|part| {
+            suggest_label(part).or_else(|| (!part.is_empty()).then(|| part.to_owned()))
+        })
+        .collect();
+    let out = parts.join(".");
+    (!out.is_empty() && out != text && validation::dns1123_subdomain(&out).is_empty())
+        .then_some(out)
+}
+
+/// The closest label key or value: invalid characters become `-`, the ends alphanumeric.
+fn suggest_qualified(text: &str) -> Option<String> {
+    let (prefix, name) = match text.rsplit_once('/') {
+        Some((prefix, name)) => (suggest_subdomain(prefix).or(Some(prefix.to_owned())), name),
+        None => (None, text),
+    };
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    out = out
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_owned();
+    out.truncate(validation::QUALIFIED_NAME_MAX);
+    let out = out
+        .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_owned();
+    let full = match prefix {
+        Some(prefix) => format!("{prefix}/{out}"),
+        None => out,
+    };
+    (!full.is_empty() && full != text && validation::qualified_name(&full).is_empty())
+        .then_some(full)
+}

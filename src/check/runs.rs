@@ -1,0 +1,143 @@
+//! The jobs and services of a file, seen as the pods plx renders from them, with the pointer
+//! of every part, for the rules that judge what lands in a manifest.
+
+use k8s_openapi::api::core::v1::{Container, Volume};
+
+use crate::model::{V1Environment, V1Init, V1Polyaxonfile, V1Run, V1Service, V1Termination};
+
+/// The workload object a run becomes (`docs/render.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workload {
+    Pod,
+    Deployment,
+    Job,
+}
+
+impl Workload {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Workload::Pod => "Pod",
+            Workload::Deployment => "Deployment",
+            Workload::Job => "Job",
+        }
+    }
+}
+
+/// What a container is to the pod.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Main,
+    Sidecar,
+    Init,
+}
+
+pub struct PodContainer<'a> {
+    pub role: Role,
+    pub container: &'a Container,
+    pub pointer: String,
+}
+
+/// One job or service.
+pub struct RunView<'a> {
+    /// The pointer of `run` (`/run`, `/component/run`).
+    pub at: String,
+    pub workload: Workload,
+    pub environment: Option<&'a V1Environment>,
+    pub volumes: &'a [Volume],
+    pub init: &'a [V1Init],
+    pub sidecars: &'a [Container],
+    pub container: Option<&'a Container>,
+    pub service: Option<&'a V1Service>,
+    /// `termination` and its pointer: the file's own, or the component's.
+    pub termination: Option<(&'a V1Termination, String)>,
+}
+
+impl<'a> RunView<'a> {
+    pub fn environment_pointer(&self) -> String {
+        format!("{}/environment", self.at)
+    }
+
+    /// Main container first, then sidecars, then init containers, as the pod lists them.
+    pub fn containers(&self) -> Vec<PodContainer<'a>> {
+        let mut out = Vec::new();
+        if let Some(container) = self.container {
+            out.push(PodContainer {
+                role: Role::Main,
+                container,
+                pointer: format!("{}/container", self.at),
+            });
+        }
+        for (index, container) in self.sidecars.iter().enumerate() {
+            out.push(PodContainer {
+                role: Role::Sidecar,
+                container,
+                pointer: format!("{}/sidecars/{index}", self.at),
+            });
+        }
+        for (index, step) in self.init.iter().enumerate() {
+            if let Some(container) = &step.container {
+                out.push(PodContainer {
+                    role: Role::Init,
+                    container,
+                    pointer: format!("{}/init/{index}/container", self.at),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Every job and service in the file: its own `run`, and an operation's inline component's.
+pub fn runs(file: &V1Polyaxonfile) -> Vec<RunView<'_>> {
+    let mut out = Vec::new();
+    collect(file, "", None, &mut out);
+    out
+}
+
+fn collect<'a>(
+    file: &'a V1Polyaxonfile,
+    prefix: &str,
+    outer_termination: Option<(&'a V1Termination, String)>,
+    out: &mut Vec<RunView<'a>>,
+) {
+    // An operation's `termination` overrides its component's, as in render.
+    let termination = outer_termination.or_else(|| {
+        file.termination
+            .as_ref()
+            .map(|t| (t, format!("{prefix}/termination")))
+    });
+    let at = format!("{prefix}/run");
+    let view = match &file.run {
+        Some(V1Run::Job(job)) => Some(RunView {
+            at,
+            workload: Workload::Job,
+            environment: job.environment.as_ref(),
+            volumes: job.volumes.as_deref().unwrap_or_default(),
+            init: job.init.as_deref().unwrap_or_default(),
+            sidecars: job.sidecars.as_deref().unwrap_or_default(),
+            container: job.container.as_ref(),
+            service: None,
+            termination: termination.clone(),
+        }),
+        Some(V1Run::Service(service)) => Some(RunView {
+            at,
+            workload: if service.replicas.as_ref().and_then(|r| r.value()).is_some() {
+                Workload::Deployment
+            } else {
+                Workload::Pod
+            },
+            environment: service.environment.as_ref(),
+            volumes: service.volumes.as_deref().unwrap_or_default(),
+            init: service.init.as_deref().unwrap_or_default(),
+            sidecars: service.sidecars.as_deref().unwrap_or_default(),
+            container: service.container.as_ref(),
+            service: Some(service),
+            termination: termination.clone(),
+        }),
+        _ => None,
+    };
+    out.extend(view);
+    if let Some(component) = &file.component {
+        collect(component, &format!("{prefix}/component"), termination, out);
+    }
+}

@@ -1,0 +1,229 @@
+//! The pinned Kubernetes schema (v1.33), walked alongside a YAML tree: what the typed decoder
+//! cannot see because k8s-openapi fills in missing required fields and types enums as plain
+//! strings. Unknown fields and types are the decoder's job; this finds missing required
+//! fields and values outside an enum, anywhere inside a pod spec.
+//!
+//! The data is `schemas/k8s/v1.33.0-plx.json`, generated from the official sources beside it
+//! (see `schemas/k8s/README.md` and `tests/schemas.rs`).
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::yaml::scalar::is_whole_template;
+use crate::yaml::tree::{escape_pointer_token, is_snake_spelling};
+use crate::yaml::{Node, NodeKind, Span};
+
+pub const POD_SPEC: &str = "io.k8s.api.core.v1.PodSpec";
+pub const CONTAINER: &str = "io.k8s.api.core.v1.Container";
+pub const VOLUME: &str = "io.k8s.api.core.v1.Volume";
+
+#[derive(Debug, Deserialize)]
+struct Definition {
+    required: Vec<String>,
+    properties: BTreeMap<String, Property>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Property {
+    #[serde(rename = "ref")]
+    holds: Option<String>,
+    items: Option<String>,
+    values: Option<String>,
+    #[serde(rename = "enum")]
+    allowed: Option<Vec<String>>,
+}
+
+fn definitions() -> &'static BTreeMap<String, Definition> {
+    static DEFINITIONS: OnceLock<BTreeMap<String, Definition>> = OnceLock::new();
+    DEFINITIONS.get_or_init(|| {
+        serde_json::from_str(include_str!("../../schemas/k8s/v1.33.0-plx.json"))
+            .expect("the embedded schema subset is valid (tests/schemas.rs generates it)")
+    })
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Violation {
+    /// A required field is absent; the span is the object's.
+    Required { field: String },
+    /// A value outside its enum; the span is the value's.
+    Unsupported {
+        value: String,
+        allowed: &'static [String],
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub violation: Violation,
+    /// Where the object (for `Required`) or the value is, with the user's own keys.
+    pub pointer: String,
+    pub span: Span,
+}
+
+/// A node to check against a definition.
+pub struct Subject<'a> {
+    pub definition: &'static str,
+    pub node: &'a Node,
+    pub pointer: String,
+    /// The span that stands for the whole object: its key, or its first key in a list.
+    pub span: Span,
+    /// Required fields plx fills in itself at this object (a main container's `name`), or
+    /// that its Polyaxon form leaves out (a pod spec's `containers`).
+    pub filled: &'a [&'a str],
+}
+
+/// Checks `subject` and everything nested in it.
+pub fn check(subject: Subject<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(definition) = definitions().get(subject.definition) {
+        walk(
+            definition,
+            subject.node,
+            &subject.pointer,
+            subject.span,
+            subject.filled,
+            &mut findings,
+        );
+    }
+    findings
+}
+
+fn walk(
+    definition: &'static Definition,
+    node: &Node,
+    pointer: &str,
+    span: Span,
+    filled: &[&str],
+    out: &mut Vec<Finding>,
+) {
+    let Some(entries) = node.entries() else {
+        // A type error the decoder reports.
+        return;
+    };
+    for field in &definition.required {
+        if !filled.contains(&field.as_str()) && node.field(field).is_none() {
+            out.push(Finding {
+                violation: Violation::Required {
+                    field: field.clone(),
+                },
+                pointer: pointer.to_owned(),
+                span,
+            });
+        }
+    }
+    for entry in entries {
+        let Some(property) = property(definition, &entry.key) else {
+            continue;
+        };
+        let here = format!("{pointer}/{}", escape_pointer_token(&entry.key));
+        if let Some(allowed) = &property.allowed {
+            unsupported(&entry.value, allowed, &here, out);
+        }
+        if let Some(child) = child(&property.holds) {
+            walk(child, &entry.value, &here, entry.key_span, &[], out);
+        }
+        if let (Some(child), NodeKind::Seq(items)) = (child(&property.items), &entry.value.kind) {
+            for (index, item) in items.iter().enumerate() {
+                let span = item
+                    .entries()
+                    .and_then(|e| e.first())
+                    .map_or(item.span, |e| e.key_span);
+                walk(child, item, &format!("{here}/{index}"), span, &[], out);
+            }
+        }
+        if let (Some(child), Some(values)) = (child(&property.values), entry.value.entries()) {
+            for value in values {
+                let at = format!("{here}/{}", escape_pointer_token(&value.key));
+                walk(child, &value.value, &at, value.key_span, &[], out);
+            }
+        }
+    }
+}
+
+fn property(definition: &'static Definition, key: &str) -> Option<&'static Property> {
+    definition.properties.get(key).or_else(|| {
+        definition
+            .properties
+            .iter()
+            .find(|(name, _)| is_snake_spelling(key, name))
+            .map(|(_, property)| property)
+    })
+}
+
+fn child(name: &Option<String>) -> Option<&'static Definition> {
+    definitions().get(name.as_deref()?)
+}
+
+fn unsupported(value: &Node, allowed: &'static [String], pointer: &str, out: &mut Vec<Finding>) {
+    let Some(text) = value.as_str() else {
+        return;
+    };
+    if value.is_null() || is_whole_template(text) || allowed.iter().any(|a| a == text) {
+        return;
+    }
+    out.push(Finding {
+        violation: Violation::Unsupported {
+            value: text.to_owned(),
+            allowed,
+        },
+        pointer: pointer.to_owned(),
+        span: value.span,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{Limits, load};
+
+    fn findings(definition: &'static str, yaml: &str, filled: &[&str]) -> Vec<Finding> {
+        let tree = load(yaml, Limits::default()).unwrap();
+        check(Subject {
+            definition,
+            node: &tree,
+            pointer: String::new(),
+            span: tree.span,
+            filled,
+        })
+    }
+
+    #[test]
+    fn finds_enums_and_required_fields_at_any_depth() {
+        let found = findings(
+            CONTAINER,
+            "image: x\nimage_pull_policy: Sometimes\nenv:\n- value: v\nlivenessProbe:\n  httpGet:\n    path: /\n    scheme: FTP\n",
+            &[],
+        );
+        let described: Vec<_> = found
+            .iter()
+            .map(|f| (f.pointer.as_str(), f.violation.clone()))
+            .collect();
+        assert_eq!(described.len(), 5, "{described:#?}");
+        assert!(found.iter().any(|f| f.pointer == "/image_pull_policy"));
+        assert!(found.iter().any(|f| f.pointer == "/env/0"
+            && f.violation
+                == Violation::Required {
+                    field: "name".into()
+                }));
+        assert!(
+            found
+                .iter()
+                .any(|f| f.pointer == "/livenessProbe/httpGet/scheme")
+        );
+        assert!(found.iter().any(|f| f.pointer == "/livenessProbe/httpGet"));
+    }
+
+    #[test]
+    fn filled_fields_and_templates_pass() {
+        assert!(
+            findings(
+                CONTAINER,
+                "image: x\nimagePullPolicy: '{{ policy }}'\n",
+                &["name"]
+            )
+            .is_empty()
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! `schemas/k8s/v1.33.0-plx.json`, the schema subset `plx check` embeds, is generated from the
+//! pinned official sources next to it. This test regenerates it and fails when the checked-in
+//! file differs, so the subset cannot drift from the sources; `PLX_BLESS=1` rewrites it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+
+/// The Kubernetes objects a Polyaxonfile holds all sit inside a pod spec.
+const ROOTS: &[&str] = &["io.k8s.api.core.v1.PodSpec"];
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn ref_name(schema: &Value) -> Option<&str> {
+    schema.get("$ref")?.as_str()?.strip_prefix("#/$defs/")
+}
+
+/// The definition a schema refers to, when that definition has properties to walk into.
+fn holds<'a>(definitions: &Map<String, Value>, schema: &'a Value) -> Option<&'a str> {
+    ref_name(schema).filter(|name| {
+        definitions[*name]
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty())
+    })
+}
+
+/// A property as the runtime walker needs it: which definition its value, its list items or
+/// its map values hold, and its enum.
+fn property(
+    definitions: &Map<String, Value>,
+    schema: &Value,
+    enumeration: Option<&Value>,
+) -> Option<Value> {
+    let mut out = Map::new();
+    if let Some(name) = holds(definitions, schema) {
+        out.insert("ref".into(), json!(name));
+    } else if let Some(name) = schema.get("items").and_then(|s| holds(definitions, s)) {
+        out.insert("items".into(), json!(name));
+    } else if let Some(name) = schema
+        .get("additionalProperties")
+        .and_then(|s| holds(definitions, s))
+    {
+        out.insert("values".into(), json!(name));
+    }
+    if let Some(values) = enumeration {
+        out.insert("enum".into(), values.clone());
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+fn generate(root: &Path) -> Value {
+    let definitions = read_json(&root.join("v1.33.0-local-strict/_definitions.json"));
+    let definitions = definitions["$defs"].as_object().expect("$defs");
+    let enums = read_json(&root.join("v1.33.0-enums.json"));
+
+    let mut subset = BTreeMap::new();
+    let mut pending: Vec<String> = ROOTS.iter().map(|r| r.to_string()).collect();
+    let mut seen: BTreeSet<String> = pending.iter().cloned().collect();
+    while let Some(name) = pending.pop() {
+        let definition = &definitions[&name];
+        let mut properties = Map::new();
+        if let Some(declared) = definition.get("properties").and_then(Value::as_object) {
+            for (key, schema) in declared {
+                let enumeration = enums.get(&name).and_then(|e| e.get(key));
+                let Some(entry) = property(definitions, schema, enumeration) else {
+                    continue;
+                };
+                for held in ["ref", "items", "values"] {
+                    if let Some(child) = entry.get(held).and_then(Value::as_str)
+                        && seen.insert(child.to_owned())
+                    {
+                        pending.push(child.to_owned());
+                    }
+                }
+                properties.insert(key.clone(), entry);
+            }
+        }
+        let required = definition.get("required").cloned().unwrap_or(json!([]));
+        subset.insert(
+            name,
+            json!({ "required": required, "properties": properties }),
+        );
+    }
+    serde_json::to_value(subset).unwrap()
+}
+
+#[test]
+fn the_embedded_schema_subset_is_generated_from_the_pinned_sources() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/k8s");
+    let generated = serde_json::to_string_pretty(&generate(&root)).unwrap() + "\n";
+    let path = root.join("v1.33.0-plx.json");
+    if std::env::var_os("PLX_BLESS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == generated,
+        "{} is stale; run `PLX_BLESS=1 cargo test --test schemas`",
+        path.display()
+    );
+}
+
+#[test]
+fn every_enum_names_a_real_property() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/k8s");
+    let definitions = read_json(&root.join("v1.33.0-local-strict/_definitions.json"));
+    let enums = read_json(&root.join("v1.33.0-enums.json"));
+    for (name, properties) in enums.as_object().unwrap() {
+        for key in properties.as_object().unwrap().keys() {
+            assert!(
+                definitions["$defs"][name]["properties"].get(key).is_some(),
+                "{name}.{key}"
+            );
+        }
+    }
+}
