@@ -77,6 +77,144 @@ fn assert_valid_kubernetes(object: &Value, context: &str) {
     );
 }
 
+/// What the JSON schema misses: enums (from the v1.33 OpenAPI v3 spec, `schemas/k8s/`), the
+/// int32 format, and the API server's name, label and port formats.
+struct Semantics {
+    definitions: Value,
+    enums: Value,
+}
+
+impl Semantics {
+    fn get() -> &'static Semantics {
+        static SEMANTICS: OnceLock<Semantics> = OnceLock::new();
+        SEMANTICS.get_or_init(|| Semantics {
+            definitions: read_json("_definitions.json")["$defs"].clone(),
+            enums: serde_json::from_str(
+                &std::fs::read_to_string(root().join("schemas/k8s/v1.33.0-enums.json")).unwrap(),
+            )
+            .unwrap(),
+        })
+    }
+
+    /// Every violation in `value`, an instance of `definition`, as `pointer: problem`.
+    fn violations(&self, definition: &str, value: &Value, pointer: &str, out: &mut Vec<String>) {
+        let Some(object) = value.as_object() else {
+            return;
+        };
+        let properties = &self.definitions[definition]["properties"];
+        for (key, child) in object {
+            let here = format!("{pointer}/{key}");
+            if let Some(allowed) = self.enums[definition][key].as_array()
+                && !allowed.contains(child)
+            {
+                out.push(format!("{here}: {child} is not one of {allowed:?}"));
+            }
+            let schema = &properties[key];
+            if schema["format"] == "int32"
+                && child.as_i64().and_then(|n| i32::try_from(n).ok()).is_none()
+            {
+                out.push(format!("{here}: {child} is not an int32"));
+            }
+            let target = |schema: &Value| {
+                schema["$ref"]
+                    .as_str()
+                    .and_then(|r| r.strip_prefix("#/$defs/"))
+                    .map(str::to_owned)
+            };
+            if let Some(name) = target(schema) {
+                self.violations(&name, child, &here, out);
+            } else if let (Some(name), Some(items)) = (target(&schema["items"]), child.as_array()) {
+                for (index, item) in items.iter().enumerate() {
+                    self.violations(&name, item, &format!("{here}/{index}"), out);
+                }
+            } else if let (Some(name), Some(map)) =
+                (target(&schema["additionalProperties"]), child.as_object())
+            {
+                for (entry, item) in map {
+                    self.violations(&name, item, &format!("{here}/{entry}"), out);
+                }
+            }
+        }
+    }
+}
+
+/// The API server's formats for the names, labels and ports plx writes.
+fn format_violations(object: &Value, out: &mut Vec<String>) {
+    use plx::k8s::validation;
+    let mut check = |what: String, errors: Vec<String>| {
+        if !errors.is_empty() {
+            out.push(format!("{what}: {}", errors.join("; ")));
+        }
+    };
+    let name = object["metadata"]["name"].as_str().unwrap_or_default();
+    check(
+        format!("metadata.name {name}"),
+        validation::dns1123_label(name),
+    );
+    let metadata = [&object["metadata"], &object["spec"]["template"]["metadata"]];
+    for labels in metadata.iter().map(|m| &m["labels"]) {
+        for (key, value) in labels.as_object().into_iter().flatten() {
+            check(format!("label key {key}"), validation::qualified_name(key));
+            check(
+                format!("label value {value}"),
+                validation::label_value(value.as_str().unwrap()),
+            );
+        }
+    }
+    let pod = if object["kind"] == "Pod" {
+        &object["spec"]
+    } else {
+        &object["spec"]["template"]["spec"]
+    };
+    let containers = pod["containers"].as_array().into_iter().flatten();
+    for container in containers.chain(pod["initContainers"].as_array().into_iter().flatten()) {
+        let name = container["name"].as_str().unwrap_or_default();
+        check(
+            format!("container name {name}"),
+            validation::dns1123_label(name),
+        );
+        for port in container["ports"].as_array().into_iter().flatten() {
+            check(
+                format!("containerPort {port}"),
+                validation::port_number(port["containerPort"].as_i64().unwrap()),
+            );
+        }
+    }
+    for port in object["spec"]["ports"].as_array().into_iter().flatten() {
+        check(
+            format!("service port {port}"),
+            validation::port_number(port["port"].as_i64().unwrap()),
+        );
+        check(
+            format!("service port name {port}"),
+            validation::iana_svc_name(port["name"].as_str().unwrap()),
+        );
+    }
+    let restart = pod["restartPolicy"].as_str();
+    let allowed: &[&str] = match object["kind"].as_str() {
+        Some("Job") => &["OnFailure", "Never"],
+        Some("Deployment") => &["Always"],
+        _ => &["Always", "OnFailure", "Never"],
+    };
+    if let Some(restart) = restart.filter(|r| !allowed.contains(r)) {
+        out.push(format!("restartPolicy {restart} in a {}", object["kind"]));
+    }
+}
+
+fn assert_semantically_valid(object: &Value, context: &str) {
+    let definition = match object["kind"].as_str() {
+        Some("Pod") => "io.k8s.api.core.v1.Pod",
+        Some("Service") => "io.k8s.api.core.v1.Service",
+        Some("Deployment") => "io.k8s.api.apps.v1.Deployment",
+        Some("Job") => "io.k8s.api.batch.v1.Job",
+        other => panic!("{context}: unexpected kind {other:?}"),
+    };
+    let mut problems = Vec::new();
+    Semantics::get().violations(definition, object, "", &mut problems);
+    format_violations(object, &mut problems);
+    assert!(problems.is_empty(), "{context}: {}", problems.join("\n"));
+}
+
 fn render(path: &std::path::Path, args: &[&str]) -> String {
     let output = plx().arg("render").arg(path).args(args).output().unwrap();
     assert_eq!(
@@ -136,7 +274,7 @@ fn valid_fixtures_have_no_errors_and_only_the_warnings_they_expect() {
 }
 
 #[test]
-fn rendered_fixtures_match_snapshots_and_the_strict_kubernetes_schema() {
+fn rendered_fixtures_match_snapshots_the_strict_schema_enums_and_formats() {
     for path in fixtures("valid") {
         let yaml = render(&path, &[]);
         insta::assert_snapshot!(snapshot_name(&path), yaml);
@@ -144,6 +282,7 @@ fn rendered_fixtures_match_snapshots_and_the_strict_kubernetes_schema() {
         assert!(!objects.is_empty(), "{}", path.display());
         for object in &objects {
             assert_valid_kubernetes(object, &path.display().to_string());
+            assert_semantically_valid(object, &path.display().to_string());
         }
         // The YAML stream holds the same objects as the JSON list, read back by a YAML reader
         // (so every string that YAML 1.1 would misread must have been quoted).
@@ -252,4 +391,54 @@ fn the_schema_check_itself_rejects_unknown_fields_and_bad_types() {
     assert!(!validator.is_valid(&pod(
         serde_json::json!({"name": "a", "ports": [{"containerPort": "80"}]})
     )));
+}
+
+#[test]
+fn the_semantic_check_itself_catches_enums_int32_and_formats() {
+    let pod = serde_json::json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "Bad_Name", "labels": {"a b": "ok"}},
+        "spec": {
+            "dnsPolicy": "Bogus",
+            "priority": 3_000_000_000_i64,
+            "tolerations": [{"operator": "Maybe"}],
+            "containers": [{"name": "main", "imagePullPolicy": "always", "ports": [{"containerPort": 0}]}]
+        }
+    });
+    let mut problems = Vec::new();
+    Semantics::get().violations("io.k8s.api.core.v1.Pod", &pod, "", &mut problems);
+    format_violations(&pod, &mut problems);
+    let joined = problems.join("\n");
+    for expected in [
+        "/spec/dnsPolicy",
+        "/spec/priority",
+        "/spec/tolerations/0/operator",
+        "imagePullPolicy",
+        "metadata.name",
+        "label key",
+        "containerPort",
+    ] {
+        assert!(
+            joined.contains(expected),
+            "{expected} missing in:\n{joined}"
+        );
+    }
+}
+
+#[test]
+fn rendered_fixed_fixtures_pass_the_strict_schema_enums_and_formats() {
+    for path in fixtures("fixed") {
+        let output = plx()
+            .args(["render", "-o", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", path.display());
+        let list: Value = serde_json::from_slice(&output.stdout).unwrap();
+        for object in list["items"].as_array().unwrap() {
+            assert_valid_kubernetes(object, &path.display().to_string());
+            assert_semantically_valid(object, &path.display().to_string());
+        }
+    }
 }

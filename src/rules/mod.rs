@@ -126,17 +126,4 @@ mod tests {
             );
         }
     }
-
-    #[test]
-    fn every_explanation_has_the_house_sections() {
-        for rule in RULES {
-            for section in ["## What it does", "## Why", "## Example"] {
-                assert!(
-                    rule.explanation.contains(section),
-                    "{} lacks {section}",
-                    rule.code
-                );
-            }
-        }
-    }
 }
