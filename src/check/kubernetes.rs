@@ -121,8 +121,12 @@ impl Check<'_> {
             return;
         }
         let path = display_path(pointer);
-        let bound = if max == i64::from(i32::MAX) && min == 0 {
-            "must be greater than or equal to 0 (and fit a 32-bit integer)".to_owned()
+        // The API server's wording: a lower bound alone where the upper one is the type's.
+        let open_ended = max == i64::MAX || max == i64::from(i32::MAX);
+        let bound = if value < min && open_ended {
+            format!("must be greater than or equal to {min}")
+        } else if value > max && max == i64::from(i32::MAX) {
+            format!("must fit in a 32-bit integer (at most {max})")
         } else {
             format!("must be between {min} and {max}, inclusive")
         };
@@ -131,7 +135,7 @@ impl Check<'_> {
             pointer,
             Target::Value,
             format!("`{path}` is {value}{unit}; it {bound}"),
-            format!("the API server refuses it: `{path}: Invalid value: {value}: {bound}`"),
+            format!("the API server refuses it: `Invalid value: {value}: {bound}`"),
         );
     }
 
@@ -247,6 +251,15 @@ impl Check<'_> {
                     hostname,
                 );
             }
+        }
+        if let Some(priority) = env.priority {
+            self.range(
+                &format!("{at}/priority"),
+                priority.0,
+                i64::from(i32::MIN),
+                i64::from(i32::MAX),
+                "",
+            );
         }
         if let Some(context) = &env.security_context {
             self.pod_security_context(&format!("{at}/securityContext"), context);

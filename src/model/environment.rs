@@ -5,7 +5,7 @@ use k8s_openapi::api::core::v1::{
 };
 use serde::Deserialize;
 
-use super::values::LaxInt32;
+use super::values::LaxInt;
 
 /// Polyaxon's `V1Environment`: everything in it lands on the pod spec.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -30,6 +30,6 @@ pub struct V1Environment {
     pub dns_config: Option<PodDNSConfig>,
     pub scheduler_name: Option<String>,
     pub priority_class_name: Option<String>,
-    pub priority: Option<LaxInt32>,
+    pub priority: Option<LaxInt>,
     pub restart_policy: Option<String>,
 }

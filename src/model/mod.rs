@@ -15,4 +15,4 @@ pub use environment::V1Environment;
 pub use init::V1Init;
 pub use polyaxonfile::{FileKind, PatchStrategy, V1Io, V1Param, V1Polyaxonfile};
 pub use run::{V1Job, V1Run, V1Service, V1Termination, is_polyaxon_volume};
-pub use values::{Any, LaxInt32, Templated, Version};
+pub use values::{Any, LaxInt, Templated, Version};

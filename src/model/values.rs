@@ -101,40 +101,38 @@ impl<'de> Deserialize<'de> for Version {
     }
 }
 
-/// An int32 that Polyaxon's model takes leniently (pydantic's lax mode): `10` or `"10"`.
-/// Only where Polyaxon is lax: `ports` and `replicas` are strict integers.
+/// An integer that Polyaxon's model takes leniently (pydantic's lax mode): `10` or `"10"`.
+/// Only where Polyaxon is lax: `ports` and `replicas` are strict integers. Its range is the
+/// Kubernetes field's, checked with the API server's rules (K8S004), not here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LaxInt32(pub i32);
+pub struct LaxInt(pub i64);
 
-impl<'de> Deserialize<'de> for LaxInt32 {
+impl<'de> Deserialize<'de> for LaxInt {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct LaxVisitor;
 
         impl Visitor<'_> for LaxVisitor {
-            type Value = LaxInt32;
+            type Value = LaxInt;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an integer (int32)")
+                f.write_str("an integer")
             }
 
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LaxInt32, E> {
-                i32::try_from(v)
-                    .map(LaxInt32)
-                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LaxInt, E> {
+                Ok(LaxInt(v))
             }
 
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LaxInt32, E> {
-                i32::try_from(v)
-                    .map(LaxInt32)
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LaxInt, E> {
+                i64::try_from(v)
+                    .map(LaxInt)
                     .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
             }
 
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<LaxInt32, E> {
-                let parsed: i64 = v
-                    .trim()
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LaxInt, E> {
+                v.trim()
                     .parse()
-                    .map_err(|_| E::invalid_type(de::Unexpected::Str(v), &self))?;
-                self.visit_i64(parsed)
+                    .map(LaxInt)
+                    .map_err(|_| E::invalid_type(de::Unexpected::Str(v), &self))
             }
         }
 

@@ -262,7 +262,8 @@ fn pod_spec(parts: &PodParts<'_>, default_restart: Option<&str>) -> PodSpec {
         dns_config: env.dns_config,
         scheduler_name: env.scheduler_name,
         priority_class_name: env.priority_class_name,
-        priority: env.priority.map(|p| p.0),
+        // `check` refused a priority outside int32 (K8S004).
+        priority: env.priority.and_then(|p| i32::try_from(p.0).ok()),
         restart_policy: env.restart_policy.or(default_restart.map(str::to_owned)),
         ..PodSpec::default()
     }
