@@ -289,10 +289,10 @@ impl Check<'_> {
                     &format!("{at}/nodeName"),
                     Target::Value,
                     format!(
-                        "`nodeName: {node_name}` places the pod directly; the scheduler never sees it, so {listed} do not steer placement"
+                        "`nodeName: {node_name}` places the pod directly, bypassing the scheduler and {listed}"
                     ),
                 )
-                .help("to let the scheduler choose among nodes, drop `nodeName` and select the node with `nodeSelector: {kubernetes.io/hostname: <node>}`");
+                .help("the kubelet of that node admits or rejects the pod itself: if the node lacks room, the pod fails instead of waiting; to pin a node through the scheduler, drop `nodeName` and add `kubernetes.io/hostname: <node>` to `nodeSelector`");
                 for key in bypassed {
                     let place = self.place(&format!("{at}/{key}"), Target::Key);
                     diagnostic = diagnostic.label(place.span, "not used for placement");
