@@ -10,6 +10,19 @@ use serde_json::{Map, Value, json};
 /// The Kubernetes objects a Polyaxonfile holds all sit inside a pod spec.
 const ROOTS: &[&str] = &["io.k8s.api.core.v1.PodSpec"];
 
+/// Fields the OpenAPI spec lists as required (Go fields without `omitempty`) whose zero value
+/// the API server accepts, so leaving them out is valid (`pkg/apis/core/validation`).
+const ZERO_VALUE_ALLOWED: &[(&str, &str)] = &[
+    // `validateHTTPGetAction` checks only the header's name.
+    ("io.k8s.api.core.v1.HTTPHeader", "value"),
+    // `validateSysctls` checks only the name.
+    ("io.k8s.api.core.v1.Sysctl", "value"),
+    // `sleep: {seconds: 0}` is allowed since 1.32 (PodLifecycleSleepActionAllowZero).
+    ("io.k8s.api.core.v1.SleepAction", "seconds"),
+    // LUN 0 is a valid LUN.
+    ("io.k8s.api.core.v1.ISCSIVolumeSource", "lun"),
+];
+
 fn read_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -80,7 +93,13 @@ fn generate(root: &Path) -> Value {
                 properties.insert(key.clone(), entry);
             }
         }
-        let required = definition.get("required").cloned().unwrap_or(json!([]));
+        let required: Vec<&Value> = definition
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|field| !ZERO_VALUE_ALLOWED.contains(&(name.as_str(), field.as_str().unwrap())))
+            .collect();
         subset.insert(
             name,
             json!({ "required": required, "properties": properties }),

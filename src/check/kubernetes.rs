@@ -37,6 +37,56 @@ pub fn check(run: &RunView<'_>, tree: &Node) -> Vec<Diagnostic> {
     check.out
 }
 
+/// The ranges the API server checks, with its own wording for each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Bound {
+    /// `IsValidPortNum`.
+    Port,
+    /// `ValidateNonnegativeField` on an int32 field.
+    NonNegative32,
+    /// `ValidateNonnegativeField` on an int64 field.
+    NonNegative64,
+    /// `IsValidUserID`, `IsValidGroupID`.
+    Id,
+    /// Affinity term weights.
+    Weight,
+    /// A probe's `terminationGracePeriodSeconds`.
+    Positive,
+    /// `validateVolumeSourceMode` / `fileModeErrorMsg`.
+    FileMode,
+    /// Pod `priority`, an int32 the decoder took as any integer.
+    Int32,
+}
+
+impl Bound {
+    fn limits(self) -> (i64, i64, &'static str) {
+        let int32 = i64::from(i32::MAX);
+        match self {
+            Bound::Port => (1, 65535, "must be between 1 and 65535, inclusive"),
+            Bound::NonNegative32 => (0, int32, "must be greater than or equal to 0"),
+            Bound::NonNegative64 => (0, i64::MAX, "must be greater than or equal to 0"),
+            Bound::Id => (0, int32, "must be between 0 and 2147483647, inclusive"),
+            Bound::Weight => (1, 100, "must be in the range 1-100"),
+            Bound::Positive => (1, i64::MAX, "must be greater than 0"),
+            Bound::FileMode => (
+                0,
+                0o777,
+                "must be a number between 0 and 0777 (octal), both inclusive",
+            ),
+            Bound::Int32 => (
+                i64::from(i32::MIN),
+                int32,
+                "must be a 32-bit integer (between -2147483648 and 2147483647)",
+            ),
+        }
+    }
+}
+
+/// A Polyaxon template, resolved before any object exists: not judged as a final value.
+fn is_templated(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%")
+}
+
 /// A value that fails a format check: what it is, what it must be, the API server's words.
 struct Invalid {
     what: String,
@@ -69,6 +119,17 @@ impl Check<'_> {
 
     /// A format check's result as findings: one per value, the API server's words in help.
     fn format(&mut self, rule: &'static Rule, pointer: &str, target: Target, invalid: Invalid) {
+        self.format_with(rule, pointer, target, invalid, "the API server refuses it");
+    }
+
+    fn format_with(
+        &mut self,
+        rule: &'static Rule,
+        pointer: &str,
+        target: Target,
+        invalid: Invalid,
+        consequence: &str,
+    ) {
         let Invalid {
             what,
             expected,
@@ -79,7 +140,7 @@ impl Check<'_> {
             return;
         }
         let message = format!("{what} is not {expected}");
-        let mut help = format!("the API server refuses it: {}", errors.join("; "));
+        let mut help = format!("{consequence}: {}", errors.join("; "));
         if let Some(fix) = fix {
             help.push_str(&format!("; write e.g. `{fix}`"));
         }
@@ -87,6 +148,9 @@ impl Check<'_> {
     }
 
     fn dns_label(&mut self, pointer: &str, what: &str, name: &str) {
+        if is_templated(name) {
+            return;
+        }
         let invalid = Invalid {
             what: format!("{what} `{name}`"),
             expected: "a DNS-1123 label",
@@ -102,6 +166,9 @@ impl Check<'_> {
     }
 
     fn dns_subdomain(&mut self, pointer: &str, what: &str, name: &str) {
+        if is_templated(name) {
+            return;
+        }
         let invalid = Invalid {
             what: format!("{what} `{name}`"),
             expected: "a DNS-1123 subdomain",
@@ -116,26 +183,22 @@ impl Check<'_> {
         );
     }
 
-    fn range(&mut self, pointer: &str, value: i64, min: i64, max: i64, unit: &str) {
+    fn range(&mut self, pointer: &str, value: i64, bound: Bound) {
+        let (min, max, rule_text) = bound.limits();
         if (min..=max).contains(&value) {
             return;
         }
         let path = display_path(pointer);
-        // The API server's wording: a lower bound alone where the upper one is the type's.
-        let open_ended = max == i64::MAX || max == i64::from(i32::MAX);
-        let bound = if value < min && open_ended {
-            format!("must be greater than or equal to {min}")
-        } else if value > max && max == i64::from(i32::MAX) {
-            format!("must fit in a 32-bit integer (at most {max})")
-        } else {
-            format!("must be between {min} and {max}, inclusive")
+        let shown = match bound {
+            Bound::FileMode => format!("{value} (0{value:o} octal)"),
+            _ => value.to_string(),
         };
         self.report(
             &rules::K8S_VALUE_OUT_OF_RANGE,
             pointer,
             Target::Value,
-            format!("`{path}` is {value}{unit}; it {bound}"),
-            format!("the API server refuses it: `Invalid value: {value}: {bound}`"),
+            format!("`{path}` is {shown}; it {rule_text}"),
+            format!("the API server refuses it: `Invalid value: {value}: {rule_text}`"),
         );
     }
 
@@ -232,17 +295,33 @@ impl Check<'_> {
         if let Some(name) = &env.node_name {
             self.dns_subdomain(&format!("{at}/nodeName"), "node name", name);
         }
+        // The API server does not check these references, but a Secret's name is a DNS
+        // subdomain: a reference that is not one can never resolve, and the kubelet pulls
+        // without the credentials.
         for (index, secret) in env.image_pull_secrets.iter().flatten().enumerate() {
-            self.dns_subdomain(
+            if is_templated(secret) {
+                continue;
+            }
+            let invalid = Invalid {
+                what: format!("image pull secret name `{secret}`"),
+                expected: "a DNS-1123 subdomain",
+                errors: validation::dns1123_subdomain(secret),
+                fix: suggest_subdomain(secret),
+            };
+            self.format_with(
+                &rules::K8S_INVALID_DNS_NAME,
                 &format!("{at}/imagePullSecrets/{index}"),
-                "image pull secret name",
-                secret,
+                Target::Value,
+                invalid,
+                "no Secret can have this name, so the image is pulled without these credentials",
             );
         }
         for (index, alias) in env.host_aliases.iter().flatten().enumerate() {
             let alias_at = format!("{at}/hostAliases/{index}");
-            if !alias.ip.is_empty() {
-                self.ip(&format!("{alias_at}/ip"), &alias.ip);
+            // A missing `ip` is a required value (K8S006); a written empty one is not an IP.
+            let ip_at = format!("{alias_at}/ip");
+            if locate::node(self.tree, &ip_at).is_some() {
+                self.ip(&ip_at, &alias.ip);
             }
             for (host, hostname) in alias.hostnames.iter().flatten().enumerate() {
                 self.dns_subdomain(
@@ -253,13 +332,7 @@ impl Check<'_> {
             }
         }
         if let Some(priority) = env.priority {
-            self.range(
-                &format!("{at}/priority"),
-                priority.0,
-                i64::from(i32::MIN),
-                i64::from(i32::MAX),
-                "",
-            );
+            self.range(&format!("{at}/priority"), priority.0, Bound::Int32);
         }
         if let Some(context) = &env.security_context {
             self.pod_security_context(&format!("{at}/securityContext"), context);
@@ -313,17 +386,15 @@ impl Check<'_> {
             } else {
                 "node selector label"
             };
-            self.format(
+            self.label_key(
                 &rules::K8S_INVALID_LABEL,
                 &pointer,
-                Target::Key,
-                Invalid {
-                    what: format!("{what} key `{name}`"),
-                    expected: "a valid label key",
-                    errors: validation::qualified_name(name),
-                    fix: suggest_qualified(name),
-                },
+                &format!("{what} key `{name}`"),
+                name,
             );
+            if is_templated(value) {
+                continue;
+            }
             self.format(
                 &rules::K8S_INVALID_LABEL,
                 &pointer,
@@ -338,6 +409,20 @@ impl Check<'_> {
         }
     }
 
+    /// `ValidateLabelName`: a qualified name.
+    fn label_key(&mut self, rule: &'static Rule, pointer: &str, what: &str, name: &str) {
+        if is_templated(name) {
+            return;
+        }
+        let invalid = Invalid {
+            what: what.to_owned(),
+            expected: "a valid label key",
+            errors: validation::qualified_name(name),
+            fix: suggest_qualified(name),
+        };
+        self.format(rule, pointer, Target::Key, invalid);
+    }
+
     fn annotations(&mut self, at: &str, annotations: Option<&BTreeMap<String, String>>) {
         let Some(annotations) = annotations else {
             return;
@@ -345,6 +430,9 @@ impl Check<'_> {
         let mut total = 0;
         for (name, value) in annotations {
             total += name.len() + value.len();
+            if is_templated(name) {
+                continue;
+            }
             let pointer = format!(
                 "{at}/annotations/{}",
                 crate::yaml::tree::escape_pointer_token(name)
@@ -379,6 +467,9 @@ impl Check<'_> {
     }
 
     fn ip(&mut self, pointer: &str, text: &str) {
+        if is_templated(text) {
+            return;
+        }
         let errors = validation::ip(text);
         if !errors.is_empty() {
             self.report(
@@ -398,8 +489,15 @@ impl Check<'_> {
             ("fsGroup", context.fs_group),
         ] {
             if let Some(value) = value {
-                self.range(&format!("{at}/{key}"), value, 0, i64::from(i32::MAX), "");
+                self.range(&format!("{at}/{key}"), value, Bound::Id);
             }
+        }
+        for (index, group) in context.supplemental_groups.iter().flatten().enumerate() {
+            self.range(
+                &format!("{at}/supplementalGroups/{index}"),
+                *group,
+                Bound::Id,
+            );
         }
     }
 
@@ -409,7 +507,7 @@ impl Check<'_> {
             ("runAsGroup", context.run_as_group),
         ] {
             if let Some(value) = value {
-                self.range(&format!("{at}/{key}"), value, 0, i64::from(i32::MAX), "");
+                self.range(&format!("{at}/{key}"), value, Bound::Id);
             }
         }
     }
@@ -420,6 +518,28 @@ impl Check<'_> {
             let operator = toleration.operator.as_deref().unwrap_or("Equal");
             let key = toleration.key.as_deref().unwrap_or("");
             let value = toleration.value.as_deref().unwrap_or("");
+            if !key.is_empty() {
+                self.label_key(
+                    &rules::K8S_INVALID_TOLERATION,
+                    &format!("{here}/key"),
+                    &format!("toleration key `{key}`"),
+                    key,
+                );
+            }
+            if operator != "Exists" && !is_templated(value) {
+                let invalid = Invalid {
+                    what: format!("toleration value `{value}`"),
+                    expected: "a valid label value",
+                    errors: validation::label_value(value),
+                    fix: suggest_qualified(value).filter(|_| !value.is_empty()),
+                };
+                self.format(
+                    &rules::K8S_INVALID_TOLERATION,
+                    &format!("{here}/value"),
+                    Target::Value,
+                    invalid,
+                );
+            }
             if operator == "Exists" && !value.is_empty() {
                 self.report(
                     &rules::K8S_INVALID_TOLERATION,
@@ -492,6 +612,17 @@ impl Check<'_> {
         for (index, server) in nameservers.iter().enumerate() {
             self.ip(&format!("{config_at}/nameservers/{index}"), server);
         }
+        for (index, option) in config.options.iter().flatten().enumerate() {
+            if option.name.as_deref().is_none_or(str::is_empty) {
+                self.report(
+                    &rules::K8S_INVALID_DNS_CONFIG,
+                    &format!("{config_at}/options/{index}"),
+                    Target::Key,
+                    "a dnsConfig option without a `name`".into(),
+                    "the API server refuses it: `Required value: must not be empty`; write the resolv.conf option, e.g. `{name: ndots, value: \"2\"}`".into(),
+                );
+            }
+        }
         let searches = config.searches.as_deref().unwrap_or_default();
         if searches.len() > MAX_SEARCH_PATHS {
             self.report(
@@ -538,7 +669,8 @@ impl Check<'_> {
 
     /// The restart policies each workload kind allows (pod, apps and batch validation).
     fn restart_policy(&mut self, run: &RunView<'_>, at: &str, env: &V1Environment) {
-        let Some(policy) = env.restart_policy.as_deref() else {
+        // An empty policy is the field's zero value: the workload's default applies.
+        let Some(policy) = env.restart_policy.as_deref().filter(|p| !p.is_empty()) else {
             return;
         };
         let allowed: &[&str] = match run.workload {
@@ -619,9 +751,7 @@ impl Check<'_> {
             self.range(
                 &format!("{at}/affinity/{pointer}"),
                 i64::from(weight),
-                1,
-                100,
-                "",
+                Bound::Weight,
             );
         }
     }
@@ -674,7 +804,18 @@ impl Check<'_> {
                     }
                 }
             }
+            // `validateContainerCommon`: an image is required, though the schema omits it.
+            if container.image.as_deref().is_none_or(str::is_empty) && !run.completed_by_polyaxon {
+                self.report(
+                    &rules::K8S_REQUIRED_VALUE,
+                    pointer,
+                    Target::Key,
+                    format!("`{}` has no `image`, which Kubernetes requires", display_path(pointer)),
+                    format!("add `image: <name>:<tag>`; the API server refuses the pod: `{}.image: Required value`", display_path(pointer)),
+                );
+            }
             self.container(run, pointer, container);
+            self.container_kind_fields(*role, pointer, container);
         }
     }
 
@@ -685,20 +826,21 @@ impl Check<'_> {
             self.range(
                 &format!("{here}/containerPort"),
                 i64::from(port.container_port),
-                1,
-                65535,
-                "",
+                Bound::Port,
             );
             if let Some(host_port) = port.host_port.filter(|p| *p != 0) {
                 self.range(
                     &format!("{here}/hostPort"),
                     i64::from(host_port),
-                    1,
-                    65535,
-                    "",
+                    Bound::Port,
                 );
             }
-            if let Some(name) = port.name.as_deref() {
+            // An empty name is no name (`if len(port.Name) > 0` in the API server).
+            if let Some(name) = port
+                .name
+                .as_deref()
+                .filter(|n| !n.is_empty() && !is_templated(n))
+            {
                 let errors = validation::iana_svc_name(name);
                 let fix = suggest_label(name).map(|s| s.chars().take(15).collect::<String>());
                 self.format(
@@ -778,6 +920,87 @@ impl Check<'_> {
         }
     }
 
+    /// Fields one kind of container may not have (`validateInitContainers`,
+    /// `validateContainers`, `validateReadinessProbe`, `validateLivenessProbe`, ...).
+    fn container_kind_fields(&mut self, role: Role, at: &str, container: &Container) {
+        let restart = container
+            .restart_policy
+            .as_deref()
+            .filter(|p| !p.is_empty());
+        let refuse = |this: &mut Self, key: &str, message: String, why: &str| {
+            this.report(
+                &rules::K8S_CONTAINER_FIELD_NOT_ALLOWED,
+                &format!("{at}/{key}"),
+                Target::Key,
+                message,
+                why.to_owned(),
+            );
+        };
+        match role {
+            Role::Main | Role::Sidecar if restart.is_some() => refuse(
+                self,
+                "restartPolicy",
+                "`restartPolicy` on a regular container".into(),
+                "the API server refuses it: `may not be set for non-init containers`; a container's restartPolicy only makes an init container a native sidecar (`Always`); the pod's `environment.restartPolicy` governs regular containers",
+            ),
+            Role::Init if restart.is_some_and(|r| r != "Always") => refuse(
+                self,
+                "restartPolicy",
+                format!(
+                    "init container `restartPolicy: {}`",
+                    restart.unwrap_or_default()
+                ),
+                "the API server refuses it: `Unsupported value: supported values: \"Always\"`; an init container may only set `Always`, which makes it a native sidecar",
+            ),
+            Role::Init if restart.is_none() => {
+                for (key, set) in [
+                    ("livenessProbe", container.liveness_probe.is_some()),
+                    ("readinessProbe", container.readiness_probe.is_some()),
+                    ("startupProbe", container.startup_probe.is_some()),
+                    ("lifecycle", container.lifecycle.is_some()),
+                ] {
+                    if set {
+                        refuse(
+                            self,
+                            key,
+                            format!("`{key}` on an init container"),
+                            "the API server refuses it: `may not be set for init containers without restartPolicy=Always`; an init container runs to completion before the others start, so nothing probes it; add `restartPolicy: Always` to make it a native sidecar, or drop the field",
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+        if container
+            .readiness_probe
+            .as_ref()
+            .is_some_and(|p| p.termination_grace_period_seconds.is_some())
+        {
+            refuse(
+                self,
+                "readinessProbe/terminationGracePeriodSeconds",
+                "`terminationGracePeriodSeconds` on a readiness probe".into(),
+                "the API server refuses it: `must not be set for readinessProbes`; a failing readiness probe never kills the container, so there is no grace period to set",
+            );
+        }
+        for (key, probe) in [
+            ("livenessProbe", &container.liveness_probe),
+            ("startupProbe", &container.startup_probe),
+        ] {
+            if let Some(threshold) = probe.as_ref().and_then(|p| p.success_threshold)
+                && threshold != 1
+            {
+                self.report(
+                    &rules::K8S_CONTAINER_FIELD_NOT_ALLOWED,
+                    &format!("{at}/{key}/successThreshold"),
+                    Target::Value,
+                    format!("`{key}.successThreshold` is {threshold}; it must be 1"),
+                    "the API server refuses it: `must be 1`; one success is what ends a liveness or startup failure, so only a readiness probe may ask for more".into(),
+                );
+            }
+        }
+    }
+
     fn duplicate<'n>(
         &mut self,
         seen: &mut HashMap<&'n str, String>,
@@ -817,9 +1040,7 @@ impl Check<'_> {
                 self.range(
                     &format!("{at}/{key}"),
                     i64::from(value),
-                    0,
-                    i64::from(i32::MAX),
-                    "",
+                    Bound::NonNegative32,
                 );
             }
         }
@@ -828,9 +1049,7 @@ impl Check<'_> {
             self.range(
                 &format!("{at}/terminationGracePeriodSeconds"),
                 grace,
-                1,
-                i64::MAX,
-                "",
+                Bound::Positive,
             );
         }
     }
@@ -870,19 +1089,43 @@ impl Check<'_> {
         }
         if let Some(projected) = &volume.projected {
             modes.push(("projected/defaultMode".to_owned(), projected.default_mode));
+            for (s, source) in projected.sources.iter().flatten().enumerate() {
+                let items = [
+                    (
+                        "secret",
+                        source.secret.as_ref().and_then(|v| v.items.as_ref()),
+                    ),
+                    (
+                        "configMap",
+                        source.config_map.as_ref().and_then(|v| v.items.as_ref()),
+                    ),
+                ];
+                for (kind, items) in items {
+                    for (i, item) in items.into_iter().flatten().enumerate() {
+                        modes.push((
+                            format!("projected/sources/{s}/{kind}/items/{i}/mode"),
+                            item.mode,
+                        ));
+                    }
+                }
+                let downward = source.downward_api.as_ref().and_then(|v| v.items.as_ref());
+                for (i, item) in downward.into_iter().flatten().enumerate() {
+                    modes.push((
+                        format!("projected/sources/{s}/downwardAPI/items/{i}/mode"),
+                        item.mode,
+                    ));
+                }
+            }
         }
         if let Some(downward) = &volume.downward_api {
             modes.push(("downwardAPI/defaultMode".to_owned(), downward.default_mode));
+            for (i, item) in downward.items.iter().flatten().enumerate() {
+                modes.push((format!("downwardAPI/items/{i}/mode"), item.mode));
+            }
         }
         for (pointer, mode) in modes {
             if let Some(mode) = mode {
-                self.range(
-                    &format!("{at}/{pointer}"),
-                    i64::from(mode),
-                    0,
-                    0o777,
-                    " (0777 octal is 511)",
-                );
+                self.range(&format!("{at}/{pointer}"), i64::from(mode), Bound::FileMode);
             }
         }
     }
@@ -899,15 +1142,13 @@ impl Check<'_> {
             .flatten()
             .enumerate()
         {
-            self.range(&format!("{}/ports/{index}", run.at), *port, 1, 65535, "");
+            self.range(&format!("{}/ports/{index}", run.at), *port, Bound::Port);
         }
         if let Some(replicas) = service.replicas.as_ref().and_then(|r| r.value()) {
             self.range(
                 &format!("{}/replicas", run.at),
                 *replicas,
-                0,
-                i64::from(i32::MAX),
-                "",
+                Bound::NonNegative32,
             );
         }
     }
@@ -920,18 +1161,14 @@ impl Check<'_> {
         if run.workload != Workload::Job {
             return;
         }
-        for (key, value) in [
-            ("maxRetries", &termination.max_retries),
-            ("ttl", &termination.ttl),
-            ("timeout", &termination.timeout),
+        // backoffLimit and ttlSecondsAfterFinished are int32, activeDeadlineSeconds int64.
+        for (key, value, bound) in [
+            ("maxRetries", &termination.max_retries, Bound::NonNegative32),
+            ("ttl", &termination.ttl, Bound::NonNegative32),
+            ("timeout", &termination.timeout, Bound::NonNegative64),
         ] {
             if let Some(value) = value.as_ref().and_then(|v| v.value()) {
-                let max = if key == "timeout" {
-                    i64::MAX
-                } else {
-                    i64::from(i32::MAX)
-                };
-                self.range(&format!("{at}/{key}"), *value, 0, max, "");
+                self.range(&format!("{at}/{key}"), *value, bound);
             }
         }
     }

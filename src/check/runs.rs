@@ -50,6 +50,9 @@ pub struct RunView<'a> {
     pub service: Option<&'a V1Service>,
     /// `termination` and its pointer: the file's own, or the component's.
     pub termination: Option<(&'a V1Termination, String)>,
+    /// Whether Polyaxon fills in what the file leaves out of its containers: a `build`
+    /// section makes the main container's image, presets and preset files carry any field.
+    pub completed_by_polyaxon: bool,
 }
 
 impl<'a> RunView<'a> {
@@ -107,6 +110,8 @@ fn collect<'a>(
             .map(|t| (t, format!("{prefix}/termination")))
     });
     let at = format!("{prefix}/run");
+    let completed_by_polyaxon =
+        file.build.is_some() || file.presets.is_some() || file.is_preset == Some(true);
     let view = match &file.run {
         Some(V1Run::Job(job)) => Some(RunView {
             at,
@@ -118,6 +123,7 @@ fn collect<'a>(
             container: job.container.as_ref(),
             service: None,
             termination: termination.clone(),
+            completed_by_polyaxon,
         }),
         Some(V1Run::Service(service)) => Some(RunView {
             at,
@@ -133,6 +139,7 @@ fn collect<'a>(
             container: service.container.as_ref(),
             service: Some(service),
             termination: termination.clone(),
+            completed_by_polyaxon,
         }),
         _ => None,
     };

@@ -58,8 +58,10 @@ impl Lint<'_> {
                 "the pod uses the node's network namespace (`hostNetwork: true`)".into(),
                 "the pod sees every interface of the node, can reach services bound to the node's localhost and can snoop the traffic of other pods on the node, and its ports take the node's; drop `hostNetwork` and expose ports through `run.ports`, which become a Service",
             );
-            let policy = env.dns_policy.as_deref();
-            if policy != Some("ClusterFirstWithHostNet") {
+            // `Default` and `None` choose their resolver on purpose; only ClusterFirst (the
+            // default) silently falls back to the node's.
+            let policy = env.dns_policy.as_deref().filter(|p| !p.is_empty());
+            if matches!(policy, None | Some("ClusterFirst")) {
                 let (pointer, target) = match policy {
                     Some(_) => (format!("{at}/dnsPolicy"), Target::Value),
                     None => (format!("{at}/hostNetwork"), Target::Key),
@@ -188,11 +190,20 @@ impl Lint<'_> {
                     format!("{env_at}/securityContext/runAsUser")
                 }
             };
+            // A pod-level setting is one finding about the pod, not one per container.
+            let who = |own: bool| {
+                if own {
+                    format!("{name} runs")
+                } else {
+                    "the pod's containers run".to_owned()
+                }
+            };
             match own_user.or(pod_user) {
                 Some(0) => {
-                    findings.entry(user_at(own_user.is_some())).or_insert((
+                    let own = own_user.is_some();
+                    findings.entry(user_at(own)).or_insert((
                         Target::Value,
-                        format!("{name} runs as root (`runAsUser: 0`)"),
+                        format!("{} as root (`runAsUser: 0`)", who(own)),
                     ));
                 }
                 Some(_) => {}
@@ -206,7 +217,10 @@ impl Lint<'_> {
                         };
                         findings.entry(pointer).or_insert((
                             Target::Value,
-                            format!("{name} may run as root (`runAsNonRoot: false`)"),
+                            format!(
+                                "{} as root if the image says so (`runAsNonRoot: false`)",
+                                who(own_non_root.is_some())
+                            ),
                         ));
                     }
                     None => {

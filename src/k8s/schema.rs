@@ -160,7 +160,12 @@ fn unsupported(value: &Node, allowed: &'static [String], pointer: &str, out: &mu
     let Some(text) = value.as_str() else {
         return;
     };
-    if value.is_null() || is_whole_template(text) || allowed.iter().any(|a| a == text) {
+    // An empty string is the field's zero value, which the API server defaults or ignores.
+    if value.is_null()
+        || text.is_empty()
+        || is_whole_template(text)
+        || allowed.iter().any(|a| a == text)
+    {
         return;
     }
     out.push(Finding {

@@ -33,7 +33,10 @@ pub fn dns1123_label(text: &str) -> Vec<String> {
     if text.len() > DNS1123_LABEL_MAX {
         errors.push(too_long(DNS1123_LABEL_MAX));
     }
-    if !is_label_text(text) {
+    if !is_label_text(text) && text.contains('.') && dns1123_subdomain(text).is_empty() {
+        // The API server's hint: a valid subdomain where a label belongs.
+        errors.push("must not contain dots".into());
+    } else if !is_label_text(text) {
         errors.push("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')".into());
     }
     errors
@@ -58,18 +61,18 @@ pub fn dns_search_domain(text: &str) -> Vec<String> {
     if text.len() > DNS1123_SUBDOMAIN_MAX {
         errors.push(too_long(DNS1123_SUBDOMAIN_MAX));
     }
+    // `_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?` for every label.
     let label_ok = |label: &str| {
-        let label = label.strip_prefix('_').unwrap_or(label);
-        let bytes = label.as_bytes();
-        !bytes.is_empty()
+        let bytes = label.strip_prefix('_').unwrap_or(label).as_bytes();
+        let alphanumeric = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        bytes.first().is_some_and(alphanumeric)
+            && bytes.last().is_some_and(alphanumeric)
             && bytes
                 .iter()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_'))
-            && bytes[0] != b'-'
-            && bytes[bytes.len() - 1] != b'-'
+                .all(|b| alphanumeric(b) || matches!(b, b'-' | b'_'))
     };
     if !text.split('.').all(label_ok) {
-        errors.push("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')".into());
+        errors.push("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')".into());
     }
     errors
 }
@@ -167,9 +170,19 @@ pub fn port_number(port: i64) -> Vec<String> {
     }
 }
 
-/// `IsValidIP`: Go's `netip` forms, which Rust's parser shares (no zones, no leading zeros).
+/// `IsValidIP`, which reads addresses as `netutils.ParseIPSloppy` does: IPv4 octets may have
+/// leading zeros (read as decimal, `010` is 10), which Rust's parser refuses.
 pub fn ip(text: &str) -> Vec<String> {
-    if text.parse::<IpAddr>().is_ok() {
+    let sloppy_v4 = || {
+        let octets: Vec<&str> = text.split('.').collect();
+        octets.len() == 4
+            && octets.iter().all(|octet| {
+                (1..=3).contains(&octet.len())
+                    && octet.bytes().all(|b| b.is_ascii_digit())
+                    && octet.parse::<u16>().is_ok_and(|n| n <= 255)
+            })
+    };
+    if text.parse::<IpAddr>().is_ok() || sloppy_v4() {
         Vec::new()
     } else {
         vec!["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)".into()]
@@ -185,7 +198,10 @@ mod tests {
         assert!(dns1123_label("main-1").is_empty());
         assert!(!dns1123_label("Main").is_empty());
         assert!(!dns1123_label("-a").is_empty());
-        assert!(!dns1123_label("a.b").is_empty());
+        assert_eq!(
+            dns1123_label("a.b"),
+            vec!["must not contain dots".to_owned()]
+        );
         assert!(!dns1123_label("").is_empty());
         assert_eq!(dns1123_label(&"a".repeat(64)).len(), 1);
         assert!(dns1123_subdomain("build-robot.ml").is_empty());
@@ -199,6 +215,8 @@ mod tests {
         assert!(dns_search_domain("ns1.svc.cluster.local").is_empty());
         assert!(!dns_search_domain("Bad Domain").is_empty());
         assert!(!dns_search_domain("a..b").is_empty());
+        assert!(!dns_search_domain("foo_").is_empty());
+        assert!(!dns_search_domain("__bar.example.com").is_empty());
     }
 
     #[test]
@@ -232,6 +250,8 @@ mod tests {
         assert!(ip("10.0.0.1").is_empty());
         assert!(ip("2001:db8::ffff").is_empty());
         assert!(!ip("10.0.0.256").is_empty());
+        assert!(ip("010.0.0.1").is_empty());
+        assert!(!ip("").is_empty());
         assert!(!ip("localhost").is_empty());
     }
 }

@@ -264,7 +264,10 @@ fn pod_spec(parts: &PodParts<'_>, default_restart: Option<&str>) -> PodSpec {
         priority_class_name: env.priority_class_name,
         // `check` refused a priority outside int32 (K8S004).
         priority: env.priority.and_then(|p| i32::try_from(p.0).ok()),
-        restart_policy: env.restart_policy.or(default_restart.map(str::to_owned)),
+        restart_policy: env
+            .restart_policy
+            .filter(|p| !p.is_empty())
+            .or(default_restart.map(str::to_owned)),
         ..PodSpec::default()
     }
 }

@@ -70,6 +70,7 @@ rules! {
     K8S_UNDEFINED_VOLUME = "K8S012", "undefined-volume", Error, "A volumeMount that names no volume of the run.";
     K8S_INVALID_IP = "K8S013", "invalid-ip", Error, "A hostAliases ip or dnsConfig nameserver that is not an IP address.";
     K8S_NODE_NAME_BYPASSES_SCHEDULER = "K8S014", "node-name-bypasses-scheduler", Info, "`nodeName` with nodeSelector, affinity or tolerations: the scheduler is bypassed, so they do not steer placement.";
+    K8S_CONTAINER_FIELD_NOT_ALLOWED = "K8S015", "container-field-not-allowed", Error, "A container field this kind of container may not have: probes or lifecycle on an init container, restartPolicy on a regular one, terminationGracePeriodSeconds on a readiness probe, successThreshold other than 1 on a liveness or startup probe.";
     SEC_HOST_NETWORK = "SEC001", "host-network", Warning, "The pod uses the node's network namespace.";
     SEC_HOST_NETWORK_DNS_POLICY = "SEC002", "host-network-without-dns-policy", Warning, "A hostNetwork pod without `dnsPolicy: ClusterFirstWithHostNet` cannot resolve cluster names.";
     SEC_HOST_PID = "SEC003", "host-pid", Warning, "The pod shares the node's process namespace.";
