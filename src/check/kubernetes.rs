@@ -1233,3 +1233,49 @@ fn suggest_qualified(text: &str) -> Option<String> {
     (!full.is_empty() && full != text && validation::qualified_name(&full).is_empty())
         .then_some(full)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::check_bytes;
+
+    /// The codes of the K8S findings for a job whose run holds `run` (YAML, indented 2).
+    fn k8s_codes(run: &str) -> Vec<&'static str> {
+        let text = format!("version: 1.1\nkind: component\nrun:\n  kind: job\n{run}");
+        check_bytes("t.yaml", text.into_bytes())
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.code)
+            .filter(|code| code.starts_with("K8S"))
+            .collect()
+    }
+
+    #[test]
+    fn templates_are_not_judged_as_final_values() {
+        let run = "  environment:\n    labels: {run: '{{ globals.uuid }}'}\n    serviceAccountName: '{{ sa }}'\n    imagePullSecrets: ['{{ secret }}']\n  container:\n    name: '{{ name }}'\n    image: busybox:1.36\n    ports: [{containerPort: 80, name: '{{ port }}'}]\n";
+        assert_eq!(k8s_codes(run), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn zero_values_pass_as_the_api_server_defaults_them() {
+        let run = "  environment:\n    restartPolicy: ''\n    tolerations: [{key: a, operator: '', effect: ''}]\n    hostAliases: [{ip: 010.0.0.1, hostnames: [db.local]}]\n  container:\n    name: main\n    image: busybox:1.36\n    imagePullPolicy: ''\n    ports: [{containerPort: 80, name: '', protocol: ''}]\n    readinessProbe:\n      httpGet: {port: 80, httpHeaders: [{name: X-Empty}]}\n";
+        assert_eq!(k8s_codes(run), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_container_needs_an_image_unless_polyaxon_builds_it() {
+        let run = "  container:\n    name: main\n";
+        assert_eq!(k8s_codes(run), vec!["K8S006"]);
+        let built = "version: 1.1\nkind: component\nbuild: {hubRef: kaniko}\nrun:\n  kind: job\n  container:\n    name: main\n";
+        let checked = check_bytes("t.yaml", built.as_bytes().to_vec());
+        assert!(checked.diagnostics.iter().all(|d| d.rule.code != "K8S006"));
+    }
+
+    #[test]
+    fn a_job_refuses_always_and_a_deployment_needs_it() {
+        let job = "  environment: {restartPolicy: Always}\n  container: {name: main, image: busybox:1.36}\n";
+        assert_eq!(k8s_codes(job), vec!["K8S007"]);
+        let text = "version: 1.1\nkind: component\nrun:\n  kind: service\n  replicas: 2\n  environment: {restartPolicy: Never}\n  container: {name: main, image: busybox:1.36}\n";
+        let checked = check_bytes("t.yaml", text.as_bytes().to_vec());
+        assert!(checked.diagnostics.iter().any(|d| d.rule.code == "K8S007"));
+    }
+}

@@ -327,6 +327,7 @@ fn image_tag(image: &str) -> ImageTag<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::check_bytes;
 
     #[test]
     fn reads_image_tags() {
@@ -338,5 +339,44 @@ mod tests {
         );
         assert_eq!(image_tag("busybox@sha256:abc"), ImageTag::Digest);
         assert_eq!(image_tag("busybox"), ImageTag::None);
+    }
+
+    fn sec_codes(environment: &str) -> Vec<&'static str> {
+        let text = format!(
+            "version: 1.1\nkind: component\nrun:\n  kind: job\n  environment:\n{environment}  container:\n    name: main\n    image: busybox:1.36\n    resources: {{limits: {{memory: 1Gi}}}}\n"
+        );
+        check_bytes("t.yaml", text.into_bytes())
+            .diagnostics
+            .iter()
+            .map(|d| d.rule.code)
+            .filter(|code| code.starts_with("SEC"))
+            .collect()
+    }
+
+    #[test]
+    fn host_network_dns_policy_only_for_cluster_first() {
+        let base = "    securityContext: {runAsNonRoot: true}\n    hostNetwork: true\n";
+        assert_eq!(sec_codes(base), vec!["SEC001", "SEC002"]);
+        let none =
+            format!("{base}    dnsPolicy: None\n    dnsConfig: {{nameservers: [1.1.1.1]}}\n");
+        assert_eq!(sec_codes(&none), vec!["SEC001"]);
+        let explicit = format!("{base}    dnsPolicy: ClusterFirstWithHostNet\n");
+        assert_eq!(sec_codes(&explicit), vec!["SEC001"]);
+    }
+
+    #[test]
+    fn a_container_setting_overrides_the_pods() {
+        assert_eq!(
+            sec_codes("    securityContext: {runAsUser: 0}\n"),
+            vec!["SEC007"]
+        );
+        assert_eq!(
+            sec_codes("    securityContext: {runAsUser: 1000, runAsNonRoot: false}\n"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            sec_codes("    securityContext: {runAsNonRoot: false}\n"),
+            vec!["SEC007"]
+        );
     }
 }
