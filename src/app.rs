@@ -5,8 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::check::{self, Checked, MAX_FILE_BYTES, SourceFile};
-use crate::cli::{CheckArgs, Cli, Command, ExplainArgs, Format, Output, RenderArgs, RulesFormat};
+use crate::cli::{
+    CheckArgs, Cli, Command, ExplainArgs, Format, Output, RbacCheckArgs, RbacCommand, RenderArgs,
+    RulesFormat,
+};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rbac::{self, effective::Account, profile::Profile};
 use crate::render::{self, RenderOptions};
 use crate::report::{Json, Reporter, Summary, Text};
 use crate::rules;
@@ -20,6 +24,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Render(args) => render(&args),
         Command::Explain(args) => explain(&args),
+        Command::Rbac(RbacCommand::Check(args)) => rbac_check(&args),
         Command::Rules(args) => {
             print!(
                 "{}",
@@ -184,6 +189,127 @@ fn explain(args: &ExplainArgs) -> u8 {
             }
         },
     }
+}
+
+fn rbac_check(args: &RbacCheckArgs) -> u8 {
+    let account: Account = match args.service_account.parse() {
+        Ok(account) => account,
+        Err(message) => {
+            eprintln!("error: invalid --service-account: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let profile = match rbac_profile(&args.profile) {
+        Ok(profile) => profile,
+        Err(code) => return code,
+    };
+    let unknown: Vec<&String> = args
+        .with
+        .iter()
+        .filter(|name| !profile.parts.iter().any(|p| p.optional && &p.name == *name))
+        .collect();
+    if let Some(name) = unknown.first() {
+        let optional: Vec<&str> = profile
+            .parts
+            .iter()
+            .filter(|p| p.optional)
+            .map(|p| p.name.as_str())
+            .collect();
+        eprintln!(
+            "error: profile `{}` has no optional part `{name}` (it has: {})",
+            profile.name,
+            if optional.is_empty() {
+                "none".to_owned()
+            } else {
+                optional.join(", ")
+            }
+        );
+        return EXIT_USAGE;
+    }
+    let mut files = Vec::new();
+    for path in &args.files {
+        match read(path) {
+            Ok(bytes) => files.push(rbac::manifests::read(&display(path), bytes)),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let audit = rbac::audit::audit(&files, &profile, &args.with, &account);
+    let summary_json = serde_json::to_value(&audit.summary).expect("the summary serializes");
+    let mut reporter: Box<dyn Reporter> = match args.format {
+        Format::Text => Box::new(stderr_reporter()),
+        Format::Json => Box::new(Json::with_rbac(summary_json)),
+    };
+    let mut summary = Summary::default();
+    let mut code = EXIT_CLEAN;
+    for (file, found) in files.iter().zip(audit.diagnostics) {
+        let mut diagnostics = file.diagnostics.clone();
+        diagnostics.extend(found);
+        if fails(&diagnostics, args.strict) {
+            code = EXIT_FINDINGS;
+        }
+        reporter.file(&file.source, &diagnostics);
+        summary.add(&diagnostics);
+    }
+    let mut stdout = reporter.finish(summary);
+    if args.format == Format::Text {
+        stdout = rbac_table(&audit.summary);
+    }
+    let _ = std::io::stdout().write_all(stdout.as_bytes());
+    code
+}
+
+fn rbac_profile(name_or_path: &str) -> Result<Profile, u8> {
+    if let Some(profile) = rbac::profile::built_in(name_or_path) {
+        return Ok(profile);
+    }
+    let path = Path::new(name_or_path);
+    if !path.exists() {
+        let names: Vec<&str> = rbac::profile::BUILT_IN.iter().map(|(n, _)| *n).collect();
+        eprintln!(
+            "error: no profile `{name_or_path}`: give a built-in one ({}) or a profile file",
+            names.join(", ")
+        );
+        return Err(EXIT_USAGE);
+    }
+    let bytes = read(path).map_err(|message| {
+        eprintln!("error: {message}");
+        EXIT_USAGE
+    })?;
+    rbac::profile::parse(&display(path), bytes).map_err(|error| {
+        let mut reporter = stderr_reporter();
+        reporter.file(&error.source, &error.diagnostics);
+        let mut summary = Summary::default();
+        summary.add(&error.diagnostics);
+        reporter.finish(summary);
+        EXIT_USAGE
+    })
+}
+
+/// The summary table of `plx rbac check`, on stdout.
+fn rbac_table(summary: &rbac::audit::Summary) -> String {
+    let mut out = format!(
+        "profile {} for {}\n{:<24} {:<32} {:>8} {:>8} {:>8}\n",
+        summary.profile, summary.account, "part", "where", "required", "granted", "missing"
+    );
+    for part in &summary.parts {
+        let name = if part.optional {
+            format!("{} (optional)", part.part)
+        } else {
+            part.part.clone()
+        };
+        out.push_str(&format!(
+            "{:<24} {:<32} {:>8} {:>8} {:>8}\n",
+            name, part.reach, part.required, part.granted, part.missing
+        ));
+    }
+    out.push_str(&format!(
+        "rules beyond the profile: {}; risky rules: {}\n",
+        summary.excess, summary.risky
+    ));
+    out
 }
 
 /// Reads a file (or stdin for `-`), refusing to read past the size limit.

@@ -28,6 +28,39 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List every rule: code, name, severity and summary
     Rules(RulesArgs),
+    /// Check a service account's RBAC against a profile of recommended minimum rules
+    #[command(subcommand)]
+    Rbac(RbacCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RbacCommand {
+    /// What the manifests grant a service account, against a profile: missing (errors),
+    /// excess and risky (warnings)
+    Check(RbacCheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RbacCheckArgs {
+    /// RBAC manifests: ServiceAccounts, Roles, ClusterRoles and their bindings
+    /// (multi-document files and Lists; `-` reads standard input)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// A built-in profile (polyaxon, polyaxon-2.1, polyaxon-1, skypilot) or a profile file
+    #[arg(long, default_value = "polyaxon", value_name = "NAME|FILE")]
+    pub profile: String,
+    /// Optional parts of the profile to require too (e.g. `gpus,object-store,ingress`)
+    #[arg(long, value_delimiter = ',', value_name = "PART")]
+    pub with: Vec<String>,
+    /// The account, as NAMESPACE:NAME
+    #[arg(long, value_name = "NAMESPACE:NAME")]
+    pub service_account: String,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Treat warnings as errors (exit 1 on any warning)
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, clap::Args)]

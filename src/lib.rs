@@ -6,6 +6,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod k8s;
 pub mod model;
+pub mod rbac;
 pub mod render;
 pub mod report;
 pub mod rules;

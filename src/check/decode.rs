@@ -19,7 +19,12 @@ const CONTAINER_ONLY_SECURITY_FIELDS: &[&str] = &[
 ];
 
 pub fn decode_polyaxonfile(tree: &Node) -> (Option<V1Polyaxonfile>, Vec<Diagnostic>) {
-    let decoded = yaml::decode::<V1Polyaxonfile>(tree, "");
+    decode_typed(tree)
+}
+
+/// Any typed document, its decoding problems as diagnostics (SCH001, SCH002, ...).
+pub fn decode_typed<T: serde::de::DeserializeOwned>(tree: &Node) -> (Option<T>, Vec<Diagnostic>) {
+    let decoded = yaml::decode::<T>(tree, "");
     let mut diagnostics: Vec<Diagnostic> = decoded
         .errors
         .iter()

@@ -15,6 +15,38 @@ pub fn load(
     bytes: Vec<u8>,
     limits: Limits,
 ) -> (SourceFile, Option<Node>, Vec<Diagnostic>) {
+    let (source, unreadable) = text(path, bytes);
+    if let Some(diagnostic) = unreadable {
+        return (source, None, vec![diagnostic]);
+    }
+    match yaml::load(&source.text, limits) {
+        Ok(tree) => (source, Some(tree), Vec::new()),
+        Err(error) => {
+            let diagnostic = load_error(error);
+            (source, None, vec![diagnostic])
+        }
+    }
+}
+
+/// Like [`load`], for a stream of `---`-separated documents (Kubernetes manifests).
+pub fn load_documents(
+    path: &str,
+    bytes: Vec<u8>,
+    limits: Limits,
+) -> (SourceFile, Vec<Node>, Vec<Diagnostic>) {
+    let (source, unreadable) = text(path, bytes);
+    if let Some(diagnostic) = unreadable {
+        return (source, Vec::new(), vec![diagnostic]);
+    }
+    match yaml::load_documents(&source.text, limits) {
+        Ok(documents) => (source, documents, Vec::new()),
+        Err(error) => (source, Vec::new(), vec![load_error(error)]),
+    }
+}
+
+/// The file as text: within the size limit, valid UTF-8, without a byte order mark; or what
+/// kept it from being read, with what could be shown of it.
+fn text(path: &str, bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
     if bytes.len() > MAX_FILE_BYTES {
         let diagnostic = Diagnostic::new(
             &rules::YAML_FILE_TOO_LARGE,
@@ -25,7 +57,7 @@ pub fn load(
             ),
         )
         .help("a Polyaxonfile is a few kilobytes: check that this is the file you meant");
-        return (SourceFile::new(path, String::new()), None, vec![diagnostic]);
+        return (SourceFile::new(path, String::new()), Some(diagnostic));
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -39,21 +71,14 @@ pub fn load(
             )
             .at(Span::new(at, end))
             .help("save the file as UTF-8; YAML and JSON files must be Unicode text");
-            return (SourceFile::new(path, text), None, vec![diagnostic]);
+            return (SourceFile::new(path, text), Some(diagnostic));
         }
     };
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text);
-    let source = SourceFile::new(path, text);
-    match yaml::load(&source.text, limits) {
-        Ok(tree) => (source, Some(tree), Vec::new()),
-        Err(error) => {
-            let diagnostic = load_error(error);
-            (source, None, vec![diagnostic])
-        }
-    }
+    (SourceFile::new(path, text), None)
 }
 
 fn load_error(error: LoadError) -> Diagnostic {

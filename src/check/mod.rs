@@ -4,9 +4,9 @@
 //! unreadable YAML has no tree; a tree with schema errors is not judged by the semantic
 //! rules (their findings would only echo the schema errors).
 
-mod decode;
+pub(crate) mod decode;
 mod kubernetes;
-mod load;
+pub(crate) mod load;
 pub(crate) mod locate;
 mod runs;
 mod security;

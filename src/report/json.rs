@@ -9,6 +9,17 @@ use crate::diagnostic::{Diagnostic, Severity};
 #[derive(Default)]
 pub struct Json {
     diagnostics: Vec<JsonDiagnostic>,
+    rbac: Option<serde_json::Value>,
+}
+
+impl Json {
+    /// Adds `plx rbac check`'s summary table to the document.
+    pub fn with_rbac(rbac: serde_json::Value) -> Self {
+        Self {
+            diagnostics: Vec::new(),
+            rbac: Some(rbac),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -29,6 +40,8 @@ struct Document<'a> {
     version: u32,
     diagnostics: &'a [JsonDiagnostic],
     summary: JsonSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rbac: Option<&'a serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -65,6 +78,7 @@ impl Reporter for Json {
                 errors: summary.errors,
                 warnings: summary.warnings,
             },
+            rbac: self.rbac.as_ref(),
         };
         let mut text = serde_json::to_string_pretty(&document).expect("diagnostics serialize");
         text.push('\n');

@@ -9,6 +9,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("SCH", "the Polyaxonfile specification"),
     ("K8S", "what the Kubernetes API server would refuse"),
     ("SEC", "security lint"),
+    ("RBAC", "service account permissions against a profile"),
     ("RND", "what `plx render` cannot write"),
 ];
 

@@ -71,6 +71,10 @@ rules! {
     K8S_INVALID_IP = "K8S013", "invalid-ip", Error, "A hostAliases ip or dnsConfig nameserver that is not an IP address.";
     K8S_NODE_NAME_BYPASSES_SCHEDULER = "K8S014", "node-name-bypasses-scheduler", Info, "`nodeName` with nodeSelector, affinity or tolerations: the scheduler is bypassed, so they do not steer placement.";
     K8S_CONTAINER_FIELD_NOT_ALLOWED = "K8S015", "container-field-not-allowed", Error, "A container field this kind of container may not have: probes or lifecycle on an init container, restartPolicy on a regular one, terminationGracePeriodSeconds on a readiness probe, successThreshold other than 1 on a liveness or startup probe.";
+    RBAC_MISSING_PERMISSION = "RBAC001", "missing-permission", Error, "The service account lacks a permission the profile requires.";
+    RBAC_EXCESS_PERMISSION = "RBAC002", "excess-permission", Warning, "A rule grants the service account more than the profile asks for.";
+    RBAC_RISKY_PERMISSION = "RBAC003", "risky-permission", Warning, "A rule lets the service account escalate: wildcards, reading secrets, exec or port-forward into pods, bind, escalate, impersonate, writing RBAC.";
+    RBAC_DANGLING_BINDING = "RBAC004", "dangling-binding", Warning, "A binding of the service account refers to a role that is not in the given files, so it grants nothing there.";
     SEC_HOST_NETWORK = "SEC001", "host-network", Warning, "The pod uses the node's network namespace.";
     SEC_HOST_NETWORK_DNS_POLICY = "SEC002", "host-network-without-dns-policy", Warning, "A hostNetwork pod without `dnsPolicy: ClusterFirstWithHostNet` cannot resolve cluster names.";
     SEC_HOST_PID = "SEC003", "host-pid", Warning, "The pod shares the node's process namespace.";

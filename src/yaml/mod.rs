@@ -7,4 +7,4 @@ pub mod scalar;
 pub mod tree;
 
 pub use de::{Decoded, Notice, decode};
-pub use tree::{Entry, Limits, LoadError, Node, NodeKind, Span, Style, load};
+pub use tree::{Entry, Limits, LoadError, Node, NodeKind, Span, Style, load, load_documents};

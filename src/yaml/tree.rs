@@ -276,6 +276,17 @@ struct Builder<'s> {
 
 /// Parses exactly one YAML document (JSON is YAML too) into a [`Node`] tree.
 pub fn load(source: &str, limits: Limits) -> Result<Node, LoadError> {
+    let mut documents = parse(source, limits, true)?;
+    Ok(documents.swap_remove(0))
+}
+
+/// Parses a stream of YAML documents (`---`-separated manifests), skipping empty ones. The
+/// limits hold for the stream as a whole.
+pub fn load_documents(source: &str, limits: Limits) -> Result<Vec<Node>, LoadError> {
+    parse(source, limits, false)
+}
+
+fn parse(source: &str, limits: Limits, single: bool) -> Result<Vec<Node>, LoadError> {
     let mut options = Options::default();
     // Keep the parser's own nesting guard just above ours so that ours, with its clearer
     // message, is the one users meet.
@@ -290,17 +301,25 @@ pub fn load(source: &str, limits: Limits) -> Result<Node, LoadError> {
         nodes: 0,
         root: None,
     };
-    let mut documents = 0usize;
+    let mut started = 0usize;
+    let mut documents = Vec::new();
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| builder.scan_error(&e))?;
         let start = builder.offset(&span.start);
         let end = builder.offset(&span.end);
         match event {
-            Event::StreamStart | Event::DocumentEnd | Event::Anchor(..) => {}
+            Event::StreamStart | Event::Anchor(..) => {}
             Event::StreamEnd => break,
+            Event::DocumentEnd => {
+                // Anchors do not reach across documents.
+                builder.anchors.clear();
+                if let Some(root) = builder.root.take().filter(|root| !root.is_null()) {
+                    documents.push(root);
+                }
+            }
             Event::DocumentStart(..) => {
-                documents += 1;
-                if documents > 1 {
+                started += 1;
+                if single && started > 1 {
                     return Err(LoadError::MultipleDocuments {
                         second: Span::new(start, end.max(start + 3).min(source.len())),
                     });
@@ -441,10 +460,10 @@ pub fn load(source: &str, limits: Limits) -> Result<Node, LoadError> {
             _ => {}
         }
     }
-    match builder.root {
-        Some(root) if !root.is_null() => Ok(root),
-        _ => Err(LoadError::Empty),
+    if documents.is_empty() {
+        return Err(LoadError::Empty);
     }
+    Ok(documents)
 }
 
 impl Builder<'_> {

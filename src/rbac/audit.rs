@@ -1,0 +1,317 @@
+//! A profile against what the manifests grant an account: every missing permission (an
+//! error, at the role or binding where it belongs), every grant beyond the profile, and every
+//! grant that lets the account escalate (warnings, at the rule).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::rbac::v1::PolicyRule;
+use serde::Serialize;
+
+use super::effective::{Account, Effective, Grant, ObjectRef, Reach, effective};
+use super::manifests::{ManifestFile, Object};
+use super::matching::{Atom, breakdown, rules_allow, uncovered};
+use super::profile::{Part, Profile, Scope};
+use crate::check::locate::{Target, place};
+use crate::diagnostic::Diagnostic;
+use crate::rules;
+
+/// One line of the summary: a part of the profile and how much of it the account holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PartSummary {
+    pub part: String,
+    pub reach: String,
+    pub optional: bool,
+    pub required: usize,
+    pub granted: usize,
+    pub missing: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub profile: String,
+    pub account: String,
+    pub parts: Vec<PartSummary>,
+    pub excess: usize,
+    pub risky: usize,
+}
+
+/// The findings, per file (in the order of `files`), and the summary.
+pub struct Audit {
+    pub diagnostics: Vec<Vec<Diagnostic>>,
+    pub summary: Summary,
+}
+
+/// Which parts are checked: the required ones and the optional ones asked for by name.
+pub fn audit(
+    files: &[ManifestFile],
+    profile: &Profile,
+    with: &[String],
+    account: &Account,
+) -> Audit {
+    let effective = effective(files, account);
+    let mut diagnostics: Vec<Vec<Diagnostic>> = files.iter().map(|_| Vec::new()).collect();
+    let mut summary = Summary {
+        profile: profile.name.clone(),
+        account: account.to_string(),
+        parts: Vec::new(),
+        excess: 0,
+        risky: 0,
+    };
+    for part in &profile.parts {
+        let checked = !part.optional || with.contains(&part.name);
+        let reach = reach_of(part, account);
+        let atoms: Vec<Atom> = part.rules.iter().flat_map(breakdown).collect();
+        let held: Vec<PolicyRule> = effective
+            .grants
+            .iter()
+            .filter(|g| g.reach.holds_in(&reach))
+            .map(|g| g.rule.clone())
+            .collect();
+        let missing: Vec<&Atom> = atoms.iter().filter(|a| !rules_allow(&held, a)).collect();
+        summary.parts.push(PartSummary {
+            part: part.name.clone(),
+            reach: reach.to_string(),
+            optional: part.optional,
+            required: atoms.len(),
+            granted: atoms.len() - missing.len(),
+            missing: missing.len(),
+        });
+        if checked && !missing.is_empty() {
+            let (file, diagnostic) = missing_diagnostic(files, &effective, part, &reach, &missing);
+            diagnostics[file].push(diagnostic);
+        }
+    }
+    for grant in &effective.grants {
+        let excess = excess_atoms(profile, grant, account);
+        if !excess.is_empty() {
+            summary.excess += 1;
+            let message = format!(
+                "this rule grants {} beyond the `{}` profile ({})",
+                describe(&excess),
+                profile.name,
+                grant.reach
+            );
+            diagnostics[grant.role.file].push(at_rule(files, grant, Diagnostic::new(&rules::RBAC_EXCESS_PERMISSION, message)).help(
+                "grant only what the profile lists (`plx rbac render` writes it); a wider grant is what an attacker inherits with the account's token",
+            ));
+        }
+        let risks = risks(&grant.rule);
+        if !risks.is_empty() {
+            summary.risky += 1;
+            let message = format!(
+                "this rule lets the account {} ({})",
+                risks.join(", "),
+                grant.reach
+            );
+            diagnostics[grant.role.file].push(at_rule(files, grant, Diagnostic::new(&rules::RBAC_RISKY_PERMISSION, message)).help(
+                "each of these lets whoever holds the token reach beyond the account: secrets hold other accounts' credentials, exec and port-forward enter other pods, wildcards grant tomorrow's resources and verbs too; keep them only if the tool needs them, in as few namespaces as possible",
+            ));
+        }
+    }
+    for binding in &effective.dangling {
+        let file = &files[binding.file];
+        let manifest = &file.manifests[binding.manifest];
+        let span = place(&manifest.node, "/roleRef", Target::Key).span;
+        diagnostics[binding.file].push(
+            Diagnostic::new(
+                &rules::RBAC_DANGLING_BINDING,
+                format!("the role this binding refers to is not in the files: it grants {account} nothing here"),
+            )
+            .at(span)
+            .help("pass the file that defines the role too, or fix `roleRef.name`; the API server accepts a binding to a missing role, which grants nothing until the role exists"),
+        );
+    }
+    for file in &mut diagnostics {
+        file.sort_by_key(|d| (d.span.map(|s| s.start), d.rule.code));
+    }
+    Audit {
+        diagnostics,
+        summary,
+    }
+}
+
+/// Where a part must be granted.
+pub fn reach_of(part: &Part, account: &Account) -> Reach {
+    match part.scope {
+        Scope::Cluster => Reach::Cluster,
+        Scope::Namespace => Reach::Namespace(
+            part.namespace
+                .clone()
+                .unwrap_or_else(|| account.namespace.clone()),
+        ),
+    }
+}
+
+/// The atoms of a grant that no part of the profile (optional parts included) asks for at
+/// that reach.
+fn excess_atoms(profile: &Profile, grant: &Grant, account: &Account) -> Vec<Atom> {
+    let allowed: Vec<PolicyRule> = profile
+        .parts
+        .iter()
+        .filter(|part| {
+            let reach = reach_of(part, account);
+            // A cluster-wide grant is only within the profile where the profile asks for a
+            // cluster-wide one; a namespace grant also where the profile asks cluster-wide.
+            match &grant.reach {
+                Reach::Cluster => reach == Reach::Cluster,
+                namespace => reach.holds_in(namespace),
+            }
+        })
+        .flat_map(|part| part.rules.iter().cloned())
+        .collect();
+    uncovered(&allowed, &breakdown(&grant.rule))
+}
+
+/// The escalation paths a rule opens, in words.
+fn risks(rule: &PolicyRule) -> Vec<String> {
+    let groups = rule.api_groups.as_deref().unwrap_or_default();
+    let resources = rule.resources.as_deref().unwrap_or_default();
+    let verbs = &rule.verbs;
+    let has = |list: &[String], item: &str| list.iter().any(|x| x == item || x == "*");
+    let any_verb = |wanted: &[&str]| wanted.iter().any(|v| has(verbs, v));
+    let core = has(groups, "");
+    let rbac = has(groups, "rbac.authorization.k8s.io");
+    let mut out = Vec::new();
+    if verbs.iter().any(|v| v == "*") {
+        out.push("use every verb (`*`)".to_owned());
+    }
+    if resources.iter().any(|r| r == "*") {
+        out.push("reach every resource (`*`)".to_owned());
+    }
+    if groups.iter().any(|g| g == "*") {
+        out.push("reach every API group (`*`)".to_owned());
+    }
+    if core && has(resources, "secrets") && any_verb(&["get", "list", "watch"]) {
+        out.push("read secrets".to_owned());
+    }
+    for (sub, what) in [
+        ("pods/exec", "exec into pods"),
+        ("pods/attach", "attach to pods"),
+        ("pods/portforward", "port-forward into pods"),
+        ("nodes/proxy", "reach the kubelet through nodes/proxy"),
+        ("serviceaccounts/token", "mint service account tokens"),
+    ] {
+        if core && has(resources, sub) && any_verb(&["create", "get"]) {
+            out.push(what.to_owned());
+        }
+    }
+    for verb in ["bind", "escalate", "impersonate"] {
+        if verbs.iter().any(|v| v == verb) {
+            out.push(format!("`{verb}`"));
+        }
+    }
+    if rbac
+        && [
+            "roles",
+            "rolebindings",
+            "clusterroles",
+            "clusterrolebindings",
+        ]
+        .iter()
+        .any(|r| has(resources, r))
+        && any_verb(&["create", "update", "patch"])
+    {
+        out.push("write RBAC roles or bindings".to_owned());
+    }
+    out
+}
+
+/// Atoms grouped by resource: `get,list,watch on pods/log ("" group)`.
+fn describe(atoms: &[Atom]) -> String {
+    let mut by_target: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for atom in atoms {
+        let (target, verb) = match atom {
+            Atom::Resource {
+                group,
+                resource,
+                verb,
+                name,
+            } => {
+                let named = name
+                    .as_ref()
+                    .map(|n| format!(" \"{n}\""))
+                    .unwrap_or_default();
+                (
+                    format!("{resource}{named} (\"{group}\" group)"),
+                    verb.clone(),
+                )
+            }
+            Atom::NonResource { url, verb } => (url.clone(), verb.clone()),
+        };
+        let verbs = by_target.entry(target).or_default();
+        if !verbs.contains(&verb) {
+            verbs.push(verb);
+        }
+    }
+    by_target
+        .into_iter()
+        .map(|(target, verbs)| format!("{} on {target}", verbs.join(",")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn at_rule(files: &[ManifestFile], grant: &Grant, diagnostic: Diagnostic) -> Diagnostic {
+    let manifest = &files[grant.role.file].manifests[grant.role.manifest];
+    let pointer = format!("/rules/{}", grant.rule_index);
+    let place = place(&manifest.node, &pointer, Target::Key);
+    diagnostic.at(place.span)
+}
+
+/// A missing part, at the role that should hold it: the role bound to the account at that
+/// reach, else a binding of the account, else its ServiceAccount, else the first file.
+fn missing_diagnostic(
+    files: &[ManifestFile],
+    effective: &Effective,
+    part: &Part,
+    reach: &Reach,
+    missing: &[&Atom],
+) -> (usize, Diagnostic) {
+    let owned: Vec<Atom> = missing.iter().map(|a| (*a).clone()).collect();
+    let rule_list = describe(&owned);
+    let message = format!("missing: {rule_list} {reach}");
+    let kind = match reach {
+        Reach::Cluster => "a ClusterRole bound by a ClusterRoleBinding",
+        Reach::Namespace(_) => "a Role bound by a RoleBinding in that namespace",
+    };
+    let help = format!(
+        "the profile's `{}` part needs it ({}); add a rule for it to {kind}",
+        part.name,
+        part.description.trim_end_matches('.')
+    );
+    let diagnostic = Diagnostic::new(&rules::RBAC_MISSING_PERMISSION, message).help(help);
+    let role_here: Option<ObjectRef> = effective
+        .grants
+        .iter()
+        .find(|g| &g.reach == reach)
+        .map(|g| g.role);
+    let binding_here = effective
+        .bindings
+        .iter()
+        .find(|(_, r)| r == reach)
+        .map(|(at, _)| *at);
+    if let Some(at) = role_here {
+        let node = &files[at.file].manifests[at.manifest].node;
+        return (
+            at.file,
+            diagnostic.at(place(node, "/rules", Target::Key).span),
+        );
+    }
+    if let Some(at) = binding_here {
+        let node = &files[at.file].manifests[at.manifest].node;
+        return (
+            at.file,
+            diagnostic.at(place(node, "/roleRef", Target::Key).span),
+        );
+    }
+    for (index, file) in files.iter().enumerate() {
+        for manifest in &file.manifests {
+            if matches!(manifest.object, Object::ServiceAccount(_)) {
+                return (
+                    index,
+                    diagnostic.at(place(&manifest.node, "/metadata", Target::Key).span),
+                );
+            }
+        }
+    }
+    (0, diagnostic)
+}

@@ -1,0 +1,9 @@
+//! RBAC for the service accounts Polyaxon and SkyPilot runs use: the recommended minimum
+//! rules as profiles, Kubernetes' own matching semantics, and what a set of manifests
+//! grants an account, computed offline.
+
+pub mod audit;
+pub mod effective;
+pub mod manifests;
+pub mod matching;
+pub mod profile;

@@ -1,0 +1,104 @@
+//! Profiles: the recommended minimum rules of a tool, in parts (what must be granted in the
+//! account's namespace, what cluster-wide, what in a fixed namespace, and what is optional).
+//! The built-in ones are data files under `src/rbac/profiles/`, compiled in; a user passes
+//! their own as a path.
+
+use k8s_openapi::api::rbac::v1::PolicyRule;
+use serde::Deserialize;
+
+use crate::check::SourceFile;
+use crate::check::decode::decode_typed;
+use crate::check::load::load;
+use crate::diagnostic::Diagnostic;
+use crate::yaml::Limits;
+
+/// The built-in profiles, by name; the first is the default.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("polyaxon", include_str!("profiles/polyaxon.yaml")),
+    ("polyaxon-2.1", include_str!("profiles/polyaxon-2.1.yaml")),
+    ("polyaxon-1", include_str!("profiles/polyaxon-1.yaml")),
+    ("skypilot", include_str!("profiles/skypilot.yaml")),
+];
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub name: String,
+    pub description: String,
+    pub parts: Vec<Part>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Part {
+    pub name: String,
+    pub description: String,
+    pub scope: Scope,
+    /// A fixed namespace for a namespaced part (SkyPilot's `skypilot-system`); else the
+    /// account's own.
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub optional: bool,
+    pub rules: Vec<PolicyRule>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum Scope {
+    /// Granted in one namespace: a Role (or ClusterRole) bound by a RoleBinding.
+    #[serde(rename = "namespace")]
+    Namespace,
+    /// Granted cluster-wide: a ClusterRole bound by a ClusterRoleBinding.
+    #[serde(rename = "cluster")]
+    Cluster,
+}
+
+/// A profile that could not be read: the file and what is wrong in it.
+#[derive(Debug)]
+pub struct ProfileError {
+    pub source: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses a profile file.
+pub fn parse(path: &str, bytes: Vec<u8>) -> Result<Profile, ProfileError> {
+    let (source, tree, mut diagnostics) = load(path, bytes, Limits::default());
+    let profile = tree.and_then(|tree| {
+        let (profile, found) = decode_typed::<Profile>(&tree);
+        diagnostics.extend(found);
+        profile
+    });
+    match profile {
+        Some(profile) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(profile),
+        _ => Err(ProfileError {
+            source,
+            diagnostics,
+        }),
+    }
+}
+
+/// A built-in profile by name.
+pub fn built_in(name: &str) -> Option<Profile> {
+    let (_, text) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
+    Some(
+        parse(
+            &format!("<built-in profile {name}>"),
+            text.as_bytes().to_vec(),
+        )
+        .expect("built-in profiles parse (tested)"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_profile_parses_and_is_named_after_itself() {
+        for (name, text) in BUILT_IN {
+            let profile = parse(name, text.as_bytes().to_vec())
+                .unwrap_or_else(|e| panic!("{name}: {:?}", e.diagnostics));
+            assert_eq!(&profile.name, name);
+            assert!(profile.parts.iter().any(|p| !p.optional), "{name}");
+        }
+    }
+}

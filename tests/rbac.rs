@@ -1,0 +1,209 @@
+//! `plx rbac check` on the manifests the tools' docs publish: SkyPilot's create-sky-sa.yaml
+//! (seed 004) and Polyaxon's recommended Role (seed 001), as written there.
+
+mod common;
+
+use common::{plx, root};
+use serde_json::Value;
+
+const SKY_SA: &str = "fixtures/rbac/create-sky-sa.yaml";
+const ALL_SKYPILOT_PARTS: &str = "gpus,object-store,ingress";
+
+fn rbac_check(args: &[&str], stdin: Option<&str>) -> (i32, Value) {
+    let mut command = plx();
+    command
+        .args(["rbac", "check", "--format", "json"])
+        .args(args);
+    if let Some(text) = stdin {
+        command.arg("-").write_stdin(text);
+    }
+    let output = command.output().unwrap();
+    let document = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output.status.code().unwrap(), document)
+}
+
+fn findings(document: &Value, code: &str) -> Vec<String> {
+    document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| d["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn sky(text: &str) -> (i32, Value) {
+    rbac_check(
+        &[
+            "--profile",
+            "skypilot",
+            "--with",
+            ALL_SKYPILOT_PARTS,
+            "--service-account",
+            "default:sky-sa",
+        ],
+        Some(text),
+    )
+}
+
+#[test]
+fn skypilots_own_manifest_is_complete_and_its_risks_are_warnings() {
+    let (exit, document) = rbac_check(
+        &[
+            "--profile",
+            "skypilot",
+            "--service-account",
+            "default:sky-sa",
+            SKY_SA,
+        ],
+        None,
+    );
+    assert_eq!(exit, 0, "{document:#}");
+    assert!(findings(&document, "RBAC001").is_empty());
+    let risky = findings(&document, "RBAC003").join("\n");
+    for risk in ["read secrets", "exec into pods", "every verb (`*`)"] {
+        assert!(risky.contains(risk), "{risk} not in:\n{risky}");
+    }
+    let parts = document["rbac"]["parts"].as_array().unwrap();
+    assert!(parts.iter().all(|p| p["missing"] == 0), "{parts:#?}");
+    let (exit, _) = sky(&std::fs::read_to_string(root().join(SKY_SA)).unwrap());
+    assert_eq!(exit, 0);
+}
+
+/// The items of a one-line flow list such as `verbs: [ "get", "list" ]`.
+fn flow_items(line: &str) -> Option<(usize, usize, Vec<String>)> {
+    let open = line.find('[')?;
+    let close = line[open..].find(']')? + open;
+    let items = line[open + 1..close]
+        .split(',')
+        .map(|item| item.trim().to_owned())
+        .filter(|item| !item.is_empty())
+        .collect();
+    Some((open, close, items))
+}
+
+#[test]
+fn removing_any_verb_resource_or_binding_names_what_is_missing() {
+    let original = std::fs::read_to_string(root().join(SKY_SA)).unwrap();
+    let lines: Vec<&str> = original.lines().collect();
+    let mut variants = 0;
+    for (index, line) in lines.iter().enumerate() {
+        let key = line.trim_start().trim_start_matches("- ");
+        if !(key.starts_with("verbs:") || key.starts_with("resources:")) {
+            continue;
+        }
+        let (open, close, items) = flow_items(line).expect("flow list");
+        for removed in 0..items.len() {
+            let kept: Vec<&str> = items
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != removed)
+                .map(|(_, item)| item.as_str())
+                .collect();
+            let edited = format!(
+                "{}[{}]{}",
+                &line[..open],
+                kept.join(", "),
+                &line[close + 1..]
+            );
+            let mut variant: Vec<&str> = lines.clone();
+            variant[index] = &edited;
+            let (exit, document) = sky(&(variant.join("\n") + "\n"));
+            let missing = findings(&document, "RBAC001").join("\n");
+            let name = items[removed].trim_matches('"');
+            assert_eq!(
+                exit,
+                1,
+                "line {}: without {name} nothing is missing",
+                index + 1
+            );
+            assert!(
+                missing.contains(&format!("{name} on"))
+                    || missing.contains(&format!("on {name}"))
+                    || missing.contains(&format!(",{name}"))
+                    || missing.contains(&format!("{name},")),
+                "line {}: without {name}: {missing}",
+                index + 1
+            );
+            variants += 1;
+        }
+    }
+    // Each binding, removed whole.
+    let documents: Vec<&str> = original.split("\n---\n").collect();
+    for (index, document) in documents.iter().enumerate() {
+        if !document.contains("kind: RoleBinding") && !document.contains("kind: ClusterRoleBinding")
+        {
+            continue;
+        }
+        let kept: Vec<&str> = documents
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index)
+            .map(|(_, d)| *d)
+            .collect();
+        let (exit, result) = sky(&kept.join("\n---\n"));
+        assert_eq!(exit, 1, "without binding document {index}");
+        assert!(!findings(&result, "RBAC001").is_empty());
+        variants += 1;
+    }
+    assert!(variants > 30, "only {variants} variants");
+}
+
+#[test]
+fn polyaxons_documented_role_cannot_grant_node_metrics() {
+    let (exit, document) = rbac_check(
+        &[
+            "--profile",
+            "polyaxon-2.1",
+            "--service-account",
+            "polyaxon:build-robot",
+            "fixtures/rbac/polyaxon-custom-sa-role.yaml",
+        ],
+        None,
+    );
+    assert_eq!(exit, 1);
+    assert_eq!(
+        findings(&document, "RBAC001"),
+        ["missing: get,list,watch on nodes (\"metrics.k8s.io\" group) cluster-wide"]
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    plx()
+        .args(["rbac", "check", "--service-account", "nope", SKY_SA])
+        .assert()
+        .code(2);
+    plx()
+        .args([
+            "rbac",
+            "check",
+            "--profile",
+            "nope",
+            "--service-account",
+            "a:b",
+            SKY_SA,
+        ])
+        .assert()
+        .code(2);
+    plx()
+        .args([
+            "rbac",
+            "check",
+            "--profile",
+            "skypilot",
+            "--with",
+            "nope",
+            "--service-account",
+            "a:b",
+            SKY_SA,
+        ])
+        .assert()
+        .code(2);
+}
