@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use crate::check::{self, Checked, MAX_FILE_BYTES, SourceFile};
 use crate::cli::{
-    CheckArgs, Cli, Command, ExplainArgs, Format, Output, RbacCheckArgs, RbacCommand, RenderArgs,
-    RulesFormat,
+    CheckArgs, Cli, Command, ExplainArgs, Format, Output, RbacCheckArgs, RbacCommand,
+    RbacRenderArgs, RenderArgs, RulesFormat,
 };
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rbac::{self, effective::Account, profile::Profile};
@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Render(args) => render(&args),
         Command::Explain(args) => explain(&args),
         Command::Rbac(RbacCommand::Check(args)) => rbac_check(&args),
+        Command::Rbac(RbacCommand::Render(args)) => rbac_render(&args),
         Command::Rules(args) => {
             print!(
                 "{}",
@@ -130,9 +131,26 @@ fn render(args: &RenderArgs) -> u8 {
         reporter.finish(summary);
         return EXIT_FINDINGS;
     }
+    let rbac = if args.rbac.no_rbac {
+        None
+    } else {
+        let profile = match rbac_profile(&args.rbac.profile) {
+            Ok(profile) => profile,
+            Err(code) => return code,
+        };
+        if let Err(code) = check_parts(&profile, &args.rbac.with) {
+            return code;
+        }
+        Some(render::RbacOptions {
+            profile,
+            with: args.rbac.with.clone(),
+            service_account: !args.rbac.no_service_account,
+        })
+    };
     let options = RenderOptions {
         namespace: args.namespace.clone(),
         name: args.name.clone(),
+        rbac,
     };
     let mut diagnostics = checked.diagnostics.clone();
     let outcome = render::render(&checked, &options);
@@ -151,17 +169,22 @@ fn render(args: &RenderArgs) -> u8 {
     if args.strict && !rendered.warnings.is_empty() {
         return EXIT_FINDINGS;
     }
-    let text = match args.output {
-        Output::Yaml => match render::to_yaml(&rendered.objects) {
+    write_objects(&rendered.objects, args.output)
+}
+
+/// Writes manifests to stdout, in one write at the very end: on any error before it, stdout
+/// stays empty.
+fn write_objects(objects: &[serde_json::Value], output: Output) -> u8 {
+    let text = match output {
+        Output::Yaml => match render::to_yaml(objects) {
             Ok(text) => text,
             Err(error) => {
                 eprintln!("error: could not write YAML: {error}");
                 return EXIT_FINDINGS;
             }
         },
-        Output::Json => render::to_json(&rendered.objects),
+        Output::Json => render::to_json(objects),
     };
-    // One write at the very end: on any error above, stdout stays empty.
     match std::io::stdout().write_all(text.as_bytes()) {
         Ok(()) => EXIT_CLEAN,
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => EXIT_CLEAN,
@@ -203,28 +226,8 @@ fn rbac_check(args: &RbacCheckArgs) -> u8 {
         Ok(profile) => profile,
         Err(code) => return code,
     };
-    let unknown: Vec<&String> = args
-        .with
-        .iter()
-        .filter(|name| !profile.parts.iter().any(|p| p.optional && &p.name == *name))
-        .collect();
-    if let Some(name) = unknown.first() {
-        let optional: Vec<&str> = profile
-            .parts
-            .iter()
-            .filter(|p| p.optional)
-            .map(|p| p.name.as_str())
-            .collect();
-        eprintln!(
-            "error: profile `{}` has no optional part `{name}` (it has: {})",
-            profile.name,
-            if optional.is_empty() {
-                "none".to_owned()
-            } else {
-                optional.join(", ")
-            }
-        );
-        return EXIT_USAGE;
+    if let Err(code) = check_parts(&profile, &args.with) {
+        return code;
     }
     let mut files = Vec::new();
     for path in &args.files {
@@ -259,6 +262,69 @@ fn rbac_check(args: &RbacCheckArgs) -> u8 {
     }
     let _ = std::io::stdout().write_all(stdout.as_bytes());
     code
+}
+
+/// `--with` must name optional parts of the profile.
+fn check_parts(profile: &Profile, with: &[String]) -> Result<(), u8> {
+    let Some(name) = with
+        .iter()
+        .find(|name| !profile.parts.iter().any(|p| p.optional && &p.name == *name))
+    else {
+        return Ok(());
+    };
+    let optional: Vec<&str> = profile
+        .parts
+        .iter()
+        .filter(|p| p.optional)
+        .map(|p| p.name.as_str())
+        .collect();
+    eprintln!(
+        "error: profile `{}` has no optional part `{name}` (it has: {})",
+        profile.name,
+        if optional.is_empty() {
+            "none".to_owned()
+        } else {
+            optional.join(", ")
+        }
+    );
+    Err(EXIT_USAGE)
+}
+
+fn rbac_render(args: &RbacRenderArgs) -> u8 {
+    let profile = match rbac_profile(&args.profile) {
+        Ok(profile) => profile,
+        Err(code) => return code,
+    };
+    if let Err(code) = check_parts(&profile, &args.with) {
+        return code;
+    }
+    for (what, name) in [
+        ("--service-account", &args.service_account),
+        ("--namespace", &args.namespace),
+    ] {
+        if let Err(error) = render::validate_name(name) {
+            eprintln!("error: invalid {what}: {error}");
+            return EXIT_USAGE;
+        }
+    }
+    let request = rbac::render::Request {
+        profile: &profile,
+        with: &args.with,
+        account: &args.service_account,
+        namespace: Some(&args.namespace),
+        service_account: !args.no_service_account,
+        labels: std::collections::BTreeMap::from([(
+            "app.kubernetes.io/managed-by".to_owned(),
+            "plx".to_owned(),
+        )]),
+    };
+    match rbac::render::objects(&request) {
+        Ok(objects) => write_objects(&objects, args.output),
+        Err(rbac::render::RenderError::NamespaceNeeded { part }) => {
+            eprintln!("error: the `{part}` part needs the account's namespace");
+            EXIT_USAGE
+        }
+    }
 }
 
 fn rbac_profile(name_or_path: &str) -> Result<Profile, u8> {

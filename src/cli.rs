@@ -38,6 +38,30 @@ pub enum RbacCommand {
     /// What the manifests grant a service account, against a profile: missing (errors),
     /// excess and risky (warnings)
     Check(RbacCheckArgs),
+    /// Write a ServiceAccount with the profile's Role, ClusterRole and bindings
+    Render(RbacRenderArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RbacRenderArgs {
+    /// A built-in profile (polyaxon, polyaxon-2.1, polyaxon-1, skypilot) or a profile file
+    #[arg(long, default_value = "polyaxon", value_name = "NAME|FILE")]
+    pub profile: String,
+    /// Optional parts of the profile to grant too (e.g. `gpus,object-store,ingress`)
+    #[arg(long, value_delimiter = ',', value_name = "PART")]
+    pub with: Vec<String>,
+    /// The service account's name
+    #[arg(long, value_name = "NAME")]
+    pub service_account: String,
+    /// The service account's namespace
+    #[arg(short, long, value_name = "NS")]
+    pub namespace: String,
+    /// Keep an existing ServiceAccount: write its roles and bindings only
+    #[arg(long)]
+    pub no_service_account: bool,
+    /// Output format
+    #[arg(short, long, value_enum, default_value_t = Output::Yaml)]
+    pub output: Output,
 }
 
 #[derive(Debug, clap::Args)]
@@ -107,6 +131,25 @@ pub struct RenderArgs {
     /// Treat warnings as errors: print nothing and exit 1 on any warning
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub rbac: RbacRenderFlags,
+}
+
+/// How `plx render` writes RBAC for a run's `environment.serviceAccountName`.
+#[derive(Debug, clap::Args)]
+pub struct RbacRenderFlags {
+    /// The RBAC profile granted to the run's service account (built-in name or file)
+    #[arg(long, default_value = "polyaxon", value_name = "NAME|FILE")]
+    pub profile: String,
+    /// Optional parts of the profile to grant too
+    #[arg(long, value_delimiter = ',', value_name = "PART")]
+    pub with: Vec<String>,
+    /// Write no ServiceAccount, Role or binding for the run's service account
+    #[arg(long)]
+    pub no_rbac: bool,
+    /// Keep an existing ServiceAccount: write its Role and bindings only
+    #[arg(long)]
+    pub no_service_account: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -46,6 +46,11 @@ fn validators() -> &'static HashMap<&'static str, Validator> {
             ("Service", "service-v1.json"),
             ("Deployment", "deployment-apps-v1.json"),
             ("Job", "job-batch-v1.json"),
+            ("ServiceAccount", "serviceaccount-v1.json"),
+            ("Role", "role-rbac-v1.json"),
+            ("RoleBinding", "rolebinding-rbac-v1.json"),
+            ("ClusterRole", "clusterrole-rbac-v1.json"),
+            ("ClusterRoleBinding", "clusterrolebinding-rbac-v1.json"),
         ]
         .into_iter()
         .map(|(kind, file)| {
@@ -207,6 +212,11 @@ fn assert_semantically_valid(object: &Value, context: &str) {
         Some("Service") => "io.k8s.api.core.v1.Service",
         Some("Deployment") => "io.k8s.api.apps.v1.Deployment",
         Some("Job") => "io.k8s.api.batch.v1.Job",
+        Some("ServiceAccount") => "io.k8s.api.core.v1.ServiceAccount",
+        Some("Role") => "io.k8s.api.rbac.v1.Role",
+        Some("RoleBinding") => "io.k8s.api.rbac.v1.RoleBinding",
+        Some("ClusterRole") => "io.k8s.api.rbac.v1.ClusterRole",
+        Some("ClusterRoleBinding") => "io.k8s.api.rbac.v1.ClusterRoleBinding",
         other => panic!("{context}: unexpected kind {other:?}"),
     };
     let mut problems = Vec::new();
@@ -444,6 +454,152 @@ fn rendered_fixed_fixtures_pass_the_strict_schema_enums_and_formats() {
         for object in list["items"].as_array().unwrap() {
             assert_valid_kubernetes(object, &path.display().to_string());
             assert_semantically_valid(object, &path.display().to_string());
+        }
+    }
+}
+
+#[test]
+fn a_service_account_gets_the_profiles_rbac_and_nothing_is_missing() {
+    let path = std::path::Path::new("fixtures/valid/service-service-account.yaml");
+    let objects = items(path);
+    let kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["ServiceAccount", "Role", "RoleBinding", "Service", "Pod"]
+    );
+    let pod = &objects[4];
+    assert_eq!(pod["spec"]["serviceAccountName"], "build-robot");
+    assert!(pod["spec"].get("automountServiceAccountToken").is_none());
+    for namespace in ["ml", "polyaxon"] {
+        let yaml = render(path, &["--namespace", namespace]);
+        let account = format!("{namespace}:build-robot");
+        let output = plx()
+            .args([
+                "rbac",
+                "check",
+                "--format",
+                "json",
+                "--service-account",
+                &account,
+                "-",
+            ])
+            .write_stdin(yaml)
+            .output()
+            .unwrap();
+        let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(0), "{document:#}");
+        assert_eq!(
+            document["diagnostics"],
+            serde_json::json!([]),
+            "{namespace}"
+        );
+    }
+}
+
+#[test]
+fn no_rbac_and_no_service_account_leave_objects_out() {
+    let path = std::path::Path::new("fixtures/valid/service-service-account.yaml");
+    let kinds = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["-o", "json"];
+        all.extend_from_slice(args);
+        let list: Value = serde_json::from_str(&render(path, &all)).unwrap();
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["kind"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(kinds(&["--no-rbac"]), ["Service", "Pod"]);
+    assert_eq!(
+        kinds(&["--no-service-account"]),
+        ["Role", "RoleBinding", "Service", "Pod"]
+    );
+}
+
+#[test]
+fn rbac_render_writes_what_rbac_check_finds_complete() {
+    for (profile, with) in [
+        ("polyaxon", ""),
+        ("polyaxon-2.1", ""),
+        ("polyaxon-1", ""),
+        ("skypilot", "gpus,object-store,ingress"),
+    ] {
+        let mut args = vec![
+            "rbac",
+            "render",
+            "--profile",
+            profile,
+            "--service-account",
+            "robot",
+            "-n",
+            "team",
+        ];
+        if !with.is_empty() {
+            args.extend(["--with", with]);
+        }
+        let output = plx().args(&args).output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{profile}");
+        let yaml = String::from_utf8(output.stdout).unwrap();
+        let mut check = vec![
+            "rbac",
+            "check",
+            "--format",
+            "json",
+            "--profile",
+            profile,
+            "--service-account",
+            "team:robot",
+        ];
+        if !with.is_empty() {
+            check.extend(["--with", with]);
+        }
+        let checked = plx()
+            .args(&check)
+            .arg("-")
+            .write_stdin(yaml.clone())
+            .output()
+            .unwrap();
+        let document: Value = serde_json::from_slice(&checked.stdout).unwrap();
+        let missing: Vec<&Value> = document["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "RBAC001" || d["code"] == "RBAC002")
+            .collect();
+        assert!(missing.is_empty(), "{profile}: {missing:#?}");
+        for object in plx::yaml::load_documents(&yaml, plx::yaml::Limits::default()).unwrap() {
+            let json = node_to_json(&object);
+            assert_valid_kubernetes(&json, profile);
+            assert_semantically_valid(&json, profile);
+        }
+    }
+}
+
+/// A rendered document back as JSON (render writes only strings, numbers, booleans).
+fn node_to_json(node: &plx::yaml::Node) -> Value {
+    use plx::yaml::NodeKind;
+    match &node.kind {
+        NodeKind::Map(entries) => Value::Object(
+            entries
+                .iter()
+                .map(|e| (e.key.clone(), node_to_json(&e.value)))
+                .collect(),
+        ),
+        NodeKind::Seq(items) => Value::Array(items.iter().map(node_to_json).collect()),
+        NodeKind::Scalar { text, style } => {
+            if *style == plx::yaml::Style::Plain {
+                if let Ok(n) = text.parse::<i64>() {
+                    return Value::from(n);
+                }
+                if let Ok(b) = text.parse::<bool>() {
+                    return Value::from(b);
+                }
+            }
+            Value::from(text.clone())
         }
     }
 }

@@ -7,3 +7,4 @@ pub mod effective;
 pub mod manifests;
 pub mod matching;
 pub mod profile;
+pub mod render;

@@ -22,6 +22,17 @@ pub use workload::MAIN_CONTAINER;
 pub struct RenderOptions {
     pub namespace: Option<String>,
     pub name: Option<String>,
+    /// The RBAC to write for a run's own service account; `None` writes none (`--no-rbac`).
+    pub rbac: Option<RbacOptions>,
+}
+
+/// What `plx render` writes for `environment.serviceAccountName`.
+#[derive(Clone, Debug)]
+pub struct RbacOptions {
+    pub profile: crate::rbac::profile::Profile,
+    pub with: Vec<String>,
+    /// Write the ServiceAccount itself (false with `--no-service-account`).
+    pub service_account: bool,
 }
 
 /// The rendered objects, in the order Helm installs kinds (Services before workloads).
@@ -59,13 +70,50 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
         namespace: options.namespace.as_deref().or(file.namespace.as_deref()),
         termination: file.termination.as_ref().or(run_file.termination.as_ref()),
     };
-    let objects = match run {
-        V1Run::Service(service) => workload::service(&context, service),
-        V1Run::Job(job) => workload::job(&context, job),
+    let (objects, environment) = match run {
+        V1Run::Service(service) => (
+            workload::service(&context, service),
+            service.environment.as_ref(),
+        ),
+        V1Run::Job(job) => (workload::job(&context, job), job.environment.as_ref()),
         _ => unreachable!("refusals cover other run kinds"),
     };
+    let mut rendered: Vec<serde_json::Value> = Vec::new();
+    let account = environment.and_then(|e| e.service_account_name.as_deref());
+    // `default` is the namespace's own account (SEC012): plx does not grant it anything.
+    if let (Some(rbac), Some(account)) = (&options.rbac, account.filter(|a| *a != "default")) {
+        let request = crate::rbac::render::Request {
+            profile: &rbac.profile,
+            with: &rbac.with,
+            account,
+            namespace: context.namespace,
+            service_account: rbac.service_account,
+            labels: BTreeMap::from([
+                ("app.kubernetes.io/instance".to_owned(), name.clone()),
+                ("app.kubernetes.io/managed-by".to_owned(), "plx".to_owned()),
+            ]),
+        };
+        match crate::rbac::render::objects(&request) {
+            Ok(objects) => rendered.extend(objects),
+            Err(crate::rbac::render::RenderError::NamespaceNeeded { part }) => {
+                let span = tree
+                    .pointer(&format!("{prefix}/run/environment/serviceAccountName"))
+                    .map(|l| l.node.span)
+                    .unwrap_or_default();
+                return Err(vec![
+                    Diagnostic::new(
+                        &crate::rules::RND_NOT_YET_RENDERED,
+                        format!("the `{}` profile's `{part}` part is granted cluster-wide, and a ClusterRoleBinding must name the account's namespace", rbac.profile.name),
+                    )
+                    .at(span)
+                    .help("pass `--namespace`, or `--no-rbac` to write the workload only"),
+                ]);
+            }
+        }
+    }
+    rendered.extend(objects.into_iter().map(to_value));
     Ok(Rendered {
-        objects: objects.into_iter().map(to_value).collect(),
+        objects: rendered,
         warnings,
     })
 }
