@@ -249,7 +249,9 @@ fn rbac_check(args: &RbacCheckArgs) -> u8 {
     let mut code = EXIT_CLEAN;
     for (file, found) in files.iter().zip(audit.diagnostics) {
         let mut diagnostics = file.diagnostics.clone();
+        diagnostics.extend(rbac::lint::lint(file));
         diagnostics.extend(found);
+        diagnostics.sort_by_key(|d| (d.span.map(|s| s.start), d.rule.code));
         if fails(&diagnostics, args.strict) {
             code = EXIT_FINDINGS;
         }
@@ -344,14 +346,22 @@ fn rbac_profile(name_or_path: &str) -> Result<Profile, u8> {
         eprintln!("error: {message}");
         EXIT_USAGE
     })?;
-    rbac::profile::parse(&display(path), bytes).map_err(|error| {
+    let profile = rbac::profile::parse(&display(path), bytes).map_err(|error| {
         let mut reporter = stderr_reporter();
         reporter.file(&error.source, &error.diagnostics);
         let mut summary = Summary::default();
         summary.add(&error.diagnostics);
         reporter.finish(summary);
         EXIT_USAGE
-    })
+    })?;
+    let misplaced = profile.misplaced_rules();
+    if !misplaced.is_empty() {
+        for problem in misplaced {
+            eprintln!("error: {}: {problem}", display(path));
+        }
+        return Err(EXIT_USAGE);
+    }
+    Ok(profile)
 }
 
 /// The summary table of `plx rbac check`, on stdout.

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod effective;
+pub mod lint;
 pub mod manifests;
 pub mod matching;
 pub mod profile;

@@ -76,6 +76,39 @@ pub fn parse(path: &str, bytes: Vec<u8>) -> Result<Profile, ProfileError> {
     }
 }
 
+impl Profile {
+    /// Rules a namespace part cannot grant: a Role cannot grant cluster-scoped resources, and
+    /// rendering one would silently grant nothing.
+    pub fn misplaced_rules(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for part in self.parts.iter().filter(|p| p.scope == Scope::Namespace) {
+            for rule in &part.rules {
+                for group in rule.api_groups.iter().flatten() {
+                    for resource in rule.resources.iter().flatten() {
+                        if super::lint::is_cluster_scoped(group, resource) {
+                            out.push(format!(
+                                "part `{}` grants `{resource}` (\"{group}\" group) in a namespace, but it is cluster-scoped: move it to a part with `scope: cluster`",
+                                part.name
+                            ));
+                        }
+                    }
+                }
+                if rule
+                    .non_resource_urls
+                    .as_ref()
+                    .is_some_and(|u| !u.is_empty())
+                {
+                    out.push(format!(
+                        "part `{}` grants `nonResourceURLs` in a namespace: move them to a part with `scope: cluster`",
+                        part.name
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
 /// A built-in profile by name.
 pub fn built_in(name: &str) -> Option<Profile> {
     let (_, text) = BUILT_IN.iter().find(|(n, _)| *n == name)?;
@@ -99,6 +132,19 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{name}: {:?}", e.diagnostics));
             assert_eq!(&profile.name, name);
             assert!(profile.parts.iter().any(|p| !p.optional), "{name}");
+            assert_eq!(profile.misplaced_rules(), Vec::<String>::new(), "{name}");
         }
+    }
+}
+
+#[cfg(test)]
+mod placement_tests {
+    use super::*;
+
+    #[test]
+    fn a_namespace_part_cannot_hold_cluster_scoped_resources() {
+        let text = "name: mine\ndescription: d\nparts:\n- name: ns\n  description: d\n  scope: namespace\n  rules: [{apiGroups: [''], resources: [nodes], verbs: [get]}]\n";
+        let profile = parse("p.yaml", text.as_bytes().to_vec()).unwrap();
+        assert_eq!(profile.misplaced_rules().len(), 1);
     }
 }

@@ -75,6 +75,15 @@ rules! {
     RBAC_EXCESS_PERMISSION = "RBAC002", "excess-permission", Warning, "A rule grants the service account more than the profile asks for.";
     RBAC_RISKY_PERMISSION = "RBAC003", "risky-permission", Warning, "A rule lets the service account escalate: wildcards, reading secrets, exec or port-forward into pods, bind, escalate, impersonate, writing RBAC.";
     RBAC_DANGLING_BINDING = "RBAC004", "dangling-binding", Warning, "A binding of the service account refers to a role that is not in the given files, so it grants nothing there.";
+    RBAC_UNKNOWN_VERB = "RBAC005", "unknown-verb", Error, "A rule's verb is not a Kubernetes verb (often: apiGroups, resources and verbs swapped), so the rule grants nothing.";
+    RBAC_UNKNOWN_RESOURCE = "RBAC006", "unknown-resource", Error, "A rule names a resource its well-known API group does not have, or an API group where a resource belongs.";
+    RBAC_NAMESPACE_ON_CLUSTER_OBJECT = "RBAC007", "namespace-on-cluster-object", Warning, "`metadata.namespace` on a ClusterRole or ClusterRoleBinding, which the API server ignores.";
+    RBAC_CLUSTER_RESOURCE_IN_ROLE = "RBAC008", "cluster-resource-in-role", Error, "A Role names a cluster-scoped resource (nodes, namespaces, ...), which a Role cannot grant.";
+    RBAC_NON_RESOURCE_URLS_IN_ROLE = "RBAC009", "non-resource-urls-in-role", Error, "A Role with `nonResourceURLs`, which only ClusterRoles may have.";
+    RBAC_RESOURCE_NAMES_WITH_UNNAMED_VERB = "RBAC010", "resource-names-with-unnamed-verb", Warning, "`resourceNames` with `create` or `deletecollection`, whose requests carry no name, so the rule never grants them.";
+    RBAC_INVALID_SUBJECT = "RBAC011", "invalid-subject", Error, "A binding subject the API server refuses: a ClusterRoleBinding ServiceAccount without namespace, a wrong apiGroup, an unknown kind.";
+    RBAC_INVALID_ROLE_REF = "RBAC012", "invalid-role-ref", Error, "A roleRef a binding cannot use: a ClusterRoleBinding to a Role, an unknown kind or API group.";
+    RBAC_ALL_API_GROUPS = "RBAC013", "all-api-groups", Warning, "`apiGroups` with `*` among other groups: the rule reaches every API group.";
     SEC_HOST_NETWORK = "SEC001", "host-network", Warning, "The pod uses the node's network namespace.";
     SEC_HOST_NETWORK_DNS_POLICY = "SEC002", "host-network-without-dns-policy", Warning, "A hostNetwork pod without `dnsPolicy: ClusterFirstWithHostNet` cannot resolve cluster names.";
     SEC_HOST_PID = "SEC003", "host-pid", Warning, "The pod shares the node's process namespace.";

@@ -1,0 +1,353 @@
+//! Mistakes in RBAC objects that the API server accepts and that then grant nothing, or not
+//! what they say (`pkg/apis/rbac/validation/validation.go` and the authorizer's matching):
+//! each at its line, like every other finding.
+
+use super::manifests::{Manifest, ManifestFile, Object};
+use crate::check::locate::{Target, place};
+use crate::diagnostic::Diagnostic;
+use crate::rules::{self, Rule};
+
+const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+
+/// The verbs the API server's authorizers know (`kubectl create role --help` plus the
+/// special ones: bind, escalate, impersonate, use, approve, sign, attest).
+const VERBS: &[&str] = &[
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+    "bind",
+    "escalate",
+    "impersonate",
+    "use",
+    "approve",
+    "sign",
+    "attest",
+    "proxy",
+    "*",
+];
+
+/// (group, resource, namespaced) for the groups whose resources are fixed and well known:
+/// Kubernetes' built-in groups and Polyaxon's CRDs (`kubectl api-resources` on a stock
+/// cluster; `k8s-rbac/resource-scopes.yaml` in the reference data).
+const RESOURCES: &[(&str, &str, bool)] = &[
+    ("", "bindings", true),
+    ("", "componentstatuses", false),
+    ("", "configmaps", true),
+    ("", "endpoints", true),
+    ("", "events", true),
+    ("", "limitranges", true),
+    ("", "namespaces", false),
+    ("", "nodes", false),
+    ("", "persistentvolumeclaims", true),
+    ("", "persistentvolumes", false),
+    ("", "pods", true),
+    ("", "podtemplates", true),
+    ("", "replicationcontrollers", true),
+    ("", "resourcequotas", true),
+    ("", "secrets", true),
+    ("", "serviceaccounts", true),
+    ("", "services", true),
+    ("apps", "controllerrevisions", true),
+    ("apps", "daemonsets", true),
+    ("apps", "deployments", true),
+    ("apps", "replicasets", true),
+    ("apps", "statefulsets", true),
+    ("batch", "cronjobs", true),
+    ("batch", "jobs", true),
+    ("metrics.k8s.io", "nodes", false),
+    ("metrics.k8s.io", "pods", true),
+    ("networking.k8s.io", "ingressclasses", false),
+    ("networking.k8s.io", "ingresses", true),
+    ("networking.k8s.io", "networkpolicies", true),
+    ("node.k8s.io", "runtimeclasses", false),
+    ("rbac.authorization.k8s.io", "clusterrolebindings", false),
+    ("rbac.authorization.k8s.io", "clusterroles", false),
+    ("rbac.authorization.k8s.io", "rolebindings", true),
+    ("rbac.authorization.k8s.io", "roles", true),
+    ("storage.k8s.io", "csidrivers", false),
+    ("storage.k8s.io", "csinodes", false),
+    ("storage.k8s.io", "storageclasses", false),
+    ("storage.k8s.io", "volumeattachments", false),
+    ("polyaxon.com", "clusters", true),
+    ("polyaxon.com", "jobs", true),
+    ("polyaxon.com", "kfjobs", true),
+    ("polyaxon.com", "services", true),
+    ("core.polyaxon.com", "operations", true),
+];
+
+/// Whether a resource of a well-known group is cluster-scoped (granted only cluster-wide).
+pub fn is_cluster_scoped(group: &str, resource: &str) -> bool {
+    let base = resource.split('/').next().unwrap_or(resource);
+    RESOURCES
+        .iter()
+        .any(|(g, name, namespaced)| *g == group && *name == base && !namespaced)
+}
+
+fn known_group(group: &str) -> bool {
+    RESOURCES.iter().any(|(g, _, _)| *g == group)
+}
+
+/// Lints every RBAC object of a file.
+pub fn lint(file: &ManifestFile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for manifest in &file.manifests {
+        match &manifest.object {
+            Object::Role(role) => rules_lint(
+                manifest,
+                role.rules.as_deref().unwrap_or_default(),
+                true,
+                &mut out,
+            ),
+            Object::ClusterRole(role) => {
+                cluster_object_namespace(manifest, role.metadata.namespace.as_deref(), &mut out);
+                rules_lint(
+                    manifest,
+                    role.rules.as_deref().unwrap_or_default(),
+                    false,
+                    &mut out,
+                );
+            }
+            Object::RoleBinding(binding) => {
+                subjects_lint(
+                    manifest,
+                    binding.subjects.as_deref().unwrap_or_default(),
+                    false,
+                    &mut out,
+                );
+                role_ref_lint(
+                    manifest,
+                    &binding.role_ref.kind,
+                    &binding.role_ref.api_group,
+                    &["Role", "ClusterRole"],
+                    &mut out,
+                );
+            }
+            Object::ClusterRoleBinding(binding) => {
+                cluster_object_namespace(manifest, binding.metadata.namespace.as_deref(), &mut out);
+                subjects_lint(
+                    manifest,
+                    binding.subjects.as_deref().unwrap_or_default(),
+                    true,
+                    &mut out,
+                );
+                role_ref_lint(
+                    manifest,
+                    &binding.role_ref.kind,
+                    &binding.role_ref.api_group,
+                    &["ClusterRole"],
+                    &mut out,
+                );
+            }
+            Object::ServiceAccount(_) | Object::Other => {}
+        }
+    }
+    out
+}
+
+fn report(
+    manifest: &Manifest,
+    rule: &'static Rule,
+    pointer: &str,
+    target: Target,
+    message: String,
+    help: String,
+) -> Diagnostic {
+    let place = place(&manifest.node, pointer, target);
+    Diagnostic::new(rule, message).at(place.span).help(help)
+}
+
+fn cluster_object_namespace(
+    manifest: &Manifest,
+    namespace: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(namespace) = namespace.filter(|n| !n.is_empty()) else {
+        return;
+    };
+    out.push(report(
+        manifest,
+        &rules::RBAC_NAMESPACE_ON_CLUSTER_OBJECT,
+        "/metadata/namespace",
+        Target::Key,
+        format!("a {} is cluster-scoped: `namespace: {namespace}` is ignored", manifest.kind()),
+        format!("remove `metadata.namespace`; the API server drops it, so the {} is not limited to `{namespace}` as this file suggests", manifest.kind()),
+    ));
+}
+
+fn rules_lint(
+    manifest: &Manifest,
+    rules: &[k8s_openapi::api::rbac::v1::PolicyRule],
+    in_role: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (index, rule) in rules.iter().enumerate() {
+        let at = format!("/rules/{index}");
+        let groups = rule.api_groups.as_deref().unwrap_or_default();
+        let resources = rule.resources.as_deref().unwrap_or_default();
+        for (v, verb) in rule.verbs.iter().enumerate() {
+            if VERBS.contains(&verb.to_ascii_lowercase().as_str()) {
+                continue;
+            }
+            let swapped = RESOURCES.iter().any(|(_, r, _)| r == verb);
+            let help = if swapped {
+                format!(
+                    "`{verb}` is a resource: the rule's fields look swapped; write `apiGroups` (e.g. \"apps\"), `resources` (e.g. \"{verb}\") and `verbs` (e.g. \"get\", \"list\")"
+                )
+            } else {
+                "verbs are get, list, watch, create, update, patch, delete, deletecollection (and bind, escalate, impersonate, use); a rule with an unknown verb grants nothing".to_owned()
+            };
+            out.push(report(
+                manifest,
+                &rules::RBAC_UNKNOWN_VERB,
+                &format!("{at}/verbs/{v}"),
+                Target::Value,
+                format!("`{verb}` is not a verb"),
+                help,
+            ));
+        }
+        for (r, resource) in resources.iter().enumerate() {
+            let base = resource.split('/').next().unwrap_or(resource);
+            if base == "*" {
+                continue;
+            }
+            let is_group = known_group(base) && !RESOURCES.iter().any(|(_, name, _)| *name == base);
+            let unknown_in: Vec<&str> = groups
+                .iter()
+                .map(String::as_str)
+                .filter(|g| {
+                    known_group(g)
+                        && !RESOURCES
+                            .iter()
+                            .any(|(group, name, _)| group == g && *name == base)
+                })
+                .collect();
+            if is_group || !unknown_in.is_empty() {
+                let message = if is_group {
+                    format!("`{resource}` is an API group, not a resource")
+                } else {
+                    format!("API group \"{}\" has no resource `{base}`", unknown_in[0])
+                };
+                out.push(report(manifest, &rules::RBAC_UNKNOWN_RESOURCE, &format!("{at}/resources/{r}"), Target::Value, message, "a rule naming a resource that does not exist grants nothing; `kubectl api-resources` lists each group's resources".to_owned()));
+            }
+            if in_role {
+                let cluster_scoped = groups.iter().any(|g| {
+                    RESOURCES
+                        .iter()
+                        .any(|(group, name, namespaced)| group == g && *name == base && !namespaced)
+                });
+                if cluster_scoped {
+                    out.push(report(manifest, &rules::RBAC_CLUSTER_RESOURCE_IN_ROLE, &format!("{at}/resources/{r}"), Target::Value, format!("`{resource}` is cluster-scoped: a Role cannot grant it"), "a Role grants only inside its namespace, and cluster-scoped objects live in none; move the rule to a ClusterRole bound by a ClusterRoleBinding".to_owned()));
+                }
+            }
+        }
+        if in_role
+            && rule
+                .non_resource_urls
+                .as_ref()
+                .is_some_and(|u| !u.is_empty())
+        {
+            out.push(report(manifest, &rules::RBAC_NON_RESOURCE_URLS_IN_ROLE, &format!("{at}/nonResourceURLs"), Target::Key, "a Role cannot grant `nonResourceURLs`".into(), "the API server refuses it (`namespaced rules cannot apply to non-resource URLs`); non-resource URLs such as /healthz belong to no namespace: use a ClusterRole".into()));
+        }
+        let named = rule.resource_names.as_ref().is_some_and(|n| !n.is_empty());
+        for verb in ["create", "deletecollection"] {
+            if named && rule.verbs.iter().any(|v| v == verb) {
+                out.push(report(manifest, &rules::RBAC_RESOURCE_NAMES_WITH_UNNAMED_VERB, &format!("{at}/resourceNames"), Target::Key, format!("`resourceNames` never match `{verb}`"), format!("a `{verb}` request carries no object name, so this rule never grants it; put `{verb}` in a rule without `resourceNames`")));
+            }
+        }
+        if groups.iter().any(|g| g == "*") && groups.len() > 1 {
+            out.push(report(manifest, &rules::RBAC_ALL_API_GROUPS, &format!("{at}/apiGroups"), Target::Key, format!("`apiGroups: [{}]` grants every API group", groups.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", ")), "`*` matches every group, so the other entries add nothing and the rule reaches the same resource names in every group (CRDs included); list the groups you mean".into()));
+        }
+    }
+}
+
+fn subjects_lint(
+    manifest: &Manifest,
+    subjects: &[k8s_openapi::api::rbac::v1::Subject],
+    cluster: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (index, subject) in subjects.iter().enumerate() {
+        let at = format!("/subjects/{index}");
+        let group = subject.api_group.as_deref().unwrap_or_default();
+        let problem = match subject.kind.as_str() {
+            "ServiceAccount" if cluster && subject.namespace.as_deref().is_none_or(str::is_empty) => Some((
+                "namespace",
+                "a ClusterRoleBinding's ServiceAccount subject needs its `namespace`".to_owned(),
+                "the API server refuses it: a ClusterRoleBinding has no namespace to default to; add the account's namespace".to_owned(),
+            )),
+            "ServiceAccount" if !group.is_empty() => Some((
+                "apiGroup",
+                format!("a ServiceAccount subject's `apiGroup` must be empty, not `{group}`"),
+                "the API server refuses it; remove `apiGroup` from ServiceAccount subjects".to_owned(),
+            )),
+            "User" | "Group" if group != RBAC_GROUP => Some((
+                "apiGroup",
+                format!("a {} subject's `apiGroup` must be `{RBAC_GROUP}`", subject.kind),
+                format!("the API server refuses it; write `apiGroup: {RBAC_GROUP}`"),
+            )),
+            "ServiceAccount" | "User" | "Group" => None,
+            other => Some((
+                "kind",
+                format!("`{other}` is not a subject kind"),
+                "subjects are ServiceAccount, User or Group; the API server refuses any other".to_owned(),
+            )),
+        };
+        if let Some((key, message, help)) = problem {
+            let pointer = format!("{at}/{key}");
+            let target = if subject_has(manifest, &pointer) {
+                Target::Value
+            } else {
+                Target::Key
+            };
+            out.push(report(
+                manifest,
+                &rules::RBAC_INVALID_SUBJECT,
+                &pointer,
+                target,
+                message,
+                help,
+            ));
+        }
+    }
+}
+
+fn subject_has(manifest: &Manifest, pointer: &str) -> bool {
+    crate::check::locate::node(&manifest.node, pointer).is_some()
+}
+
+fn role_ref_lint(
+    manifest: &Manifest,
+    kind: &str,
+    group: &str,
+    allowed: &[&str],
+    out: &mut Vec<Diagnostic>,
+) {
+    if !allowed.contains(&kind) {
+        out.push(report(
+            manifest,
+            &rules::RBAC_INVALID_ROLE_REF,
+            "/roleRef/kind",
+            Target::Value,
+            format!("a {} cannot refer to a `{kind}`", manifest.kind()),
+            format!(
+                "the API server refuses it: `roleRef.kind` must be {}",
+                allowed.join(" or ")
+            ),
+        ));
+    }
+    if group != RBAC_GROUP {
+        out.push(report(
+            manifest,
+            &rules::RBAC_INVALID_ROLE_REF,
+            "/roleRef/apiGroup",
+            Target::Value,
+            format!("`roleRef.apiGroup` must be `{RBAC_GROUP}`"),
+            "the API server refuses any other group".to_owned(),
+        ));
+    }
+}
