@@ -239,18 +239,27 @@ fn rbac_check(args: &RbacCheckArgs) -> u8 {
             }
         }
     }
-    let audit = rbac::audit::audit(&files, &profile, &args.with, &account);
-    let summary_json = serde_json::to_value(&audit.summary).expect("the summary serializes");
-    let mut reporter: Box<dyn Reporter> = match args.format {
-        Format::Text => Box::new(stderr_reporter()),
-        Format::Json => Box::new(Json::with_rbac(summary_json)),
+    // A file that could not be read in full would make every permission it grants look
+    // missing: judge the account only when every object was read.
+    let readable = files
+        .iter()
+        .all(|f| !f.diagnostics.iter().any(Diagnostic::is_error));
+    let audit = readable.then(|| rbac::audit::audit(&files, &profile, &args.with, &account));
+    let mut reporter: Box<dyn Reporter> = match (args.format, &audit) {
+        (Format::Text, _) => Box::new(stderr_reporter()),
+        (Format::Json, Some(audit)) => Box::new(Json::with_rbac(
+            serde_json::to_value(&audit.summary).expect("the summary serializes"),
+        )),
+        (Format::Json, None) => Box::new(Json::default()),
     };
     let mut summary = Summary::default();
     let mut code = EXIT_CLEAN;
-    for (file, found) in files.iter().zip(audit.diagnostics) {
+    for (index, file) in files.iter().enumerate() {
         let mut diagnostics = file.diagnostics.clone();
         diagnostics.extend(rbac::lint::lint(file));
-        diagnostics.extend(found);
+        if let Some(audit) = &audit {
+            diagnostics.extend(audit.diagnostics[index].iter().cloned());
+        }
         diagnostics.sort_by_key(|d| (d.span.map(|s| s.start), d.rule.code));
         if fails(&diagnostics, args.strict) {
             code = EXIT_FINDINGS;
@@ -260,7 +269,7 @@ fn rbac_check(args: &RbacCheckArgs) -> u8 {
     }
     let mut stdout = reporter.finish(summary);
     if args.format == Format::Text {
-        stdout = rbac_table(&audit.summary);
+        stdout = audit.map(|a| rbac_table(&a.summary)).unwrap_or_default();
     }
     let _ = std::io::stdout().write_all(stdout.as_bytes());
     code

@@ -54,15 +54,24 @@ fn assert_no_panic(args: &[&str], path: &Path) {
 
 #[test]
 fn no_fixture_or_corpus_file_makes_plx_panic() {
-    let mut all: Vec<PathBuf> = ["valid", "invalid", "warnings"]
+    let mut all: Vec<PathBuf> = ["valid", "invalid", "warnings", "fixed", "rbac"]
         .iter()
         .flat_map(|folder| fixtures(folder))
         .map(|p| root().join(p))
         .collect();
     all.extend(corpus_files());
+    let rbac = [
+        "rbac",
+        "check",
+        "--profile",
+        "skypilot",
+        "--service-account",
+        "default:sky-sa",
+    ];
     for path in &all {
         assert_no_panic(&["check"], path);
         assert_no_panic(&["render"], path);
+        assert_no_panic(&rbac, path);
     }
 }
 
@@ -219,4 +228,73 @@ fn wrong_types_everywhere_are_findings_not_crashes() {
             assert_no_panic(&["render"], &path);
         }
     }
+}
+
+#[test]
+fn hostile_rbac_manifests_are_findings_not_crashes() {
+    let scratch = Scratch::new("rbac");
+    let documents = [
+        "kind: Role\nrules: x\n",
+        "kind: Role\napiVersion: rbac.authorization.k8s.io/v1\nmetadata: {name: r}\nrules: [{verbs: 5}]\n",
+        "kind: RoleBinding\napiVersion: rbac.authorization.k8s.io/v1\nmetadata: {name: b}\nsubjects: {kind: ServiceAccount}\n",
+        "kind: ClusterRoleBinding\napiVersion: rbac.authorization.k8s.io/v1\nmetadata: {name: b}\nroleRef: {kind: ClusterRole, name: '', apiGroup: x}\nsubjects: [{kind: ServiceAccount, name: sky-sa}]\n",
+        "kind: ClusterRole\napiVersion: rbac.authorization.k8s.io/v1\nmetadata: {name: agg}\naggregationRule: {clusterRoleSelectors: [{matchExpressions: [{key: a, operator: Bogus}]}]}\n",
+        "kind: List\nitems: 7\n",
+        "kind: List\nitems: [[], 3, {kind: List, items: [{kind: Role}]}]\n",
+        "- just\n- a list\n",
+        "",
+    ];
+    let text = documents.join("---\n");
+    let path = scratch.file("hostile.yaml", text.as_bytes());
+    let output = plx()
+        .args([
+            "rbac",
+            "check",
+            "--format",
+            "json",
+            "--profile",
+            "skypilot",
+            "--service-account",
+            "default:sky-sa",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        codes(&document).iter().any(|c| c == "SCH002"),
+        "{document:#}"
+    );
+
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..20 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [{}]\n",
+            vec![format!("*a{p}"); 10].join(", ")
+        ));
+    }
+    let path = scratch.file("bomb.yaml", format!("kind: Role\n---\n{bomb}").as_bytes());
+    let started = Instant::now();
+    let output = plx()
+        .args([
+            "rbac",
+            "check",
+            "--format",
+            "json",
+            "--service-account",
+            "a:b",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < HANG);
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(codes(&document), ["YAML007"]);
 }
