@@ -56,10 +56,13 @@ fn fails(diagnostics: &[Diagnostic], strict: bool) -> bool {
 struct Reported {
     source: SourceFile,
     diagnostics: Vec<Diagnostic>,
+    /// The service accounts its runs name, for `--rbac`.
+    service_accounts: Vec<(Option<String>, String)>,
 }
 
 impl Reported {
     fn new(checked: Checked) -> Self {
+        let service_accounts = checked.service_accounts();
         let Checked {
             mut source,
             diagnostics,
@@ -71,6 +74,7 @@ impl Reported {
         Self {
             source,
             diagnostics,
+            service_accounts,
         }
     }
 
@@ -82,9 +86,16 @@ impl Reported {
 fn check(args: &CheckArgs) -> u8 {
     let (files, mut code) = collect(&args.paths);
     let results = check_all(&files);
-    let mut reporter: Box<dyn Reporter> = match args.format {
-        Format::Text => Box::new(stderr_reporter()),
-        Format::Json => Box::new(Json::default()),
+    let rbac = match rbac_for_check(args, &results) {
+        Ok(rbac) => rbac,
+        Err(code) => return code,
+    };
+    let mut reporter: Box<dyn Reporter> = match (args.format, &rbac) {
+        (Format::Text, _) => Box::new(stderr_reporter()),
+        (Format::Json, Some((_, _, summaries))) => Box::new(Json::with_rbac(
+            serde_json::to_value(summaries).expect("the summaries serialize"),
+        )),
+        (Format::Json, None) => Box::new(Json::default()),
     };
     let mut summary = Summary::default();
     for result in &results {
@@ -102,11 +113,68 @@ fn check(args: &CheckArgs) -> u8 {
             }
         }
     }
-    let stdout = reporter.finish(summary);
+    if let Some((manifests, per_file, _)) = &rbac {
+        for (file, diagnostics) in manifests.iter().zip(per_file) {
+            reporter.file(&file.source, diagnostics);
+            summary.add(diagnostics);
+            if fails(diagnostics, args.strict) {
+                code = code.max(EXIT_FINDINGS);
+            }
+        }
+    }
+    let mut stdout = reporter.finish(summary);
+    if let (Format::Text, Some((_, _, summaries))) = (args.format, &rbac) {
+        stdout = summaries.iter().map(rbac_table).collect();
+    }
     if !stdout.is_empty() {
         let _ = std::io::stdout().write_all(stdout.as_bytes());
     }
     code
+}
+
+/// The RBAC manifests, their findings and a summary per account, for `check --rbac`: the
+/// accounts are those the checked runs name, in `--namespace` or each file's namespace.
+type RbacForCheck = (
+    Vec<rbac::manifests::ManifestFile>,
+    Vec<Vec<Diagnostic>>,
+    Vec<rbac::audit::Summary>,
+);
+
+fn rbac_for_check(
+    args: &CheckArgs,
+    results: &[Result<Reported, String>],
+) -> Result<Option<RbacForCheck>, u8> {
+    if args.rbac.is_empty() {
+        return Ok(None);
+    }
+    let profile = rbac_profile(&args.profile)?;
+    check_parts(&profile, &args.with)?;
+    let mut accounts: Vec<Account> = Vec::new();
+    for checked in results.iter().flatten() {
+        for (namespace, name) in &checked.service_accounts {
+            let namespace = args
+                .namespace
+                .clone()
+                .or_else(|| namespace.clone())
+                .unwrap_or_else(|| "default".to_owned());
+            let account = Account {
+                namespace,
+                name: name.clone(),
+            };
+            if !accounts.contains(&account) {
+                accounts.push(account);
+            }
+        }
+    }
+    if accounts.is_empty() {
+        eprintln!(
+            "error: --rbac: no run sets `environment.serviceAccountName`; use `plx rbac check --service-account NS:NAME`"
+        );
+        return Err(EXIT_USAGE);
+    }
+    let manifests = read_manifests(&args.rbac)?;
+    let (per_file, summaries) = rbac_findings(&manifests, &profile, &args.with, &accounts);
+    Ok(Some((manifests, per_file, summaries)))
 }
 
 fn render(args: &RenderArgs) -> u8 {
@@ -215,10 +283,19 @@ fn explain(args: &ExplainArgs) -> u8 {
 }
 
 fn rbac_check(args: &RbacCheckArgs) -> u8 {
-    let account: Account = match args.service_account.parse() {
+    let account = match (&args.service_account, &args.sky_config) {
+        (Some(text), _) => text
+            .parse::<Account>()
+            .map_err(|message| format!("invalid --service-account: {message}")),
+        (None, Some(path)) => {
+            read(path).and_then(|bytes| rbac::sky::account(&display(path), &bytes, &args.namespace))
+        }
+        (None, None) => Err("give --service-account or --sky-config".to_owned()),
+    };
+    let account = match account {
         Ok(account) => account,
         Err(message) => {
-            eprintln!("error: invalid --service-account: {message}");
+            eprintln!("error: {message}");
             return EXIT_USAGE;
         }
     };
@@ -229,50 +306,84 @@ fn rbac_check(args: &RbacCheckArgs) -> u8 {
     if let Err(code) = check_parts(&profile, &args.with) {
         return code;
     }
-    let mut files = Vec::new();
-    for path in &args.files {
-        match read(path) {
-            Ok(bytes) => files.push(rbac::manifests::read(&display(path), bytes)),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return EXIT_USAGE;
-            }
-        }
-    }
-    // A file that could not be read in full would make every permission it grants look
-    // missing: judge the account only when every object was read.
-    let readable = files
-        .iter()
-        .all(|f| !f.diagnostics.iter().any(Diagnostic::is_error));
-    let audit = readable.then(|| rbac::audit::audit(&files, &profile, &args.with, &account));
-    let mut reporter: Box<dyn Reporter> = match (args.format, &audit) {
+    let files = match read_manifests(&args.files) {
+        Ok(files) => files,
+        Err(code) => return code,
+    };
+    let (per_file, summaries) =
+        rbac_findings(&files, &profile, &args.with, std::slice::from_ref(&account));
+    let mut reporter: Box<dyn Reporter> = match (args.format, summaries.first()) {
         (Format::Text, _) => Box::new(stderr_reporter()),
         (Format::Json, Some(audit)) => Box::new(Json::with_rbac(
-            serde_json::to_value(&audit.summary).expect("the summary serializes"),
+            serde_json::to_value(audit).expect("the summary serializes"),
         )),
         (Format::Json, None) => Box::new(Json::default()),
     };
     let mut summary = Summary::default();
     let mut code = EXIT_CLEAN;
-    for (index, file) in files.iter().enumerate() {
-        let mut diagnostics = file.diagnostics.clone();
-        diagnostics.extend(rbac::lint::lint(file));
-        if let Some(audit) = &audit {
-            diagnostics.extend(audit.diagnostics[index].iter().cloned());
-        }
-        diagnostics.sort_by_key(|d| (d.span.map(|s| s.start), d.rule.code));
-        if fails(&diagnostics, args.strict) {
+    for (file, diagnostics) in files.iter().zip(&per_file) {
+        if fails(diagnostics, args.strict) {
             code = EXIT_FINDINGS;
         }
-        reporter.file(&file.source, &diagnostics);
-        summary.add(&diagnostics);
+        reporter.file(&file.source, diagnostics);
+        summary.add(diagnostics);
     }
     let mut stdout = reporter.finish(summary);
     if args.format == Format::Text {
-        stdout = audit.map(|a| rbac_table(&a.summary)).unwrap_or_default();
+        stdout = summaries.iter().map(rbac_table).collect();
     }
     let _ = std::io::stdout().write_all(stdout.as_bytes());
     code
+}
+
+fn read_manifests(paths: &[PathBuf]) -> Result<Vec<rbac::manifests::ManifestFile>, u8> {
+    paths
+        .iter()
+        .map(|path| {
+            read(path)
+                .map(|bytes| rbac::manifests::read(&display(path), bytes))
+                .map_err(|message| {
+                    eprintln!("error: {message}");
+                    EXIT_USAGE
+                })
+        })
+        .collect()
+}
+
+/// RBAC manifests linted, and audited for each account: the findings per file, and a
+/// summary per account. A file that could not be read in full would make every permission
+/// it grants look missing, so the accounts are judged only when every object was read.
+fn rbac_findings(
+    files: &[rbac::manifests::ManifestFile],
+    profile: &Profile,
+    with: &[String],
+    accounts: &[Account],
+) -> (Vec<Vec<Diagnostic>>, Vec<rbac::audit::Summary>) {
+    let mut per_file: Vec<Vec<Diagnostic>> = files
+        .iter()
+        .map(|file| {
+            let mut diagnostics = file.diagnostics.clone();
+            diagnostics.extend(rbac::lint::lint(file));
+            diagnostics
+        })
+        .collect();
+    let readable = files
+        .iter()
+        .all(|f| !f.diagnostics.iter().any(Diagnostic::is_error));
+    let mut summaries = Vec::new();
+    if readable {
+        for account in accounts {
+            let audit = rbac::audit::audit(files, profile, with, account);
+            for (diagnostics, found) in per_file.iter_mut().zip(audit.diagnostics) {
+                diagnostics.extend(found);
+            }
+            summaries.push(audit.summary);
+        }
+    }
+    for diagnostics in &mut per_file {
+        diagnostics.sort_by_key(|d| (d.span.map(|s| s.start), d.rule.code));
+    }
+    (per_file, summaries)
 }
 
 /// `--with` must name optional parts of the profile.

@@ -77,8 +77,25 @@ pub struct RbacCheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "PART")]
     pub with: Vec<String>,
     /// The account, as NAMESPACE:NAME
-    #[arg(long, value_name = "NAMESPACE:NAME")]
-    pub service_account: String,
+    #[arg(
+        long,
+        value_name = "NAMESPACE:NAME",
+        required_unless_present = "sky_config",
+        conflicts_with = "sky_config"
+    )]
+    pub service_account: Option<String>,
+    /// Take the account from SkyPilot's config (`kubernetes.remote_identity`)
+    #[arg(long, value_name = "FILE")]
+    pub sky_config: Option<PathBuf>,
+    /// The namespace of the account named by `--sky-config`
+    #[arg(
+        short,
+        long,
+        value_name = "NS",
+        default_value = "default",
+        requires = "sky_config"
+    )]
+    pub namespace: String,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -112,6 +129,23 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1 on any warning)
     #[arg(long)]
     pub strict: bool,
+    /// RBAC manifests: check the service account each run names against `--profile`
+    #[arg(long, value_name = "FILE")]
+    pub rbac: Vec<PathBuf>,
+    /// The RBAC profile for `--rbac` (built-in name or file)
+    #[arg(
+        long,
+        default_value = "polyaxon",
+        value_name = "NAME|FILE",
+        requires = "rbac"
+    )]
+    pub profile: String,
+    /// Optional parts of the profile to require too
+    #[arg(long, value_delimiter = ',', value_name = "PART", requires = "rbac")]
+    pub with: Vec<String>,
+    /// The runs' namespace for `--rbac` (default: each file's `namespace`, else `default`)
+    #[arg(short, long, value_name = "NS", requires = "rbac")]
+    pub namespace: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

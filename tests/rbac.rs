@@ -207,3 +207,112 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn skypilots_doc_snippets_are_flagged_at_their_lines() {
+    let (_, document) = rbac_check(
+        &[
+            "--profile",
+            "skypilot",
+            "--service-account",
+            "default:sky-sa",
+            "fixtures/rbac/skypilot-docs-snippets.yaml",
+        ],
+        None,
+    );
+    let text =
+        std::fs::read_to_string(root().join("fixtures/rbac/skypilot-docs-snippets.yaml")).unwrap();
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let at = |code: &str| -> Vec<u64> {
+        document["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == code)
+            .map(|d| d["line"].as_u64().unwrap())
+            .collect()
+    };
+    // The ClusterRole's `metadata.namespace`, and the rule with swapped fields.
+    let cluster_role = text.find("kind: ClusterRole").unwrap();
+    let namespace_line = text[..cluster_role].lines().count()
+        + text[cluster_role..]
+            .lines()
+            .position(|l| l.trim_start().starts_with("namespace:"))
+            .unwrap()
+        + 1;
+    assert_eq!(at("RBAC007"), [namespace_line as u64]);
+    assert_eq!(at("RBAC005"), [line_of("verbs: [ \"daemonsets\" ]") as u64]);
+    assert_eq!(at("RBAC006"), [line_of("resources: [ \"apps\" ]") as u64]);
+}
+
+#[test]
+fn the_account_can_come_from_skypilots_config() {
+    let dir = std::env::temp_dir().join(format!("plx-sky-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config.yaml");
+    std::fs::write(&config, "kubernetes:\n  remote_identity: sky-sa\n").unwrap();
+    let (exit, document) = rbac_check(
+        &[
+            "--profile",
+            "skypilot",
+            "--sky-config",
+            config.to_str().unwrap(),
+            SKY_SA,
+        ],
+        None,
+    );
+    assert_eq!(exit, 0);
+    assert_eq!(document["rbac"]["account"], "default:sky-sa");
+    std::fs::write(
+        &config,
+        "kubernetes:\n  remote_identity: LOCAL_CREDENTIALS\n",
+    )
+    .unwrap();
+    plx()
+        .args(["rbac", "check", "--sky-config"])
+        .arg(&config)
+        .arg(SKY_SA)
+        .assert()
+        .code(2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn check_with_rbac_audits_the_accounts_the_runs_name() {
+    let rendered = plx()
+        .args([
+            "rbac",
+            "render",
+            "--service-account",
+            "build-robot",
+            "-n",
+            "ml",
+        ])
+        .output()
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("plx-check-rbac-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifests = dir.join("rbac.yaml");
+    std::fs::write(&manifests, &rendered.stdout).unwrap();
+    let output = plx()
+        .args(["check", "--format", "json", "-n", "ml", "--rbac"])
+        .arg(&manifests)
+        .arg("fixtures/valid/service-service-account.yaml")
+        .output()
+        .unwrap();
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{document:#}");
+    assert_eq!(document["rbac"][0]["account"], "ml:build-robot");
+    assert_eq!(document["summary"]["files"], 2);
+    // In another namespace the same manifests grant the account nothing.
+    let output = plx()
+        .args(["check", "--format", "json", "-n", "other", "--rbac"])
+        .arg(&manifests)
+        .arg("fixtures/valid/service-service-account.yaml")
+        .output()
+        .unwrap();
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!findings(&document, "RBAC001").is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

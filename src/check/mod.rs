@@ -47,6 +47,22 @@ pub struct Checked {
     pub polyaxonfile: Option<V1Polyaxonfile>,
 }
 
+impl Checked {
+    /// The service accounts the file's runs name (`environment.serviceAccountName`), with
+    /// the file's `namespace`; `default` is left out (plx grants it nothing).
+    pub fn service_accounts(&self) -> Vec<(Option<String>, String)> {
+        let Some(file) = &self.polyaxonfile else {
+            return Vec::new();
+        };
+        runs::runs(file)
+            .iter()
+            .filter_map(|run| run.environment?.service_account_name.clone())
+            .filter(|name| name != "default")
+            .map(|name| (file.namespace.clone(), name))
+            .collect()
+    }
+}
+
 /// Checks one file's bytes. Never panics and never fails: every problem is a diagnostic.
 pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
     let (source, tree, mut diagnostics) = load::load(path, bytes, Limits::default());

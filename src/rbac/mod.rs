@@ -9,3 +9,4 @@ pub mod manifests;
 pub mod matching;
 pub mod profile;
 pub mod render;
+pub mod sky;
