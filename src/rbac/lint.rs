@@ -31,6 +31,9 @@ const VERBS: &[&str] = &[
     "*",
 ];
 
+/// The verbs of a `nonResourceURLs` rule: lower-cased HTTP methods.
+const HTTP_VERBS: &[&str] = &["get", "post", "put", "patch", "delete", "head", "options"];
+
 /// (group, resource, namespaced) for the groups whose resources are fixed and well known:
 /// Kubernetes' built-in groups and Polyaxon's CRDs (`kubectl api-resources` on a stock
 /// cluster; `k8s-rbac/resource-scopes.yaml` in the reference data).
@@ -189,12 +192,20 @@ fn rules_lint(
         let at = format!("/rules/{index}");
         let groups = rule.api_groups.as_deref().unwrap_or_default();
         let resources = rule.resources.as_deref().unwrap_or_default();
+        // A rule for non-resource URLs takes lower-case HTTP methods as verbs.
+        let url_rule = resources.is_empty() && rule.non_resource_urls.is_some();
         for (v, verb) in rule.verbs.iter().enumerate() {
-            if VERBS.contains(&verb.to_ascii_lowercase().as_str()) {
+            // The authorizer compares verbs exactly: `GET` matches no request.
+            if VERBS.contains(&verb.as_str()) || (url_rule && HTTP_VERBS.contains(&verb.as_str())) {
                 continue;
             }
             let swapped = RESOURCES.iter().any(|(_, r, _)| r == verb);
-            let help = if swapped {
+            let help = if verb.chars().any(|c| c.is_ascii_uppercase()) {
+                format!(
+                    "verbs are lower-case and compared exactly: write `{}`",
+                    verb.to_ascii_lowercase()
+                )
+            } else if swapped {
                 format!(
                     "`{verb}` is a resource: the rule's fields look swapped; write `apiGroups` (e.g. \"apps\"), `resources` (e.g. \"{verb}\") and `verbs` (e.g. \"get\", \"list\")"
                 )
@@ -216,21 +227,20 @@ fn rules_lint(
                 continue;
             }
             let is_group = known_group(base) && !RESOURCES.iter().any(|(_, name, _)| *name == base);
-            let unknown_in: Vec<&str> = groups
-                .iter()
-                .map(String::as_str)
-                .filter(|g| {
-                    known_group(g)
-                        && !RESOURCES
-                            .iter()
-                            .any(|(group, name, _)| group == g && *name == base)
-                })
-                .collect();
-            if is_group || !unknown_in.is_empty() {
+            // Only when every group of the rule is well known and none has the resource: a
+            // rule may list several groups whose resources differ.
+            let all_known = !groups.is_empty() && groups.iter().all(|g| known_group(g));
+            let in_none = !groups.iter().any(|g| {
+                RESOURCES
+                    .iter()
+                    .any(|(group, name, _)| group == g && *name == base)
+            });
+            if is_group || (all_known && in_none) {
                 let message = if is_group {
                     format!("`{resource}` is an API group, not a resource")
                 } else {
-                    format!("API group \"{}\" has no resource `{base}`", unknown_in[0])
+                    let listed: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
+                    format!("API group {} has no resource `{base}`", listed.join(" / "))
                 };
                 out.push(report(manifest, &rules::RBAC_UNKNOWN_RESOURCE, &format!("{at}/resources/{r}"), Target::Value, message, "a rule naming a resource that does not exist grants nothing; `kubectl api-resources` lists each group's resources".to_owned()));
             }
@@ -285,7 +295,8 @@ fn subjects_lint(
                 format!("a ServiceAccount subject's `apiGroup` must be empty, not `{group}`"),
                 "the API server refuses it; remove `apiGroup` from ServiceAccount subjects".to_owned(),
             )),
-            "User" | "Group" if group != RBAC_GROUP => Some((
+            // An empty apiGroup is defaulted to the RBAC group (`SetDefaults_Subject`).
+            "User" | "Group" if !group.is_empty() && group != RBAC_GROUP => Some((
                 "apiGroup",
                 format!("a {} subject's `apiGroup` must be `{RBAC_GROUP}`", subject.kind),
                 format!("the API server refuses it; write `apiGroup: {RBAC_GROUP}`"),
@@ -340,7 +351,8 @@ fn role_ref_lint(
             ),
         ));
     }
-    if group != RBAC_GROUP {
+    // An empty apiGroup is defaulted (`SetDefaults_RoleBinding`).
+    if !group.is_empty() && group != RBAC_GROUP {
         out.push(report(
             manifest,
             &rules::RBAC_INVALID_ROLE_REF,
@@ -349,5 +361,69 @@ fn role_ref_lint(
             format!("`roleRef.apiGroup` must be `{RBAC_GROUP}`"),
             "the API server refuses any other group".to_owned(),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rbac::manifests::read;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        let file = read("m.yaml", text.as_bytes().to_vec());
+        assert!(file.diagnostics.is_empty(), "{:?}", file.diagnostics);
+        lint(&file).iter().map(|d| d.rule.code).collect()
+    }
+
+    const ROLE: &str = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules:\n";
+
+    #[test]
+    fn url_rules_take_http_methods_and_verbs_are_exact() {
+        assert!(
+            codes(&format!(
+                "{ROLE}- nonResourceURLs: [/healthz]\n  verbs: [get, post]\n"
+            ))
+            .is_empty()
+        );
+        assert_eq!(
+            codes(&format!(
+                "{ROLE}- apiGroups: ['']\n  resources: [pods]\n  verbs: [GET, post]\n"
+            )),
+            ["RBAC005", "RBAC005"]
+        );
+    }
+
+    #[test]
+    fn a_resource_needs_only_one_of_the_rules_groups() {
+        assert!(
+            codes(&format!(
+                "{ROLE}- apiGroups: ['', apps]\n  resources: [pods, deployments]\n  verbs: [get]\n"
+            ))
+            .is_empty()
+        );
+        assert_eq!(
+            codes(&format!(
+                "{ROLE}- apiGroups: [metrics.k8s.io]\n  resources: [pods, apis]\n  verbs: [get]\n"
+            )),
+            ["RBAC006"]
+        );
+        // Unknown groups (CRDs) are not judged.
+        assert!(
+            codes(&format!(
+                "{ROLE}- apiGroups: [example.com]\n  resources: [widgets]\n  verbs: [get]\n"
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn defaulted_api_groups_pass() {
+        let binding = "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: team}\nsubjects: [{kind: User, name: jane}, {kind: Group, name: devs}]\nroleRef: {kind: ClusterRole, name: view, apiGroup: ''}\n";
+        assert!(codes(binding).is_empty());
+        let wrong = binding.replace(
+            "kind: User, name: jane",
+            "kind: User, name: jane, apiGroup: v1",
+        );
+        assert_eq!(codes(&wrong), ["RBAC011"]);
     }
 }
