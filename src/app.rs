@@ -420,12 +420,19 @@ fn rbac_render(args: &RbacRenderArgs) -> u8 {
     if let Err(code) = check_parts(&profile, &args.with) {
         return code;
     }
-    for (what, name) in [
-        ("--service-account", &args.service_account),
-        ("--namespace", &args.namespace),
+    // A namespace is a DNS-1123 label, a service account name a DNS-1123 subdomain.
+    for (what, errors) in [
+        (
+            "--namespace",
+            crate::k8s::validation::dns1123_label(&args.namespace),
+        ),
+        (
+            "--service-account",
+            crate::k8s::validation::dns1123_subdomain(&args.service_account),
+        ),
     ] {
-        if let Err(error) = render::validate_name(name) {
-            eprintln!("error: invalid {what}: {error}");
+        if !errors.is_empty() {
+            eprintln!("error: invalid {what}: {}", errors.join("; "));
             return EXIT_USAGE;
         }
     }

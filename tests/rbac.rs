@@ -316,3 +316,47 @@ fn check_with_rbac_audits_the_accounts_the_runs_name() {
     assert!(!findings(&document, "RBAC001").is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn risks_and_excess_count_only_what_a_binding_can_reach() {
+    // Through a RoleBinding, cluster-scoped resources and non-resource URLs grant nothing.
+    let manifests = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: c}\nrules:\n- apiGroups: ['']\n  resources: [nodes/proxy]\n  verbs: [get]\n- apiGroups: [rbac.authorization.k8s.io]\n  resources: [clusterroles, clusterrolebindings]\n  verbs: [create]\n- nonResourceURLs: [/metrics]\n  verbs: [get]\n- apiGroups: ['']\n  resources: [serviceaccounts/token]\n  verbs: [get]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: ns}\nsubjects: [{kind: ServiceAccount, name: sa}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: c}\n";
+    let (_, document) = rbac_check(&["--service-account", "ns:sa"], Some(manifests));
+    assert!(findings(&document, "RBAC003").is_empty(), "{document:#}");
+    let excess = findings(&document, "RBAC002");
+    assert_eq!(excess.len(), 1, "{excess:?}");
+    assert!(excess[0].contains("serviceaccounts/token"));
+    // The same ClusterRole bound cluster-wide is risky.
+    let cluster = manifests.replace(
+        "kind: RoleBinding\nmetadata: {name: b, namespace: ns}\nsubjects: [{kind: ServiceAccount, name: sa}]",
+        "kind: ClusterRoleBinding\nmetadata: {name: b}\nsubjects: [{kind: ServiceAccount, name: sa, namespace: ns}]",
+    );
+    let (_, document) = rbac_check(&["--service-account", "ns:sa"], Some(&cluster));
+    let risky = findings(&document, "RBAC003").join("\n");
+    assert!(
+        risky.contains("nodes/proxy") && risky.contains("write RBAC"),
+        "{risky}"
+    );
+}
+
+#[test]
+fn a_wide_rule_is_judged_without_expanding_every_name() {
+    let list = |prefix: &str| {
+        (0..60)
+            .map(|i| format!("{prefix}{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let manifests = format!(
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {{name: wide, namespace: ns}}\nrules:\n- apiGroups: [{}]\n  resources: [{}]\n  verbs: [get]\n  resourceNames: [{}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {{name: b, namespace: ns}}\nsubjects: [{{kind: ServiceAccount, name: sa}}]\nroleRef: {{apiGroup: rbac.authorization.k8s.io, kind: Role, name: wide}}\n",
+        list("g"),
+        list("r"),
+        list("n")
+    );
+    let started = std::time::Instant::now();
+    let (exit, document) = rbac_check(&["--service-account", "ns:sa"], Some(&manifests));
+    assert_eq!(exit, 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let excess = findings(&document, "RBAC002");
+    assert!(excess[0].contains("more resources"), "{excess:?}");
+}

@@ -152,10 +152,13 @@ fn format_violations(object: &Value, out: &mut Vec<String>) {
         }
     };
     let name = object["metadata"]["name"].as_str().unwrap_or_default();
-    check(
-        format!("metadata.name {name}"),
-        validation::dns1123_label(name),
-    );
+    // Workload and Service names are DNS labels; RBAC objects and ServiceAccounts take
+    // subdomains (plx writes `NS.NAME` for cluster-wide and shared-namespace objects).
+    let name_errors = match object["kind"].as_str() {
+        Some("Pod" | "Service" | "Job" | "Deployment") => validation::dns1123_label(name),
+        _ => validation::dns1123_subdomain(name),
+    };
+    check(format!("metadata.name {name}"), name_errors);
     let metadata = [&object["metadata"], &object["spec"]["template"]["metadata"]];
     for labels in metadata.iter().map(|m| &m["labels"]) {
         for (key, value) in labels.as_object().into_iter().flatten() {

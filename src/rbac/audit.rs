@@ -8,6 +8,7 @@ use k8s_openapi::api::rbac::v1::PolicyRule;
 use serde::Serialize;
 
 use super::effective::{Account, Effective, Grant, ObjectRef, Reach, effective};
+use super::lint::is_cluster_scoped;
 use super::manifests::{ManifestFile, Object};
 use super::matching::{Atom, breakdown, rules_allow, uncovered};
 use super::profile::{Part, Profile, Scope};
@@ -77,7 +78,8 @@ pub fn audit(
             missing: missing.len(),
         });
         if checked && !missing.is_empty() {
-            let (file, diagnostic) = missing_diagnostic(files, &effective, part, &reach, &missing);
+            let (file, diagnostic) =
+                missing_diagnostic(files, account, &effective, part, &reach, &missing);
             diagnostics[file].push(diagnostic);
         }
     }
@@ -95,7 +97,9 @@ pub fn audit(
                 "grant only what the profile lists (`plx rbac render` writes it); a wider grant is what an attacker inherits with the account's token",
             ));
         }
-        let risks = risks(&grant.rule);
+        let risks = effective_rule(&grant.rule, &grant.reach)
+            .map(|rule| risks(&rule))
+            .unwrap_or_default();
         if !risks.is_empty() {
             summary.risky += 1;
             let message = format!(
@@ -142,6 +146,27 @@ pub fn reach_of(part: &Part, account: &Account) -> Reach {
     }
 }
 
+/// The part of a rule that grants anything at `reach`: through a RoleBinding, cluster-scoped
+/// resources and non-resource URLs are never consulted (their requests have no namespace).
+fn effective_rule(rule: &PolicyRule, reach: &Reach) -> Option<PolicyRule> {
+    if *reach == Reach::Cluster {
+        return Some(rule.clone());
+    }
+    let groups = rule.api_groups.as_deref().unwrap_or_default();
+    let resources: Vec<String> = rule
+        .resources
+        .iter()
+        .flatten()
+        .filter(|r| !groups.iter().all(|g| is_cluster_scoped(g, r)))
+        .cloned()
+        .collect();
+    (!resources.is_empty()).then(|| PolicyRule {
+        resources: Some(resources),
+        non_resource_urls: None,
+        ..rule.clone()
+    })
+}
+
 /// The atoms of a grant that no part of the profile (optional parts included) asks for at
 /// that reach.
 fn excess_atoms(profile: &Profile, grant: &Grant, account: &Account) -> Vec<Atom> {
@@ -159,7 +184,16 @@ fn excess_atoms(profile: &Profile, grant: &Grant, account: &Account) -> Vec<Atom
         })
         .flat_map(|part| part.rules.iter().cloned())
         .collect();
-    uncovered(&allowed, &breakdown(&grant.rule))
+    let Some(rule) = effective_rule(&grant.rule, &grant.reach) else {
+        return Vec::new();
+    };
+    // Object names only narrow a grant: judge the rule without them, which keeps the
+    // breakdown to groups x resources x verbs however many names a rule lists.
+    let unnamed = PolicyRule {
+        resource_names: None,
+        ..rule
+    };
+    uncovered(&allowed, &breakdown(&unnamed))
 }
 
 /// The escalation paths a rule opens, in words.
@@ -189,16 +223,27 @@ fn risks(rule: &PolicyRule) -> Vec<String> {
         ("pods/attach", "attach to pods"),
         ("pods/portforward", "port-forward into pods"),
         ("nodes/proxy", "reach the kubelet through nodes/proxy"),
-        ("serviceaccounts/token", "mint service account tokens"),
     ] {
         if core && has(resources, sub) && any_verb(&["create", "get"]) {
             out.push(what.to_owned());
         }
     }
-    for verb in ["bind", "escalate", "impersonate"] {
-        if verbs.iter().any(|v| v == verb) {
-            out.push(format!("`{verb}`"));
+    // TokenRequest is `create` only.
+    if core && has(resources, "serviceaccounts/token") && any_verb(&["create"]) {
+        out.push("mint service account tokens".to_owned());
+    }
+    // `bind` and `escalate` mean something on roles only, `impersonate` on identities.
+    let roles = rbac && ["roles", "clusterroles"].iter().any(|r| has(resources, r));
+    for verb in ["bind", "escalate"] {
+        if roles && verbs.iter().any(|v| v == verb) {
+            out.push(format!("`{verb}` roles"));
         }
+    }
+    let identities = ["users", "groups", "serviceaccounts", "uids", "userextras"]
+        .iter()
+        .any(|r| has(resources, r));
+    if identities && verbs.iter().any(|v| v == "impersonate") {
+        out.push("impersonate other identities".to_owned());
     }
     if rbac
         && [
@@ -243,11 +288,18 @@ fn describe(atoms: &[Atom]) -> String {
             verbs.push(verb);
         }
     }
-    by_target
+    // A message stays readable however wide the rule: the first few, then a count.
+    const SHOWN: usize = 12;
+    let total = by_target.len();
+    let mut listed: Vec<String> = by_target
         .into_iter()
+        .take(SHOWN)
         .map(|(target, verbs)| format!("{} on {target}", verbs.join(",")))
-        .collect::<Vec<_>>()
-        .join("; ")
+        .collect();
+    if total > SHOWN {
+        listed.push(format!("and {} more resources", total - SHOWN));
+    }
+    listed.join("; ")
 }
 
 fn at_rule(files: &[ManifestFile], grant: &Grant, diagnostic: Diagnostic) -> Diagnostic {
@@ -261,6 +313,7 @@ fn at_rule(files: &[ManifestFile], grant: &Grant, diagnostic: Diagnostic) -> Dia
 /// reach, else a binding of the account, else its ServiceAccount, else the first file.
 fn missing_diagnostic(
     files: &[ManifestFile],
+    account: &Account,
     effective: &Effective,
     part: &Part,
     reach: &Reach,
@@ -305,7 +358,17 @@ fn missing_diagnostic(
     }
     for (index, file) in files.iter().enumerate() {
         for manifest in &file.manifests {
-            if matches!(manifest.object, Object::ServiceAccount(_)) {
+            let Object::ServiceAccount(service_account) = &manifest.object else {
+                continue;
+            };
+            let namespace = service_account
+                .metadata
+                .namespace
+                .as_deref()
+                .unwrap_or(account.namespace.as_str());
+            if service_account.metadata.name.as_deref() == Some(account.name.as_str())
+                && namespace == account.namespace
+            {
                 return (
                     index,
                     diagnostic.at(place(&manifest.node, "/metadata", Target::Key).span),

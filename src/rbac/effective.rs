@@ -150,46 +150,51 @@ fn selector_matches(selector: &LabelSelector, labels: &BTreeMap<String, String>)
 }
 
 /// A ClusterRole's rules: its own, or, with an `aggregationRule`, those of every ClusterRole
-/// its selectors match (the controller overwrites the aggregated role's own rules).
+/// its selectors match (the controller overwrites the aggregated role's own rules). A matched
+/// role that is itself aggregated contributes its aggregated rules, as the controller's
+/// repeated passes converge to (`admin` holds `edit`, which holds `view`).
 fn cluster_role_rules(
     role: &ClusterRole,
     at: ObjectRef,
     roles: &[(ObjectRef, &ClusterRole)],
 ) -> Vec<(ObjectRef, usize, PolicyRule)> {
-    let own = |at: ObjectRef, role: &ClusterRole| {
-        role.rules
+    let mut visiting = vec![at];
+    aggregated(role, at, roles, &mut visiting)
+}
+
+fn aggregated(
+    role: &ClusterRole,
+    at: ObjectRef,
+    roles: &[(ObjectRef, &ClusterRole)],
+    visiting: &mut Vec<ObjectRef>,
+) -> Vec<(ObjectRef, usize, PolicyRule)> {
+    let Some(aggregation) = &role.aggregation_rule else {
+        return role
+            .rules
             .iter()
             .flatten()
             .cloned()
             .enumerate()
-            .map(move |(index, rule)| (at, index, rule))
-            .collect::<Vec<_>>()
-    };
-    let Some(aggregation) = &role.aggregation_rule else {
-        return own(at, role);
+            .map(|(index, rule)| (at, index, rule))
+            .collect();
     };
     let selectors = aggregation
         .cluster_role_selectors
         .as_deref()
         .unwrap_or_default();
-    roles
-        .iter()
-        .filter(|(other, candidate)| {
-            *other != at
-                && candidate.aggregation_rule.is_none()
-                && selectors.iter().any(|selector| {
-                    selector_matches(
-                        selector,
-                        candidate
-                            .metadata
-                            .labels
-                            .as_ref()
-                            .unwrap_or(&BTreeMap::new()),
-                    )
-                })
-        })
-        .flat_map(|(other, candidate)| own(*other, candidate))
-        .collect()
+    let empty = BTreeMap::new();
+    let mut out = Vec::new();
+    for (other, candidate) in roles {
+        let labels = candidate.metadata.labels.as_ref().unwrap_or(&empty);
+        // A cycle of aggregated roles adds nothing new: skip roles already being resolved.
+        if visiting.contains(other) || !selectors.iter().any(|s| selector_matches(s, labels)) {
+            continue;
+        }
+        visiting.push(*other);
+        out.extend(aggregated(candidate, *other, roles, visiting));
+        visiting.pop();
+    }
+    out
 }
 
 /// Everything the files grant `account`.
@@ -351,6 +356,24 @@ mod tests {
         assert!(allowed(&effective, &Reach::Cluster, &list_nodes));
         assert!(effective.dangling.is_empty());
         assert_eq!(effective.bindings.len(), 1);
+    }
+
+    #[test]
+    fn aggregation_follows_aggregated_roles() {
+        let text = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: top}\naggregationRule: {clusterRoleSelectors: [{matchLabels: {to: top}}]}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: mid, labels: {to: top}}\naggregationRule: {clusterRoleSelectors: [{matchLabels: {to: mid}}]}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: leaf, labels: {to: mid}}\nrules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: ml}\nsubjects: [{kind: ServiceAccount, name: runner}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: top}\n";
+        let files = [read("m.yaml", text.as_bytes().to_vec())];
+        let effective = effective(&files, &account());
+        let get_pods = Atom::Resource {
+            group: String::new(),
+            resource: "pods".into(),
+            verb: "get".into(),
+            name: None,
+        };
+        assert!(allowed(
+            &effective,
+            &Reach::Namespace("ml".into()),
+            &get_pods
+        ));
     }
 
     #[test]

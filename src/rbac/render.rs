@@ -51,7 +51,15 @@ pub fn objects(request: &Request<'_>) -> Result<Vec<serde_json::Value>, RenderEr
                 }
                 Reach::Cluster
             }
-            (Scope::Namespace, Some(namespace)) => Reach::Namespace(namespace.clone()),
+            // The RoleBinding lives in the fixed namespace and must name the account's.
+            (Scope::Namespace, Some(namespace)) => {
+                if request.namespace.is_none() {
+                    return Err(RenderError::NamespaceNeeded {
+                        part: part.name.clone(),
+                    });
+                }
+                Reach::Namespace(namespace.clone())
+            }
             // The account's namespace; "" stands for "wherever it is applied".
             (Scope::Namespace, None) => {
                 Reach::Namespace(request.namespace.unwrap_or_default().to_owned())
@@ -84,12 +92,14 @@ pub fn objects(request: &Request<'_>) -> Result<Vec<serde_json::Value>, RenderEr
             ..ServiceAccount::default()
         }));
     }
-    // Cluster-wide names are global: prefix the namespace so two accounts do not collide.
-    let cluster_name = format!(
-        "{}-{}",
+    // Cluster-wide names, and names in namespaces shared with other accounts, carry the
+    // account's namespace: `NS.NAME` is unambiguous, as a namespace holds no dot.
+    let qualified_name = format!(
+        "{}.{}",
         request.namespace.unwrap_or_default(),
         request.account
     );
+    let cluster_name = qualified_name.clone();
     if let Some(rules) = by_reach.get(&Reach::Cluster) {
         objects.push(value(&ClusterRole {
             metadata: metadata(cluster_name.clone(), None),
@@ -107,13 +117,18 @@ pub fn objects(request: &Request<'_>) -> Result<Vec<serde_json::Value>, RenderEr
             continue;
         };
         let own = Some(namespace.as_str()) == request.namespace || namespace.is_empty();
+        let name = if own {
+            request.account.to_owned()
+        } else {
+            qualified_name.clone()
+        };
         objects.push(value(&Role {
-            metadata: metadata(request.account.to_owned(), Some(namespace)),
+            metadata: metadata(name.clone(), Some(namespace)),
             rules: Some(rules.clone()),
         }));
         objects.push(value(&RoleBinding {
-            metadata: metadata(request.account.to_owned(), Some(namespace)),
-            role_ref: role_ref("Role", request.account),
+            metadata: metadata(name.clone(), Some(namespace)),
+            role_ref: role_ref("Role", &name),
             // In its own namespace the subject's namespace defaults to the binding's.
             subjects: Some(vec![subject(!own)]),
         }));
@@ -184,5 +199,63 @@ mod tests {
             objects(&request),
             Err(RenderError::NamespaceNeeded { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod naming_tests {
+    use super::*;
+    use crate::rbac::profile::built_in;
+
+    #[test]
+    fn shared_namespaces_and_cluster_objects_carry_the_accounts_namespace() {
+        let profile = built_in("skypilot").unwrap();
+        let with = vec!["object-store".to_owned()];
+        let names = |namespace: &str| -> Vec<String> {
+            let request = Request {
+                profile: &profile,
+                with: &with,
+                account: "sky-sa",
+                namespace: Some(namespace),
+                service_account: false,
+                labels: BTreeMap::new(),
+            };
+            objects(&request)
+                .unwrap()
+                .iter()
+                .map(|o| format!("{}/{}", o["metadata"]["namespace"], o["metadata"]["name"]))
+                .collect()
+        };
+        let default = names("default");
+        let team = names("team");
+        assert!(
+            default.contains(&"\"skypilot-system\"/\"default.sky-sa\"".to_owned()),
+            "{default:?}"
+        );
+        assert!(
+            default
+                .iter()
+                .all(|n| !team.contains(n) || n.starts_with("\"team\""))
+        );
+    }
+
+    #[test]
+    fn a_fixed_namespace_part_needs_the_accounts_namespace() {
+        let text = "name: fixed\ndescription: d\nparts:\n- name: system\n  description: d\n  scope: namespace\n  namespace: kube-system\n  rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n";
+        let profile = crate::rbac::profile::parse("p.yaml", text.as_bytes().to_vec()).unwrap();
+        let request = Request {
+            profile: &profile,
+            with: &[],
+            account: "runner",
+            namespace: None,
+            service_account: false,
+            labels: BTreeMap::new(),
+        };
+        assert_eq!(
+            objects(&request),
+            Err(RenderError::NamespaceNeeded {
+                part: "system".into()
+            })
+        );
     }
 }
