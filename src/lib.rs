@@ -1,5 +1,6 @@
 //! plx: check and render Polyaxonfiles for Kubernetes.
 
+pub mod agent;
 pub mod app;
 pub mod check;
 pub mod cli;

@@ -54,7 +54,7 @@ fn assert_no_panic(args: &[&str], path: &Path) {
 
 #[test]
 fn no_fixture_or_corpus_file_makes_plx_panic() {
-    let mut all: Vec<PathBuf> = ["valid", "invalid", "warnings", "fixed", "rbac"]
+    let mut all: Vec<PathBuf> = ["valid", "invalid", "warnings", "fixed", "rbac", "agent"]
         .iter()
         .flat_map(|folder| fixtures(folder))
         .map(|p| root().join(p))

@@ -63,6 +63,57 @@ impl Checked {
     }
 }
 
+/// Keys only the agent chart's values have: a file with one of them and no `kind` is the
+/// platform team's values file, not a Polyaxonfile.
+const AGENT_VALUES_KEYS: &[&str] = &[
+    "deploymentChart",
+    "agent",
+    "artifactsStore",
+    "defaultArtifactsStore",
+    "connections",
+    "gateway",
+    "externalServices",
+];
+
+/// The agent's token never leaves plx: it is masked in the text that snippets show, and
+/// in every message and help that quotes it.
+fn redact_agent_token(tree: &Node, source: &mut SourceFile, diagnostics: &mut [Diagnostic]) {
+    let Some(token) = tree.get("agent").and_then(|agent| agent.value.get("token")) else {
+        return;
+    };
+    let span = token.value.span;
+    let Some(secret) = source.text.get(span.start..span.end).map(str::to_owned) else {
+        return;
+    };
+    if secret.trim().is_empty() {
+        return;
+    }
+    // Same bytes per character and the same line breaks, so spans and lines stay right.
+    let mask: String = secret
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' => c.to_string(),
+            _ => "*".repeat(c.len_utf8()),
+        })
+        .collect();
+    source.text.replace_range(span.start..span.end, &mask);
+    let value = token.value.as_str().unwrap_or_default();
+    for diagnostic in diagnostics.iter_mut() {
+        for text in [&secret, value] {
+            if !text.is_empty() {
+                diagnostic.message = diagnostic.message.replace(text, "[redacted]");
+                if let Some(help) = &mut diagnostic.help {
+                    *help = help.replace(text, "[redacted]");
+                }
+            }
+        }
+    }
+}
+
+fn is_agent_values(tree: &Node) -> bool {
+    tree.get("kind").is_none() && AGENT_VALUES_KEYS.iter().any(|key| tree.get(key).is_some())
+}
+
 /// Checks one file's bytes. Never panics and never fails: every problem is a diagnostic.
 pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
     let (source, tree, mut diagnostics) = load::load(path, bytes, Limits::default());
@@ -76,7 +127,11 @@ pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
         checked.diagnostics = diagnostics;
         return checked;
     };
-    if let Some(legacy) = semantic::legacy_format(&tree) {
+    if is_agent_values(&tree) {
+        let (_, found) = decode::decode_typed::<crate::agent::values::AgentValues>(&tree);
+        diagnostics.extend(found);
+        redact_agent_token(&tree, &mut checked.source, &mut diagnostics);
+    } else if let Some(legacy) = semantic::legacy_format(&tree) {
         diagnostics.push(legacy);
     } else {
         let (polyaxonfile, mut found) = decode::decode_polyaxonfile(&tree);

@@ -1,0 +1,3 @@
+//! The Polyaxon agent's Helm values: where and how every run executes.
+
+pub mod values;
