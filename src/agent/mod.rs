@@ -1,3 +1,4 @@
 //! The Polyaxon agent's Helm values: where and how every run executes.
 
+pub mod check;
 pub mod values;

@@ -128,8 +128,12 @@ pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
         return checked;
     };
     if is_agent_values(&tree) {
-        let (_, found) = decode::decode_typed::<crate::agent::values::AgentValues>(&tree);
+        let (values, found) = decode::decode_typed::<crate::agent::values::AgentValues>(&tree);
+        let decoded = !found.iter().any(Diagnostic::is_error);
         diagnostics.extend(found);
+        if let Some(values) = values.filter(|_| decoded) {
+            diagnostics.extend(crate::agent::check::check(&values, &tree));
+        }
         redact_agent_token(&tree, &mut checked.source, &mut diagnostics);
     } else if let Some(legacy) = semantic::legacy_format(&tree) {
         diagnostics.push(legacy);

@@ -10,6 +10,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("K8S", "what the Kubernetes API server would refuse"),
     ("SEC", "security lint"),
     ("RBAC", "service account permissions against a profile"),
+    ("AGENT", "the agent's Helm values"),
     ("RND", "what `plx render` cannot write"),
 ];
 

@@ -84,6 +84,10 @@ rules! {
     RBAC_INVALID_SUBJECT = "RBAC011", "invalid-subject", Error, "A binding subject the API server refuses: a ClusterRoleBinding ServiceAccount without namespace, a wrong apiGroup, an unknown kind.";
     RBAC_INVALID_ROLE_REF = "RBAC012", "invalid-role-ref", Error, "A roleRef a binding cannot use: a ClusterRoleBinding to a Role, an unknown kind or API group.";
     RBAC_ALL_API_GROUPS = "RBAC013", "all-api-groups", Warning, "`apiGroups` with `*` among other groups: the rule reaches every API group.";
+    AGENT_UNREAD_KEY = "AGENT001", "unread-key", Info, "An agent values key the 2.x chart no longer reads (`deploymentVersion`, `auth.useResolver`).";
+    AGENT_LEGACY_SECURITY_CONTEXT = "AGENT002", "legacy-security-context", Warning, "`securityContext.user`/`group`, which change the agent's pods but not the ids runs get.";
+    AGENT_RUNS_AS_ROOT = "AGENT003", "runs-as-root", Warning, "An enabled agent securityContext that lets runs run as root.";
+    AGENT_INLINE_TOKEN = "AGENT004", "inline-token", Warning, "The agent token written in the values file instead of a Secret (`agentSecret`).";
     SEC_HOST_NETWORK = "SEC001", "host-network", Warning, "The pod uses the node's network namespace.";
     SEC_HOST_NETWORK_DNS_POLICY = "SEC002", "host-network-without-dns-policy", Warning, "A hostNetwork pod without `dnsPolicy: ClusterFirstWithHostNet` cannot resolve cluster names.";
     SEC_HOST_PID = "SEC003", "host-pid", Warning, "The pod shares the node's process namespace.";
