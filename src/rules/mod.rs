@@ -88,6 +88,10 @@ rules! {
     AGENT_LEGACY_SECURITY_CONTEXT = "AGENT002", "legacy-security-context", Warning, "`securityContext.user`/`group`, which change the agent's pods but not the ids runs get.";
     AGENT_RUNS_AS_ROOT = "AGENT003", "runs-as-root", Warning, "An enabled agent securityContext that lets runs run as root.";
     AGENT_INLINE_TOKEN = "AGENT004", "inline-token", Warning, "The agent token written in the values file instead of a Secret (`agentSecret`).";
+    AGENT_INVALID_TIMEZONE = "AGENT005", "invalid-timezone", Error, "A `timezone` that is not an IANA time zone name.";
+    AGENT_UNSUPPORTED_VALUE = "AGENT006", "unsupported-chart-value", Error, "A `dns.backend` or `gateway.service.type` the chart does not support.";
+    AGENT_INGRESS_TLS = "AGENT007", "ingress-tls", Error, "`ingress.tls` without `ingress.hostName`, or TLS hosts that do not include it.";
+    AGENT_INVALID_CONNECTION = "AGENT008", "invalid-connection", Error, "A connection without a name, with a duplicate name, an unknown kind, or without the schema keys its kind needs.";
     SEC_HOST_NETWORK = "SEC001", "host-network", Warning, "The pod uses the node's network namespace.";
     SEC_HOST_NETWORK_DNS_POLICY = "SEC002", "host-network-without-dns-policy", Warning, "A hostNetwork pod without `dnsPolicy: ClusterFirstWithHostNet` cannot resolve cluster names.";
     SEC_HOST_PID = "SEC003", "host-pid", Warning, "The pod shares the node's process namespace.";
