@@ -4,6 +4,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::agent::values::AgentValues;
 use crate::check::{self, Checked, MAX_FILE_BYTES, SourceFile};
 use crate::cli::{
     CheckArgs, Cli, Command, ExplainArgs, Format, Output, RbacCheckArgs, RbacCommand,
@@ -85,7 +86,14 @@ impl Reported {
 
 fn check(args: &CheckArgs) -> u8 {
     let (files, mut code) = collect(&args.paths);
-    let results = check_all(&files);
+    let values = match &args.values {
+        Some(path) => match agent_values(path) {
+            Ok(values) => Some(values),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let results = check_all(&files, values.as_ref());
     let rbac = match rbac_for_check(args, &results) {
         Ok(rbac) => rbac,
         Err(code) => return code,
@@ -184,8 +192,15 @@ fn render(args: &RenderArgs) -> u8 {
         eprintln!("error: invalid --name: {error}");
         return EXIT_USAGE;
     }
+    let values = match &args.values {
+        Some(path) => match agent_values(path) {
+            Ok(values) => Some(values),
+            Err(code) => return code,
+        },
+        None => None,
+    };
     let checked = match read(&args.file) {
-        Ok(bytes) => check::check_bytes(&display(&args.file), bytes),
+        Ok(bytes) => check::check_with(&display(&args.file), bytes, values.as_ref()),
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_USAGE;
@@ -219,6 +234,10 @@ fn render(args: &RenderArgs) -> u8 {
         namespace: args.namespace.clone(),
         name: args.name.clone(),
         rbac,
+        agent: values.map(|values| render::AgentOptions {
+            values,
+            release: args.release.clone(),
+        }),
     };
     let mut diagnostics = checked.diagnostics.clone();
     let outcome = render::render(&checked, &options);
@@ -384,6 +403,31 @@ fn rbac_findings(
         diagnostics.sort_by_key(|d| (d.span.map(|s| s.start), d.rule.code));
     }
     (per_file, summaries)
+}
+
+/// Reads `--values`: the file must be the agent's Helm values and have no errors (its
+/// findings are printed, as `plx check` prints them).
+fn agent_values(path: &Path) -> Result<AgentValues, u8> {
+    let bytes = read(path).map_err(|message| {
+        eprintln!("error: {message}");
+        EXIT_USAGE
+    })?;
+    let checked = check::check_bytes(&display(path), bytes);
+    if checked.diagnostics.iter().any(Diagnostic::is_error) {
+        let mut reporter = stderr_reporter();
+        reporter.file(&checked.source, &checked.diagnostics);
+        let mut summary = Summary::default();
+        summary.add(&checked.diagnostics);
+        reporter.finish(summary);
+        return Err(EXIT_FINDINGS);
+    }
+    checked.agent_values.ok_or_else(|| {
+        eprintln!(
+            "error: {} is not the agent's Helm values (no `deploymentChart`, `agent`, `artifactsStore`, `connections`, `gateway` or `externalServices` key)",
+            display(path)
+        );
+        EXIT_USAGE
+    })
 }
 
 /// `--with` must name optional parts of the profile.
@@ -604,9 +648,9 @@ fn looks_like_polyaxonfile(path: &Path) -> bool {
 }
 
 /// Checks files in parallel, keeping input order.
-fn check_all(files: &[PathBuf]) -> Vec<Result<Reported, String>> {
+fn check_all(files: &[PathBuf], values: Option<&AgentValues>) -> Vec<Result<Reported, String>> {
     let check_one = |path: &PathBuf| {
-        read(path).map(|bytes| Reported::new(check::check_bytes(&display(path), bytes)))
+        read(path).map(|bytes| Reported::new(check::check_with(&display(path), bytes, values)))
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())

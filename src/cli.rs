@@ -132,6 +132,9 @@ pub struct CheckArgs {
     /// RBAC manifests: check the service account each run names against `--profile`
     #[arg(long, value_name = "FILE")]
     pub rbac: Vec<PathBuf>,
+    /// The Polyaxon agent's Helm values: check the runs' connections and namespace against them
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
     /// The RBAC profile for `--rbac` (built-in name or file)
     #[arg(
         long,
@@ -167,6 +170,17 @@ pub struct RenderArgs {
     pub strict: bool,
     #[command(flatten)]
     pub rbac: RbacRenderFlags,
+    /// The Polyaxon agent's Helm values: namespace, runs service account and security context
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+    /// The agent's Helm release, for the runs service account `<release>-polyaxon-runs-sa`
+    #[arg(
+        long,
+        default_value = "polyaxon",
+        value_name = "NAME",
+        requires = "values"
+    )]
+    pub release: String,
 }
 
 /// How `plx render` writes RBAC for a run's `environment.serviceAccountName`.

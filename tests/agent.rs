@@ -69,3 +69,95 @@ fn the_agent_token_is_never_printed() {
         }
     }
 }
+
+#[test]
+fn render_with_values_takes_the_agents_namespace_account_and_security_context() {
+    let output = plx()
+        .args([
+            "render",
+            "-o",
+            "json",
+            "--values",
+            "fixtures/agent/connections-values.yaml",
+            "--release",
+            "plx-agent",
+            "fixtures/valid/service-notebook.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for object in list["items"].as_array().unwrap() {
+        assert_eq!(object["metadata"]["namespace"], "ml");
+    }
+    let pod = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["kind"] == "Pod")
+        .unwrap();
+    assert_eq!(
+        pod["spec"]["serviceAccountName"],
+        "plx-agent-polyaxon-runs-sa"
+    );
+    // The notebook fixture sets its own security context, which wins over the agent's.
+    assert_eq!(pod["spec"]["securityContext"]["runAsUser"], 1000);
+    // The chart creates and binds the runs account: plx writes no RBAC for it.
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["kind"] != "Role")
+    );
+}
+
+#[test]
+fn values_that_are_not_values_or_have_errors_stop_the_command() {
+    plx()
+        .args([
+            "render",
+            "--values",
+            "fixtures/valid/job-dns.yaml",
+            "fixtures/valid/job-dns.yaml",
+        ])
+        .assert()
+        .code(2)
+        .stdout("");
+    plx()
+        .args([
+            "check",
+            "--values",
+            "fixtures/invalid/AGENT005-lowercase-zone.yaml",
+            "fixtures/valid/job-dns.yaml",
+        ])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn a_run_without_a_security_context_gets_the_agents() {
+    let run = "version: 1.1\nkind: component\nrun:\n  kind: job\n  container: {name: main, image: busybox:1.36}\n";
+    let output = plx()
+        .args([
+            "render",
+            "-o",
+            "json",
+            "--values",
+            "fixtures/agent/connections-values.yaml",
+            "-",
+        ])
+        .write_stdin(run)
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let job = &list["items"][0];
+    let context = &job["spec"]["template"]["spec"]["securityContext"];
+    assert_eq!(context["runAsUser"], 2222);
+    assert_eq!(context["fsGroup"], 2222);
+}

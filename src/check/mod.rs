@@ -8,10 +8,11 @@ pub(crate) mod decode;
 mod kubernetes;
 pub(crate) mod load;
 pub(crate) mod locate;
-mod runs;
+pub(crate) mod runs;
 mod security;
 mod semantic;
 
+use crate::agent::values::AgentValues;
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::model::V1Polyaxonfile;
 use crate::yaml::{Limits, Node};
@@ -45,6 +46,8 @@ pub struct Checked {
     pub tree: Option<Node>,
     /// The typed file, when it decoded without errors.
     pub polyaxonfile: Option<V1Polyaxonfile>,
+    /// The agent's Helm values, when the file is a values file that decoded without errors.
+    pub agent_values: Option<AgentValues>,
 }
 
 impl Checked {
@@ -116,23 +119,31 @@ fn is_agent_values(tree: &Node) -> bool {
 
 /// Checks one file's bytes. Never panics and never fails: every problem is a diagnostic.
 pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
+    check_with(path, bytes, None)
+}
+
+/// Checks one file's bytes, a Polyaxonfile against the agent's values when given
+/// (`--values`): its connections and namespace must be the agent's.
+pub fn check_with(path: &str, bytes: Vec<u8>, values: Option<&AgentValues>) -> Checked {
     let (source, tree, mut diagnostics) = load::load(path, bytes, Limits::default());
     let mut checked = Checked {
         source,
         diagnostics: Vec::new(),
         tree: None,
         polyaxonfile: None,
+        agent_values: None,
     };
     let Some(tree) = tree else {
         checked.diagnostics = diagnostics;
         return checked;
     };
     if is_agent_values(&tree) {
-        let (values, found) = decode::decode_typed::<crate::agent::values::AgentValues>(&tree);
+        let (agent_values, found) = decode::decode_typed::<AgentValues>(&tree);
         let decoded = !found.iter().any(Diagnostic::is_error);
         diagnostics.extend(found);
-        if let Some(values) = values.filter(|_| decoded) {
-            diagnostics.extend(crate::agent::check::check(&values, &tree));
+        if let Some(agent_values) = agent_values.filter(|_| decoded) {
+            diagnostics.extend(crate::agent::check::check(&agent_values, &tree));
+            checked.agent_values = Some(agent_values);
         }
         redact_agent_token(&tree, &mut checked.source, &mut diagnostics);
     } else if let Some(legacy) = semantic::legacy_format(&tree) {
@@ -146,6 +157,16 @@ pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
                 for run in runs::runs(&polyaxonfile) {
                     diagnostics.extend(kubernetes::check(&run, &tree));
                     diagnostics.extend(security::check(&run, &tree));
+                    if let Some(values) = values {
+                        diagnostics.extend(crate::agent::against::connections(&run, values, &tree));
+                    }
+                }
+                if let Some(values) = values {
+                    diagnostics.extend(crate::agent::against::namespace(
+                        &polyaxonfile,
+                        values,
+                        &tree,
+                    ));
                 }
             }
             checked.polyaxonfile = Some(polyaxonfile);

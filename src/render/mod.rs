@@ -24,6 +24,36 @@ pub struct RenderOptions {
     pub name: Option<String>,
     /// The RBAC to write for a run's own service account; `None` writes none (`--no-rbac`).
     pub rbac: Option<RbacOptions>,
+    /// The agent's Helm values (`--values`), which decide where and as whom runs execute.
+    pub agent: Option<AgentOptions>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AgentOptions {
+    pub values: crate::agent::values::AgentValues,
+    /// The agent's Helm release name: the chart names the runs' account after it.
+    pub release: String,
+}
+
+impl AgentOptions {
+    /// The service account the chart creates for runs (`runs-sa.yaml`).
+    pub fn runs_service_account(&self) -> String {
+        format!("{}-polyaxon-runs-sa", self.release)
+    }
+
+    /// The pod security context the agent gives runs, when its own is enabled.
+    pub fn pod_security_context(&self) -> Option<k8s_openapi::api::core::v1::PodSecurityContext> {
+        let context = self.values.security_context.as_ref()?;
+        if context.enabled != Some(true) {
+            return None;
+        }
+        Some(k8s_openapi::api::core::v1::PodSecurityContext {
+            run_as_user: context.run_as_user,
+            run_as_group: context.run_as_group,
+            fs_group: context.fs_group,
+            ..Default::default()
+        })
+    }
 }
 
 /// What `plx render` writes for `environment.serviceAccountName`.
@@ -67,17 +97,32 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
     };
     let context = workload::Context {
         name: &name,
-        namespace: options.namespace.as_deref().or(file.namespace.as_deref()),
+        namespace: options
+            .namespace
+            .as_deref()
+            .or(file.namespace.as_deref())
+            .or(options
+                .agent
+                .as_ref()
+                .and_then(|a| a.values.namespace.as_deref())),
         termination: file.termination.as_ref().or(run_file.termination.as_ref()),
     };
     let (objects, environment) = match run {
-        V1Run::Service(service) => (
-            workload::service(&context, service),
-            service.environment.as_ref(),
-        ),
-        V1Run::Job(job) => (workload::job(&context, job), job.environment.as_ref()),
+        V1Run::Service(service) => {
+            let mut service = service.clone();
+            let own = service.environment.clone();
+            with_agent_defaults(&mut service.environment, options.agent.as_ref());
+            (workload::service(&context, &service), own)
+        }
+        V1Run::Job(job) => {
+            let mut job = job.clone();
+            let own = job.environment.clone();
+            with_agent_defaults(&mut job.environment, options.agent.as_ref());
+            (workload::job(&context, &job), own)
+        }
         _ => unreachable!("refusals cover other run kinds"),
     };
+    let environment = environment.as_ref();
     let mut rendered: Vec<serde_json::Value> = Vec::new();
     let account = environment.and_then(|e| e.service_account_name.as_deref());
     // `default` is the namespace's own account (SEC012): plx does not grant it anything.
@@ -116,6 +161,25 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
         objects: rendered,
         warnings,
     })
+}
+
+/// What the agent gives a run that does not say otherwise: the chart's runs service account,
+/// and the agent's security context when enabled. RBAC is rendered only for an account the
+/// file names itself: the chart creates and binds its own.
+fn with_agent_defaults(
+    environment: &mut Option<crate::model::V1Environment>,
+    agent: Option<&AgentOptions>,
+) {
+    let Some(agent) = agent else {
+        return;
+    };
+    let environment = environment.get_or_insert_with(Default::default);
+    if environment.service_account_name.is_none() {
+        environment.service_account_name = Some(agent.runs_service_account());
+    }
+    if environment.security_context.is_none() {
+        environment.security_context = agent.pod_security_context();
+    }
 }
 
 /// The file whose `run` is rendered: the file itself, or an operation's inline component.

@@ -92,6 +92,8 @@ rules! {
     AGENT_UNSUPPORTED_VALUE = "AGENT006", "unsupported-chart-value", Error, "A `dns.backend` or `gateway.service.type` the chart does not support.";
     AGENT_INGRESS_TLS = "AGENT007", "ingress-tls", Error, "`ingress.tls` without `ingress.hostName`, or TLS hosts that do not include it.";
     AGENT_INVALID_CONNECTION = "AGENT008", "invalid-connection", Error, "A connection without a name, with a duplicate name, an unknown kind, or without the schema keys its kind needs.";
+    AGENT_UNKNOWN_CONNECTION = "AGENT009", "unknown-connection", Error, "A Polyaxonfile names a connection the agent's values do not define.";
+    AGENT_UNMANAGED_NAMESPACE = "AGENT010", "unmanaged-namespace", Error, "A Polyaxonfile's `namespace` is not one the agent manages.";
     SEC_HOST_NETWORK = "SEC001", "host-network", Warning, "The pod uses the node's network namespace.";
     SEC_HOST_NETWORK_DNS_POLICY = "SEC002", "host-network-without-dns-policy", Warning, "A hostNetwork pod without `dnsPolicy: ClusterFirstWithHostNet` cannot resolve cluster names.";
     SEC_HOST_PID = "SEC003", "host-pid", Warning, "The pod shares the node's process namespace.";
