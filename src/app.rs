@@ -464,15 +464,34 @@ fn rbac_render(args: &RbacRenderArgs) -> u8 {
     if let Err(code) = check_parts(&profile, &args.with) {
         return code;
     }
+    let values = match &args.values {
+        Some(path) => match agent_values(path) {
+            Ok(values) => Some(values),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let account = args
+        .service_account
+        .clone()
+        .unwrap_or_else(|| render::runs_service_account(&args.release));
+    let Some(namespace) = args
+        .namespace
+        .clone()
+        .or_else(|| values.as_ref().and_then(|v| v.namespace.clone()))
+    else {
+        eprintln!("error: the values set no `namespace`: pass --namespace");
+        return EXIT_USAGE;
+    };
     // A namespace is a DNS-1123 label, a service account name a DNS-1123 subdomain.
     for (what, errors) in [
         (
             "--namespace",
-            crate::k8s::validation::dns1123_label(&args.namespace),
+            crate::k8s::validation::dns1123_label(&namespace),
         ),
         (
             "--service-account",
-            crate::k8s::validation::dns1123_subdomain(&args.service_account),
+            crate::k8s::validation::dns1123_subdomain(&account),
         ),
     ] {
         if !errors.is_empty() {
@@ -483,8 +502,8 @@ fn rbac_render(args: &RbacRenderArgs) -> u8 {
     let request = rbac::render::Request {
         profile: &profile,
         with: &args.with,
-        account: &args.service_account,
-        namespace: Some(&args.namespace),
+        account: &account,
+        namespace: Some(&namespace),
         service_account: !args.no_service_account,
         labels: std::collections::BTreeMap::from([(
             "app.kubernetes.io/managed-by".to_owned(),

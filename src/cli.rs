@@ -50,12 +50,18 @@ pub struct RbacRenderArgs {
     /// Optional parts of the profile to grant too (e.g. `gpus,object-store,ingress`)
     #[arg(long, value_delimiter = ',', value_name = "PART")]
     pub with: Vec<String>,
-    /// The service account's name
-    #[arg(long, value_name = "NAME")]
-    pub service_account: String,
-    /// The service account's namespace
-    #[arg(short, long, value_name = "NS")]
-    pub namespace: String,
+    /// The service account's name (with `--values`: the chart's runs account)
+    #[arg(long, value_name = "NAME", required_unless_present = "values")]
+    pub service_account: Option<String>,
+    /// The service account's namespace (with `--values`: the agent's namespace)
+    #[arg(short, long, value_name = "NS", required_unless_present = "values")]
+    pub namespace: Option<String>,
+    /// The Polyaxon agent's Helm values: write the RBAC of the runs' service account
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+    /// The agent's Helm release, which names the runs' account `<release>-polyaxon-runs-sa`
+    #[arg(long, default_value = "polyaxon", value_name = "NAME")]
+    pub release: String,
     /// Keep an existing ServiceAccount: write its roles and bindings only
     #[arg(long)]
     pub no_service_account: bool,

@@ -161,3 +161,40 @@ fn a_run_without_a_security_context_gets_the_agents() {
     assert_eq!(context["runAsUser"], 2222);
     assert_eq!(context["fsGroup"], 2222);
 }
+
+#[test]
+fn rbac_render_with_values_writes_the_runs_account_and_it_is_complete() {
+    let output = plx()
+        .args([
+            "rbac",
+            "render",
+            "--values",
+            "fixtures/agent/connections-values.yaml",
+            "--release",
+            "agent",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let checked = plx()
+        .args([
+            "rbac",
+            "check",
+            "--format",
+            "json",
+            "--service-account",
+            "ml:agent-polyaxon-runs-sa",
+            "-",
+        ])
+        .write_stdin(output.stdout)
+        .output()
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
+    assert_eq!(checked.status.code(), Some(0), "{document:#}");
+    assert_eq!(document["diagnostics"], serde_json::json!([]));
+}

@@ -83,6 +83,18 @@ pub fn check(values: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
             }
         }
     }
+    if values.rbac.as_ref().and_then(|r| r.enabled) == Some(false) {
+        out.push(
+            diagnostic(
+                tree,
+                &rules::AGENT_RBAC_DISABLED,
+                "/rbac/enabled",
+                Target::Value,
+                "with `rbac.enabled: false` the chart creates no Role for the runs' service account".to_owned(),
+            )
+            .help("runs still use `<release>-polyaxon-runs-sa`, which then has no permissions: Polyaxon's sidecars cannot read their pods' logs and status; grant it the recommended minimum another way (`plx rbac render --values values.yaml` writes it)"),
+        );
+    }
     timezone(values, tree, &mut out);
     enums(values, tree, &mut out);
     ingress_tls(values, tree, &mut out);

@@ -28,6 +28,11 @@ pub struct RenderOptions {
     pub agent: Option<AgentOptions>,
 }
 
+/// The service account the agent chart creates for runs (`runs-sa.yaml`).
+pub fn runs_service_account(release: &str) -> String {
+    format!("{release}-polyaxon-runs-sa")
+}
+
 #[derive(Clone, Debug)]
 pub struct AgentOptions {
     pub values: crate::agent::values::AgentValues,
@@ -36,9 +41,8 @@ pub struct AgentOptions {
 }
 
 impl AgentOptions {
-    /// The service account the chart creates for runs (`runs-sa.yaml`).
     pub fn runs_service_account(&self) -> String {
-        format!("{}-polyaxon-runs-sa", self.release)
+        runs_service_account(&self.release)
     }
 
     /// The pod security context the agent gives runs, when its own is enabled.

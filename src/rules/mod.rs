@@ -94,6 +94,7 @@ rules! {
     AGENT_INVALID_CONNECTION = "AGENT008", "invalid-connection", Error, "A connection without a name, with a duplicate name, an unknown kind, or without the schema keys its kind needs.";
     AGENT_UNKNOWN_CONNECTION = "AGENT009", "unknown-connection", Error, "A Polyaxonfile names a connection the agent's values do not define.";
     AGENT_UNMANAGED_NAMESPACE = "AGENT010", "unmanaged-namespace", Error, "A Polyaxonfile's `namespace` is not one the agent manages.";
+    AGENT_RBAC_DISABLED = "AGENT011", "rbac-disabled", Warning, "`rbac.enabled: false`: the runs' service account gets no role from the chart.";
     SEC_HOST_NETWORK = "SEC001", "host-network", Warning, "The pod uses the node's network namespace.";
     SEC_HOST_NETWORK_DNS_POLICY = "SEC002", "host-network-without-dns-policy", Warning, "A hostNetwork pod without `dnsPolicy: ClusterFirstWithHostNet` cannot resolve cluster names.";
     SEC_HOST_PID = "SEC003", "host-pid", Warning, "The pod shares the node's process namespace.";
