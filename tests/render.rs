@@ -606,3 +606,56 @@ fn node_to_json(node: &plx::yaml::Node) -> Value {
         }
     }
 }
+
+#[test]
+fn connections_render_from_the_agents_values_as_polyaxon_mounts_them() {
+    let args = [
+        "--values",
+        "fixtures/agent/connections-values.yaml",
+        "fixtures/agent/service-with-connections.yaml",
+    ];
+    let run = || {
+        let output = plx().arg("render").args(args).output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    };
+    let yaml = run();
+    assert_eq!(yaml, run(), "rendering is not deterministic");
+    insta::assert_snapshot!("agent_connections", String::from_utf8(yaml).unwrap());
+    let output = plx()
+        .args(["render", "-o", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let list: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let objects = list["items"].as_array().unwrap();
+    for object in objects {
+        assert_valid_kubernetes(object, "connections");
+        assert_semantically_valid(object, "connections");
+        assert_eq!(object["metadata"]["namespace"], "ml");
+    }
+    let pod = objects.iter().find(|o| o["kind"] == "Pod").unwrap();
+    let spec = &pod["spec"];
+    assert_eq!(
+        spec["volumes"][0]["persistentVolumeClaim"]["claimName"],
+        "datasets-pvc"
+    );
+    assert_eq!(spec["volumes"][1]["configMap"]["name"], "app-config");
+    let main = &spec["containers"][0];
+    assert_eq!(main["volumeMounts"][0]["mountPath"], "/data");
+    assert_eq!(main["volumeMounts"][1]["readOnly"], true);
+    assert_eq!(
+        main["env"][0]["valueFrom"]["secretKeyRef"]["name"],
+        "aws-creds"
+    );
+    assert_eq!(main["env"][2]["name"], "MODE");
+    assert_eq!(
+        pod["metadata"]["annotations"]["example.com/config"],
+        "app-config"
+    );
+}

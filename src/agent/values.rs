@@ -237,10 +237,12 @@ pub struct Connection {
     pub kind: Option<String>,
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
-    pub schema: Option<Any>,
+    /// Kind-specific (`volumeClaim`, `mountPath`, `bucket`, ...), kept as written.
+    pub schema: Option<serde_json::Value>,
     pub secret: Option<ConnectionResource>,
     pub config_map: Option<ConnectionResource>,
-    pub env: Option<Any>,
+    /// `NAME: value` pairs the run's main container gets.
+    pub env: Option<serde_json::Value>,
     pub annotations: Option<BTreeMap<String, String>>,
 }
 

@@ -2,6 +2,7 @@
 //! them: a Pod, a Deployment (services with `replicas`) or a Job, and a Service for ports.
 //! The mapping is documented in `docs/render.md`.
 
+mod connections;
 mod names;
 mod refuse;
 mod workload;
@@ -83,7 +84,7 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
         return Err(Vec::new());
     };
     let (run_file, prefix) = runnable(file);
-    let refusals = refuse::refusals(file, run_file, prefix, tree);
+    let refusals = refuse::refusals(file, run_file, prefix, tree, options.agent.is_some());
     if !refusals.is_empty() {
         return Err(refusals);
     }
@@ -116,12 +117,28 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
             let mut service = service.clone();
             let own = service.environment.clone();
             with_agent_defaults(&mut service.environment, options.agent.as_ref());
+            if let (Some(agent), Some(names)) = (&options.agent, &service.connections) {
+                connections::apply(
+                    connections::mount(names, &agent.values),
+                    &mut service.volumes,
+                    &mut service.container,
+                    &mut service.environment,
+                );
+            }
             (workload::service(&context, &service), own)
         }
         V1Run::Job(job) => {
             let mut job = job.clone();
             let own = job.environment.clone();
             with_agent_defaults(&mut job.environment, options.agent.as_ref());
+            if let (Some(agent), Some(names)) = (&options.agent, &job.connections) {
+                connections::apply(
+                    connections::mount(names, &agent.values),
+                    &mut job.volumes,
+                    &mut job.container,
+                    &mut job.environment,
+                );
+            }
             (workload::job(&context, &job), own)
         }
         _ => unreachable!("refusals cover other run kinds"),

@@ -12,6 +12,7 @@ pub fn refusals(
     run_file: &V1Polyaxonfile,
     prefix: &str,
     tree: &Node,
+    with_values: bool,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let key_span = |pointer: &str| {
@@ -95,14 +96,14 @@ pub fn refusals(
             return out;
         }
     };
-    if connections.as_ref().is_some_and(|c| !c.is_empty()) {
+    if !with_values && connections.as_ref().is_some_and(|c| !c.is_empty()) {
         out.push(
             Diagnostic::new(
                 &rules::RND_NOT_YET_RENDERED,
-                "connections are resolved from the agent's Helm values, which `plx render` does not read yet",
+                "connections are defined in the agent's Helm values: render with `--values agent.yaml`",
             )
             .at(key_span(&format!("{run_pointer}/connections")))
-            .help("remove `connections` to render the plain pod, or mount what they provide with `volumes` and `env`"),
+            .help("pass the agent's values, or remove `connections` and mount what they provide with `volumes` and `env`"),
         );
     }
     for (index, step) in init.iter().flatten().enumerate() {

@@ -1,0 +1,224 @@
+//! `run.connections` as Polyaxon 2.18's converter mounts them (checked with the oracle on
+//! volume_claim, host_path, secret items and configMap connections), with two intended
+//! differences: a connection's `env` becomes valid `EnvVar`s (Polyaxon appends the raw mapping
+//! as one invalid entry), and Polyaxon's own `POLYAXON_*` variables are not written (they
+//! configure its sidecar and client, which plain manifests do not run).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    ConfigMapEnvSource, ConfigMapVolumeSource, Container, EnvFromSource, EnvVar, EnvVarSource,
+    HostPathVolumeSource, PersistentVolumeClaimVolumeSource, SecretEnvSource, SecretKeySelector,
+    SecretVolumeSource, Volume, VolumeMount,
+};
+
+use crate::agent::values::{AgentValues, Connection, ConnectionResource};
+use crate::model::V1Environment;
+
+/// What the named connections add to a pod.
+#[derive(Default)]
+pub struct Mounted {
+    pub volumes: Vec<Volume>,
+    pub mounts: Vec<VolumeMount>,
+    pub env: Vec<EnvVar>,
+    pub env_from: Vec<EnvFromSource>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+fn schema_text(schema: Option<&serde_json::Value>, key: &str) -> Option<String> {
+    schema?.get(key)?.as_str().map(str::to_owned)
+}
+
+fn schema_bool(schema: Option<&serde_json::Value>, key: &str) -> Option<bool> {
+    schema?.get(key)?.as_bool()
+}
+
+/// The connections a run names, in its order; names the values lack were refused by check.
+pub fn mount(names: &[String], values: &AgentValues) -> Mounted {
+    let catalog: Vec<&Connection> = values
+        .connections
+        .iter()
+        .flatten()
+        .chain(values.artifacts_store.as_ref())
+        .collect();
+    let mut mounted = Mounted::default();
+    for name in names {
+        let Some(connection) = catalog.iter().find(|c| c.name.as_deref() == Some(name)) else {
+            continue;
+        };
+        let schema = connection.schema.as_ref();
+        let mount_path = schema_text(schema, "mountPath");
+        let read_only = schema_bool(schema, "readOnly");
+        let volume = match connection.kind.as_deref() {
+            Some("volume_claim") => schema_text(schema, "volumeClaim").map(|claim| Volume {
+                name: name.clone(),
+                persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource {
+                    claim_name: claim,
+                    read_only,
+                }),
+                ..Volume::default()
+            }),
+            Some("host_path") => schema_text(schema, "hostPath").map(|path| Volume {
+                name: name.clone(),
+                host_path: Some(HostPathVolumeSource { path, type_: None }),
+                ..Volume::default()
+            }),
+            _ => None,
+        };
+        if let (Some(volume), Some(mount_path)) = (volume, mount_path) {
+            mounted.mounts.push(VolumeMount {
+                name: volume.name.clone(),
+                mount_path,
+                read_only,
+                ..VolumeMount::default()
+            });
+            mounted.volumes.push(volume);
+        }
+        if let Some(secret) = &connection.secret {
+            resource(secret, true, &mut mounted);
+        }
+        if let Some(config_map) = &connection.config_map {
+            resource(config_map, false, &mut mounted);
+        }
+        if let Some(serde_json::Value::Object(env)) = &connection.env {
+            for (key, value) in env {
+                let value = match value {
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                mounted.env.push(EnvVar {
+                    name: key.clone(),
+                    value: Some(value),
+                    value_from: None,
+                });
+            }
+        }
+        mounted
+            .annotations
+            .extend(connection.annotations.clone().unwrap_or_default());
+    }
+    mounted
+}
+
+/// A Secret or ConfigMap: mounted read-only at `mountPath`, its `items` as variables, or all
+/// of it as variables (`envFrom`).
+fn resource(resource: &ConnectionResource, secret: bool, mounted: &mut Mounted) {
+    let Some(name) = resource.name.clone() else {
+        return;
+    };
+    let mode = resource.default_mode.and_then(|m| i32::try_from(m).ok());
+    if let Some(mount_path) = resource.mount_path.clone() {
+        let mut volume = Volume {
+            name: name.clone(),
+            ..Volume::default()
+        };
+        if secret {
+            volume.secret = Some(SecretVolumeSource {
+                secret_name: Some(name.clone()),
+                default_mode: mode,
+                ..SecretVolumeSource::default()
+            });
+        } else {
+            volume.config_map = Some(ConfigMapVolumeSource {
+                name: name.clone(),
+                default_mode: mode,
+                ..ConfigMapVolumeSource::default()
+            });
+        }
+        mounted.volumes.push(volume);
+        mounted.mounts.push(VolumeMount {
+            name,
+            mount_path,
+            read_only: Some(true),
+            ..VolumeMount::default()
+        });
+    } else if let Some(items) = resource.items.as_ref().filter(|i| !i.is_empty()) {
+        for item in items {
+            let value_from = if secret {
+                EnvVarSource {
+                    secret_key_ref: Some(SecretKeySelector {
+                        name: name.clone(),
+                        key: item.clone(),
+                        optional: None,
+                    }),
+                    ..EnvVarSource::default()
+                }
+            } else {
+                EnvVarSource {
+                    config_map_key_ref: Some(k8s_openapi::api::core::v1::ConfigMapKeySelector {
+                        name: name.clone(),
+                        key: item.clone(),
+                        optional: None,
+                    }),
+                    ..EnvVarSource::default()
+                }
+            };
+            mounted.env.push(EnvVar {
+                name: item.clone(),
+                value: None,
+                value_from: Some(value_from),
+            });
+        }
+    } else {
+        mounted.env_from.push(if secret {
+            EnvFromSource {
+                secret_ref: Some(SecretEnvSource {
+                    name: name.clone(),
+                    optional: None,
+                }),
+                ..EnvFromSource::default()
+            }
+        } else {
+            EnvFromSource {
+                config_map_ref: Some(ConfigMapEnvSource {
+                    name: name.clone(),
+                    optional: None,
+                }),
+                ..EnvFromSource::default()
+            }
+        });
+    }
+}
+
+/// Adds what the connections mount to the run's volumes, main container and annotations.
+pub fn apply(
+    mounted: Mounted,
+    volumes: &mut Option<Vec<Volume>>,
+    container: &mut Option<Container>,
+    environment: &mut Option<V1Environment>,
+) {
+    if mounted.volumes.is_empty()
+        && mounted.env.is_empty()
+        && mounted.env_from.is_empty()
+        && mounted.annotations.is_empty()
+    {
+        return;
+    }
+    volumes.get_or_insert_with(Vec::new).extend(mounted.volumes);
+    let container = container.get_or_insert_with(Container::default);
+    if !mounted.mounts.is_empty() {
+        container
+            .volume_mounts
+            .get_or_insert_with(Vec::new)
+            .extend(mounted.mounts);
+    }
+    if !mounted.env.is_empty() {
+        container
+            .env
+            .get_or_insert_with(Vec::new)
+            .extend(mounted.env);
+    }
+    if !mounted.env_from.is_empty() {
+        container
+            .env_from
+            .get_or_insert_with(Vec::new)
+            .extend(mounted.env_from);
+    }
+    if !mounted.annotations.is_empty() {
+        environment
+            .get_or_insert_with(Default::default)
+            .annotations
+            .get_or_insert_with(BTreeMap::new)
+            .extend(mounted.annotations);
+    }
+}
