@@ -641,14 +641,34 @@ fn connections_render_from_the_agents_values_as_polyaxon_mounts_them() {
     }
     let pod = objects.iter().find(|o| o["kind"] == "Pod").unwrap();
     let spec = &pod["spec"];
+    let volume = |name: &str| {
+        spec["volumes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == name)
+            .unwrap_or_else(|| panic!("no volume {name}"))
+            .clone()
+    };
     assert_eq!(
-        spec["volumes"][0]["persistentVolumeClaim"]["claimName"],
+        volume("datasets")["persistentVolumeClaim"]["claimName"],
         "datasets-pvc"
     );
-    assert_eq!(spec["volumes"][1]["configMap"]["name"], "app-config");
+    assert_eq!(volume("app-config")["configMap"]["name"], "app-config");
+    assert!(volume("artifacts-context")["emptyDir"].is_object());
     let main = &spec["containers"][0];
-    assert_eq!(main["volumeMounts"][0]["mountPath"], "/data");
-    assert_eq!(main["volumeMounts"][1]["readOnly"], true);
+    let mounts: Vec<&str> = main["volumeMounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["mountPath"].as_str().unwrap())
+        .collect();
+    assert_eq!(mounts, ["/plx-context/artifacts", "/data", "/etc/app"]);
+    let git = &spec["initContainers"][0];
+    assert_eq!(git["name"], "polyaxon-init-git-train");
+    // The values name no init image: plx uses the Polyaxon version it checks against.
+    assert_eq!(git["image"], "polyaxon/polyaxon-init:2.18.0");
+    assert_eq!(git["args"][1], "--url=https://github.com/acme/train");
     assert_eq!(
         main["env"][0]["valueFrom"]["secretKeyRef"]["name"],
         "aws-creds"

@@ -3,6 +3,7 @@
 //! The mapping is documented in `docs/render.md`.
 
 mod connections;
+mod init;
 mod names;
 mod refuse;
 mod workload;
@@ -84,7 +85,8 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
         return Err(Vec::new());
     };
     let (run_file, prefix) = runnable(file);
-    let refusals = refuse::refusals(file, run_file, prefix, tree, options.agent.is_some());
+    let values = options.agent.as_ref().map(|a| &a.values);
+    let refusals = refuse::refusals(file, run_file, prefix, tree, values);
     if !refusals.is_empty() {
         return Err(refusals);
     }
@@ -117,6 +119,18 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
             let mut service = service.clone();
             let own = service.environment.clone();
             with_agent_defaults(&mut service.environment, options.agent.as_ref());
+            if init::apply(&mut service.init, values) {
+                service
+                    .volumes
+                    .get_or_insert_with(Vec::new)
+                    .push(init::context_volume());
+                service
+                    .container
+                    .get_or_insert_with(Default::default)
+                    .volume_mounts
+                    .get_or_insert_with(Vec::new)
+                    .push(init::context_mount());
+            }
             if let (Some(agent), Some(names)) = (&options.agent, &service.connections) {
                 connections::apply(
                     connections::mount(names, &agent.values),
@@ -131,6 +145,16 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
             let mut job = job.clone();
             let own = job.environment.clone();
             with_agent_defaults(&mut job.environment, options.agent.as_ref());
+            if init::apply(&mut job.init, values) {
+                job.volumes
+                    .get_or_insert_with(Vec::new)
+                    .push(init::context_volume());
+                job.container
+                    .get_or_insert_with(Default::default)
+                    .volume_mounts
+                    .get_or_insert_with(Vec::new)
+                    .push(init::context_mount());
+            }
             if let (Some(agent), Some(names)) = (&options.agent, &job.connections) {
                 connections::apply(
                     connections::mount(names, &agent.values),

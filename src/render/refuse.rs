@@ -1,6 +1,7 @@
 //! What `plx render` will not turn into manifests, said up front and at the exact place,
 //! rather than written out wrong.
 
+use crate::agent::values::AgentValues;
 use crate::check::locate::{self, Target};
 use crate::diagnostic::Diagnostic;
 use crate::model::{V1Polyaxonfile, V1Run, is_polyaxon_volume};
@@ -12,8 +13,9 @@ pub fn refusals(
     run_file: &V1Polyaxonfile,
     prefix: &str,
     tree: &Node,
-    with_values: bool,
+    values: Option<&AgentValues>,
 ) -> Vec<Diagnostic> {
+    let with_values = values.is_some();
     let mut out = Vec::new();
     let key_span = |pointer: &str| {
         tree.pointer(pointer)
@@ -107,14 +109,17 @@ pub fn refusals(
         );
     }
     for (index, step) in init.iter().flatten().enumerate() {
-        if let Some(initializer) = step.initializer() {
+        // Git steps are rendered (`init.rs`), unless they carry flags plx cannot pass on.
+        let git_flags = step.git.as_ref().is_some_and(|g| g.flags.is_some());
+        let rendered = !git_flags && super::init::git_source(step, values).is_some();
+        if let Some(initializer) = step.initializer().filter(|_| !rendered) {
             out.push(
                 Diagnostic::new(
                     &rules::RND_NOT_YET_RENDERED,
                     format!("`init` step `{initializer}` is a Polyaxon initializer, which `plx render` does not write yet"),
                 )
                 .at(key_span(&format!("{run_pointer}/init/{index}/{initializer}")))
-                .help("only `init` entries with just a `container` become init containers today"),
+                .help("`init` entries with a `container`, and `git` steps (without `flags`), become init containers today"),
             );
         }
     }
