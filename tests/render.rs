@@ -666,8 +666,8 @@ fn connections_render_from_the_agents_values_as_polyaxon_mounts_them() {
     assert_eq!(mounts, ["/plx-context/artifacts", "/data", "/etc/app"]);
     let git = &spec["initContainers"][0];
     assert_eq!(git["name"], "polyaxon-init-git-train");
-    // The values name no init image: plx uses the Polyaxon version it checks against.
-    assert_eq!(git["image"], "polyaxon/polyaxon-init:2.18.0");
+    // The values name no init image: the chart's default applies, as Helm merges them.
+    assert_eq!(git["image"], "polyaxon/polyaxon-init:2.15.1");
     assert_eq!(git["args"][1], "--url=https://github.com/acme/train");
     assert_eq!(
         main["env"][0]["valueFrom"]["secretKeyRef"]["name"],

@@ -266,6 +266,40 @@ pub struct Operators {
     pub raycluster: Option<bool>,
 }
 
+/// The chart's own defaults (2.15.1), which Helm merges the user's values into.
+const CHART_DEFAULTS: &str = include_str!("../../fixtures/agent/chart-2.15.1-values.yaml");
+
+/// Helm's merge of user values into defaults: mappings merge key by key, anything else
+/// replaces, and a `null` removes the default.
+fn merge(defaults: &mut serde_json::Value, user: &serde_json::Value) {
+    match (defaults, user) {
+        (serde_json::Value::Object(base), serde_json::Value::Object(over)) => {
+            for (key, value) in over {
+                if value.is_null() {
+                    base.remove(key);
+                } else if let Some(existing) = base.get_mut(key) {
+                    merge(existing, value);
+                } else {
+                    base.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        (slot, value) => *slot = value.clone(),
+    }
+}
+
+impl AgentValues {
+    /// The values the chart renders with: the user's file merged into the chart's defaults,
+    /// as `helm install -f values.yaml` does. `None` when the file does not decode.
+    pub fn with_chart_defaults(user: &crate::yaml::Node) -> Option<AgentValues> {
+        let user = crate::yaml::decode::<serde_json::Value>(user, "").value?;
+        let tree = crate::yaml::load(CHART_DEFAULTS, crate::yaml::Limits::default()).ok()?;
+        let mut merged = crate::yaml::decode::<serde_json::Value>(&tree, "").value?;
+        merge(&mut merged, &user);
+        serde_json::from_value(merged).ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +315,23 @@ mod tests {
         let values = values.unwrap();
         assert_eq!(values.namespace.as_deref(), Some("polyaxon"));
         assert_eq!(values.security_context.unwrap().run_as_user, Some(2222));
+    }
+
+    #[test]
+    fn user_values_merge_into_the_charts_defaults_as_helm_merges_them() {
+        let tree = load("namespace: ml\nsecurityContext:\n  enabled: true\ninit:\n  imageTag: 9.9.9\nartifactsStore:\n", Limits::default()).unwrap();
+        let values = AgentValues::with_chart_defaults(&tree).unwrap();
+        assert_eq!(values.namespace.as_deref(), Some("ml"));
+        let context = values.security_context.unwrap();
+        assert_eq!(
+            (context.enabled, context.run_as_user),
+            (Some(true), Some(2222))
+        );
+        let init = values.init.unwrap();
+        assert_eq!(init.image.as_deref(), Some("polyaxon/polyaxon-init"));
+        assert_eq!(init.image_tag.as_deref(), Some("9.9.9"));
+        assert!(values.artifacts_store.is_none());
+        assert!(values.default_artifacts_store.is_some());
     }
 
     #[test]

@@ -142,8 +142,9 @@ pub fn check_with(path: &str, bytes: Vec<u8>, values: Option<&AgentValues>) -> C
         let decoded = !found.iter().any(Diagnostic::is_error);
         diagnostics.extend(found);
         if let Some(agent_values) = agent_values.filter(|_| decoded) {
+            // Lint what the file says; use what the chart will run with.
             diagnostics.extend(crate::agent::check::check(&agent_values, &tree));
-            checked.agent_values = Some(agent_values);
+            checked.agent_values = AgentValues::with_chart_defaults(&tree);
         }
         redact_agent_token(&tree, &mut checked.source, &mut diagnostics);
     } else if let Some(legacy) = semantic::legacy_format(&tree) {

@@ -113,11 +113,20 @@ pub fn refusals(
         let git_flags = step.git.as_ref().is_some_and(|g| g.flags.is_some());
         let rendered = !git_flags && super::init::git_source(step, values).is_some();
         if let Some(initializer) = step.initializer().filter(|_| !rendered) {
-            out.push(
-                Diagnostic::new(
-                    &rules::RND_NOT_YET_RENDERED,
-                    format!("`init` step `{initializer}` is a Polyaxon initializer, which `plx render` does not write yet"),
+            // These resolve another run's lineage or artifacts through Polyaxon's API when the
+            // run starts: no plain manifest can say what they will fetch.
+            let needs_api = matches!(initializer, "lineageRef" | "modelRef" | "artifactRef");
+            let message = if needs_api {
+                format!(
+                    "`init` step `{initializer}` is resolved by Polyaxon's API when the run starts; plain manifests cannot express it"
                 )
+            } else {
+                format!(
+                    "`init` step `{initializer}` is a Polyaxon initializer, which `plx render` does not write yet"
+                )
+            };
+            out.push(
+                Diagnostic::new(&rules::RND_NOT_YET_RENDERED, message)
                 .at(key_span(&format!("{run_pointer}/init/{index}/{initializer}")))
                 .help("`init` entries with a `container`, and `git` steps (without `flags`), become init containers today"),
             );
