@@ -354,3 +354,26 @@ fn security_ids(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// After Helm's merge with the chart's defaults: a run needs an artifacts store, and the
+/// chart's `defaultArtifactsStore` stands in only while the values leave it alone.
+pub fn artifacts_store(merged: &AgentValues, tree: &Node) -> Option<Diagnostic> {
+    if merged.artifacts_store.is_some() || merged.default_artifacts_store.is_some() {
+        return None;
+    }
+    let pointer = if tree.get("defaultArtifactsStore").is_some() {
+        "/defaultArtifactsStore"
+    } else {
+        ""
+    };
+    Some(
+        diagnostic(
+            tree,
+            &rules::AGENT_INVALID_CONNECTION,
+            pointer,
+            Target::Key,
+            "no artifacts store: `artifactsStore` is not set and `defaultArtifactsStore` is removed".to_owned(),
+        )
+        .help("Polyaxon cannot resolve a run without an artifacts store: set `artifactsStore: {name, kind, schema}` (a volume_claim, host_path or bucket connection)"),
+    )
+}

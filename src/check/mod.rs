@@ -145,6 +145,9 @@ pub fn check_with(path: &str, bytes: Vec<u8>, values: Option<&AgentValues>) -> C
             // Lint what the file says; use what the chart will run with.
             diagnostics.extend(crate::agent::check::check(&agent_values, &tree));
             checked.agent_values = AgentValues::with_chart_defaults(&tree);
+            if let Some(merged) = &checked.agent_values {
+                diagnostics.extend(crate::agent::check::artifacts_store(merged, &tree));
+            }
         }
         redact_agent_token(&tree, &mut checked.source, &mut diagnostics);
     } else if let Some(legacy) = semantic::legacy_format(&tree) {

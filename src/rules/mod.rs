@@ -91,7 +91,7 @@ rules! {
     AGENT_INVALID_TIMEZONE = "AGENT005", "invalid-timezone", Error, "A `timezone` that is not an IANA time zone name.";
     AGENT_UNSUPPORTED_VALUE = "AGENT006", "unsupported-chart-value", Error, "A `dns.backend` or `gateway.service.type` the chart does not support.";
     AGENT_INGRESS_TLS = "AGENT007", "ingress-tls", Error, "`ingress.tls` without `ingress.hostName`, or TLS hosts that do not include it.";
-    AGENT_INVALID_CONNECTION = "AGENT008", "invalid-connection", Error, "A connection without a name, with a duplicate name, an unknown kind, or without the schema keys its kind needs.";
+    AGENT_INVALID_CONNECTION = "AGENT008", "invalid-connection", Error, "A connection without a name, with a duplicate name, an unknown kind, or without the schema keys its kind needs; or no artifacts store at all.";
     AGENT_UNKNOWN_CONNECTION = "AGENT009", "unknown-connection", Error, "A Polyaxonfile names a connection the agent's values do not define.";
     AGENT_UNMANAGED_NAMESPACE = "AGENT010", "unmanaged-namespace", Error, "A Polyaxonfile's `namespace` is not one the agent manages.";
     AGENT_RBAC_DISABLED = "AGENT011", "rbac-disabled", Warning, "`rbac.enabled: false`: the runs' service account gets no role from the chart.";
