@@ -198,3 +198,29 @@ fn rbac_render_with_values_writes_the_runs_account_and_it_is_complete() {
     assert_eq!(checked.status.code(), Some(0), "{document:#}");
     assert_eq!(document["diagnostics"], serde_json::json!([]));
 }
+
+#[test]
+fn the_seeds_examples_read_with_only_the_warnings_they_deserve() {
+    for (file, expected) in [
+        ("seed-ingress-tls.yaml", vec![]),
+        ("seed-dns.yaml", vec![]),
+        ("seed-security-context.yaml", vec!["AGENT002", "AGENT002"]),
+        ("seed-agent-token.yaml", vec!["AGENT004"]),
+    ] {
+        let output = plx()
+            .args(["check", "--format", "json"])
+            .arg(format!("fixtures/agent/{file}"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{file}");
+        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let codes: Vec<&str> = document["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, expected, "{file}");
+        assert!(!String::from_utf8_lossy(&output.stdout).contains("TOKEN_VALUE"));
+    }
+}
