@@ -224,3 +224,26 @@ fn the_seeds_examples_read_with_only_the_warnings_they_deserve() {
         assert!(!String::from_utf8_lossy(&output.stdout).contains("TOKEN_VALUE"));
     }
 }
+
+#[test]
+fn the_agents_security_context_counts_for_the_security_lint() {
+    let run = "version: 1.1\nkind: component\nrun:\n  kind: job\n  container:\n    name: main\n    image: busybox:1.36\n    resources: {limits: {memory: 1Gi}}\n";
+    let codes = |args: &[&str]| -> Vec<String> {
+        let output = plx()
+            .args(["check", "--format", "json"])
+            .args(args)
+            .arg("-")
+            .write_stdin(run)
+            .output()
+            .unwrap();
+        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        document["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes(&[]), ["SEC007"]);
+    assert!(codes(&["--values", "fixtures/agent/connections-values.yaml"]).is_empty());
+}

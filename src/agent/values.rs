@@ -289,6 +289,21 @@ fn merge(defaults: &mut serde_json::Value, user: &serde_json::Value) {
 }
 
 impl AgentValues {
+    /// The pod security context the agent gives runs that set none, when its own is enabled
+    /// (the chart passes `runAsUser`, `runAsGroup` and `fsGroup` to runs).
+    pub fn pod_security_context(&self) -> Option<k8s_openapi::api::core::v1::PodSecurityContext> {
+        let context = self.security_context.as_ref()?;
+        if context.enabled != Some(true) {
+            return None;
+        }
+        Some(k8s_openapi::api::core::v1::PodSecurityContext {
+            run_as_user: context.run_as_user,
+            run_as_group: context.run_as_group,
+            fs_group: context.fs_group,
+            ..Default::default()
+        })
+    }
+
     /// The values the chart renders with: the user's file merged into the chart's defaults,
     /// as `helm install -f values.yaml` does. `None` when the file does not decode.
     pub fn with_chart_defaults(user: &crate::yaml::Node) -> Option<AgentValues> {

@@ -157,10 +157,12 @@ pub fn check_with(path: &str, bytes: Vec<u8>, values: Option<&AgentValues>) -> C
         diagnostics.append(&mut found);
         if let Some(polyaxonfile) = polyaxonfile {
             if !diagnostics.iter().any(Diagnostic::is_error) {
+                let agent_context =
+                    values.and_then(crate::agent::values::AgentValues::pod_security_context);
                 diagnostics.extend(semantic::check(&polyaxonfile, &tree));
                 for run in runs::runs(&polyaxonfile) {
                     diagnostics.extend(kubernetes::check(&run, &tree));
-                    diagnostics.extend(security::check(&run, &tree));
+                    diagnostics.extend(security::check(&run, &tree, agent_context.as_ref()));
                     if let Some(values) = values {
                         diagnostics.extend(crate::agent::against::connections(&run, values, &tree));
                     }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::Container;
+use k8s_openapi::api::core::v1::{Container, PodSecurityContext};
 
 use super::locate::{self, Target};
 use super::runs::{Role, RunView};
@@ -13,10 +13,17 @@ use crate::rules::{self, Rule};
 use crate::yaml::Node;
 use crate::yaml::scalar::is_whole_template;
 
-pub fn check(run: &RunView<'_>, tree: &Node) -> Vec<Diagnostic> {
+/// `agent_context` is the pod security context the agent gives runs without their own
+/// (`--values` with `securityContext.enabled`).
+pub fn check(
+    run: &RunView<'_>,
+    tree: &Node,
+    agent_context: Option<&PodSecurityContext>,
+) -> Vec<Diagnostic> {
     let mut lint = Lint {
         tree,
         out: Vec::new(),
+        agent_context,
     };
     lint.host_namespaces(run);
     lint.containers(run);
@@ -30,6 +37,7 @@ pub fn check(run: &RunView<'_>, tree: &Node) -> Vec<Diagnostic> {
 struct Lint<'a> {
     tree: &'a Node,
     out: Vec<Diagnostic>,
+    agent_context: Option<&'a PodSecurityContext>,
 }
 
 impl Lint<'_> {
@@ -173,7 +181,10 @@ impl Lint<'_> {
     /// Whether each container can run as root, with the pod's `securityContext` as default.
     fn run_as_root(&mut self, run: &RunView<'_>) {
         let env_at = run.environment_pointer();
-        let pod = run.environment.and_then(|e| e.security_context.as_ref());
+        let pod = run
+            .environment
+            .and_then(|e| e.security_context.as_ref())
+            .or(self.agent_context);
         let pod_user = pod.and_then(|p| p.run_as_user);
         let pod_non_root = pod.and_then(|p| p.run_as_non_root);
         // One finding per place: a pod-level `runAsUser: 0` is one finding, not one per container.

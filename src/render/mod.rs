@@ -46,20 +46,6 @@ impl AgentOptions {
     pub fn runs_service_account(&self) -> String {
         runs_service_account(&self.release)
     }
-
-    /// The pod security context the agent gives runs, when its own is enabled.
-    pub fn pod_security_context(&self) -> Option<k8s_openapi::api::core::v1::PodSecurityContext> {
-        let context = self.values.security_context.as_ref()?;
-        if context.enabled != Some(true) {
-            return None;
-        }
-        Some(k8s_openapi::api::core::v1::PodSecurityContext {
-            run_as_user: context.run_as_user,
-            run_as_group: context.run_as_group,
-            fs_group: context.fs_group,
-            ..Default::default()
-        })
-    }
 }
 
 /// What `plx render` writes for `environment.serviceAccountName`.
@@ -223,7 +209,7 @@ fn with_agent_defaults(
         environment.service_account_name = Some(agent.runs_service_account());
     }
     if environment.security_context.is_none() {
-        environment.security_context = agent.pod_security_context();
+        environment.security_context = agent.values.pod_security_context();
     }
 }
 
