@@ -247,3 +247,24 @@ fn the_agents_security_context_counts_for_the_security_lint() {
     assert_eq!(codes(&[]), ["SEC007"]);
     assert!(codes(&["--values", "fixtures/agent/connections-values.yaml"]).is_empty());
 }
+
+#[test]
+fn connection_schemas_are_checked_against_their_kind_in_either_spelling() {
+    let values = "deploymentChart: agent\nartifactsStore:\n  name: store\n  kind: volume_claim\n  schema: {volume_claim: pvc, mount_path: /artifacts, buckt: x}\n";
+    let output = plx()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(values)
+        .output()
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let messages: Vec<&str> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        ["`buckt` is not a key of a `volume_claim` connection's schema"]
+    );
+}

@@ -255,6 +255,19 @@ const CONNECTION_KINDS: &[(&str, &[&str])] = &[
     ("pagerduty", &[]),
 ];
 
+/// The schema keys of the kinds whose schema Polyaxon types (`V1HostPathConnection`,
+/// `V1ClaimConnection`, `V1BucketConnection`, `V1GitConnection`, `V1HostConnection`); other
+/// kinds take no schema plx can judge.
+const SCHEMA_KEYS: &[(&str, &[&str])] = &[
+    ("host_path", &["hostPath", "mountPath", "readOnly"]),
+    ("volume_claim", &["volumeClaim", "mountPath", "readOnly"]),
+    ("s3", &["bucket"]),
+    ("gcs", &["bucket"]),
+    ("wasb", &["bucket"]),
+    ("git", &["url", "revision", "flags"]),
+    ("registry", &["url", "insecure"]),
+];
+
 /// Connections (the artifacts store included): unique names, known kinds, the schema keys
 /// their kind needs.
 fn connections(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
@@ -309,6 +322,41 @@ fn connections(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let schema = crate::check::locate::node(tree, &format!("{at}/schema"));
+        if let (Some((_, allowed)), Some(entries)) = (
+            SCHEMA_KEYS.iter().find(|(k, _)| *k == kind),
+            schema.and_then(Node::entries),
+        ) {
+            // Polyaxon's models take the snake_case spellings too (`mount_path`).
+            let known = |key: &str| {
+                allowed
+                    .iter()
+                    .any(|a| *a == key || crate::yaml::tree::is_snake_spelling(key, a))
+            };
+            for entry in entries.iter().filter(|e| !known(&e.key)) {
+                let mut help = format!(
+                    "a `{kind}` schema has {}",
+                    allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                if let Some(close) = crate::suggest::closest(&entry.key, allowed.iter().copied()) {
+                    help = format!("did you mean `{close}`? {help}");
+                }
+                out.push(problem(
+                    format!(
+                        "{at}/schema/{}",
+                        crate::yaml::tree::escape_pointer_token(&entry.key)
+                    ),
+                    format!(
+                        "`{}` is not a key of a `{kind}` connection's schema",
+                        entry.key
+                    ),
+                    help,
+                ));
+            }
+        }
         for key in *required {
             let present = schema
                 .and_then(|s| s.field(key))

@@ -25,12 +25,26 @@ pub struct Mounted {
     pub annotations: BTreeMap<String, String>,
 }
 
+/// A schema key, written as is or in the snake_case Polyaxon also accepts (`mount_path`).
+fn schema_value<'a>(
+    schema: Option<&'a serde_json::Value>,
+    key: &str,
+) -> Option<&'a serde_json::Value> {
+    let object = schema?.as_object()?;
+    object.get(key).or_else(|| {
+        object
+            .iter()
+            .find(|(written, _)| crate::yaml::tree::is_snake_spelling(written, key))
+            .map(|(_, value)| value)
+    })
+}
+
 fn schema_text(schema: Option<&serde_json::Value>, key: &str) -> Option<String> {
-    schema?.get(key)?.as_str().map(str::to_owned)
+    schema_value(schema, key)?.as_str().map(str::to_owned)
 }
 
 fn schema_bool(schema: Option<&serde_json::Value>, key: &str) -> Option<bool> {
-    schema?.get(key)?.as_bool()
+    schema_value(schema, key)?.as_bool()
 }
 
 /// The connections a run names, in its order; names the values lack were refused by check.
