@@ -41,6 +41,15 @@ pub fn run(cli: Cli) -> ExitCode {
     })
 }
 
+/// One file's diagnostics on stderr, with the summary line, as `plx check` prints them.
+fn report_to_stderr(source: &SourceFile, diagnostics: &[Diagnostic]) {
+    let mut reporter = stderr_reporter();
+    reporter.file(source, diagnostics);
+    let mut summary = Summary::default();
+    summary.add(diagnostics);
+    reporter.finish(summary);
+}
+
 fn stderr_reporter() -> Text {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     Text::new(color, Box::new(std::io::stderr()))
@@ -86,12 +95,9 @@ impl Reported {
 
 fn check(args: &CheckArgs) -> u8 {
     let (files, mut code) = collect(&args.paths);
-    let values = match &args.values {
-        Some(path) => match agent_values(path) {
-            Ok(values) => Some(values),
-            Err(code) => return code,
-        },
-        None => None,
+    let values = match args.values.as_deref().map(agent_values).transpose() {
+        Ok(values) => values,
+        Err(code) => return code,
     };
     let results = check_all(&files, values.as_ref());
     let rbac = match rbac_for_check(args, &results) {
@@ -155,8 +161,7 @@ fn rbac_for_check(
     if args.rbac.is_empty() {
         return Ok(None);
     }
-    let profile = rbac_profile(&args.profile)?;
-    check_parts(&profile, &args.with)?;
+    let profile = rbac_profile(&args.profile, &args.with)?;
     let mut accounts: Vec<Account> = Vec::new();
     for checked in results.iter().flatten() {
         for (namespace, name) in &checked.service_accounts {
@@ -192,12 +197,9 @@ fn render(args: &RenderArgs) -> u8 {
         eprintln!("error: invalid --name: {error}");
         return EXIT_USAGE;
     }
-    let values = match &args.values {
-        Some(path) => match agent_values(path) {
-            Ok(values) => Some(values),
-            Err(code) => return code,
-        },
-        None => None,
+    let values = match args.values.as_deref().map(agent_values).transpose() {
+        Ok(values) => values,
+        Err(code) => return code,
     };
     let checked = match read(&args.file) {
         Ok(bytes) => check::check_with(&display(&args.file), bytes, values.as_ref()),
@@ -206,24 +208,17 @@ fn render(args: &RenderArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let mut reporter = stderr_reporter();
-    let mut summary = Summary::default();
     if fails(&checked.diagnostics, args.strict) {
-        reporter.file(&checked.source, &checked.diagnostics);
-        summary.add(&checked.diagnostics);
-        reporter.finish(summary);
+        report_to_stderr(&checked.source, &checked.diagnostics);
         return EXIT_FINDINGS;
     }
     let rbac = if args.rbac.no_rbac {
         None
     } else {
-        let profile = match rbac_profile(&args.rbac.profile) {
+        let profile = match rbac_profile(&args.rbac.profile, &args.rbac.with) {
             Ok(profile) => profile,
             Err(code) => return code,
         };
-        if let Err(code) = check_parts(&profile, &args.rbac.with) {
-            return code;
-        }
         Some(render::RbacOptions {
             profile,
             with: args.rbac.with.clone(),
@@ -246,9 +241,7 @@ fn render(args: &RenderArgs) -> u8 {
         Err(refusals) => diagnostics.extend(refusals.iter().cloned()),
     }
     if !diagnostics.is_empty() {
-        reporter.file(&checked.source, &diagnostics);
-        summary.add(&diagnostics);
-        reporter.finish(summary);
+        report_to_stderr(&checked.source, &diagnostics);
     }
     let Ok(rendered) = outcome else {
         return EXIT_FINDINGS;
@@ -318,13 +311,10 @@ fn rbac_check(args: &RbacCheckArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let profile = match rbac_profile(&args.profile) {
+    let profile = match rbac_profile(&args.profile, &args.with) {
         Ok(profile) => profile,
         Err(code) => return code,
     };
-    if let Err(code) = check_parts(&profile, &args.with) {
-        return code;
-    }
     let files = match read_manifests(&args.files) {
         Ok(files) => files,
         Err(code) => return code,
@@ -414,11 +404,7 @@ fn agent_values(path: &Path) -> Result<AgentValues, u8> {
     })?;
     let checked = check::check_bytes(&display(path), bytes);
     if checked.diagnostics.iter().any(Diagnostic::is_error) {
-        let mut reporter = stderr_reporter();
-        reporter.file(&checked.source, &checked.diagnostics);
-        let mut summary = Summary::default();
-        summary.add(&checked.diagnostics);
-        reporter.finish(summary);
+        report_to_stderr(&checked.source, &checked.diagnostics);
         return Err(EXIT_FINDINGS);
     }
     checked.agent_values.ok_or_else(|| {
@@ -457,19 +443,13 @@ fn check_parts(profile: &Profile, with: &[String]) -> Result<(), u8> {
 }
 
 fn rbac_render(args: &RbacRenderArgs) -> u8 {
-    let profile = match rbac_profile(&args.profile) {
+    let profile = match rbac_profile(&args.profile, &args.with) {
         Ok(profile) => profile,
         Err(code) => return code,
     };
-    if let Err(code) = check_parts(&profile, &args.with) {
-        return code;
-    }
-    let values = match &args.values {
-        Some(path) => match agent_values(path) {
-            Ok(values) => Some(values),
-            Err(code) => return code,
-        },
-        None => None,
+    let values = match args.values.as_deref().map(agent_values).transpose() {
+        Ok(values) => values,
+        Err(code) => return code,
     };
     let account = args
         .service_account
@@ -519,7 +499,14 @@ fn rbac_render(args: &RbacRenderArgs) -> u8 {
     }
 }
 
-fn rbac_profile(name_or_path: &str) -> Result<Profile, u8> {
+/// A profile by built-in name or path, with `--with` naming optional parts of it.
+fn rbac_profile(name_or_path: &str, with: &[String]) -> Result<Profile, u8> {
+    let profile = profile_by_name_or_path(name_or_path)?;
+    check_parts(&profile, with)?;
+    Ok(profile)
+}
+
+fn profile_by_name_or_path(name_or_path: &str) -> Result<Profile, u8> {
     if let Some(profile) = rbac::profile::built_in(name_or_path) {
         return Ok(profile);
     }
@@ -537,11 +524,7 @@ fn rbac_profile(name_or_path: &str) -> Result<Profile, u8> {
         EXIT_USAGE
     })?;
     let profile = rbac::profile::parse(&display(path), bytes).map_err(|error| {
-        let mut reporter = stderr_reporter();
-        reporter.file(&error.source, &error.diagnostics);
-        let mut summary = Summary::default();
-        summary.add(&error.diagnostics);
-        reporter.finish(summary);
+        report_to_stderr(&error.source, &error.diagnostics);
         EXIT_USAGE
     })?;
     let misplaced = profile.misplaced_rules();

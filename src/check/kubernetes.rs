@@ -1176,19 +1176,7 @@ impl Check<'_> {
 
 /// The closest DNS-1123 label to `text`, when there is one that differs.
 fn suggest_label(text: &str) -> Option<String> {
-    let mut out = String::new();
-    for c in text.chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let mut out = out.trim_matches('-').to_owned();
-    out.truncate(validation::DNS1123_LABEL_MAX);
-    let out = out.trim_end_matches('-').to_owned();
-    (!out.is_empty() && out != text).then_some(out)
+    crate::render::dns1123_label(text).filter(|label| label != text)
 }
 
 fn suggest_subdomain(text: &str) -> Option<String> {

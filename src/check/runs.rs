@@ -99,22 +99,16 @@ pub fn runs(file: &V1Polyaxonfile) -> Vec<RunView<'_>> {
     out
 }
 
-fn collect<'a>(
+/// The file's own job or service (not its inline component's), at `prefix`.
+pub fn view<'a>(
     file: &'a V1Polyaxonfile,
     prefix: &str,
-    outer_termination: Option<(&'a V1Termination, String)>,
-    out: &mut Vec<RunView<'a>>,
-) {
-    // An operation's `termination` overrides its component's, as in render.
-    let termination = outer_termination.or_else(|| {
-        file.termination
-            .as_ref()
-            .map(|t| (t, format!("{prefix}/termination")))
-    });
+    termination: Option<(&'a V1Termination, String)>,
+) -> Option<RunView<'a>> {
     let at = format!("{prefix}/run");
     let completed_by_polyaxon =
         file.build.is_some() || file.presets.is_some() || file.is_preset == Some(true);
-    let view = match &file.run {
+    match &file.run {
         Some(V1Run::Job(job)) => Some(RunView {
             at,
             workload: Workload::Job,
@@ -125,7 +119,7 @@ fn collect<'a>(
             sidecars: job.sidecars.as_deref().unwrap_or_default(),
             container: job.container.as_ref(),
             service: None,
-            termination: termination.clone(),
+            termination,
             completed_by_polyaxon,
         }),
         Some(V1Run::Service(service)) => Some(RunView {
@@ -142,12 +136,26 @@ fn collect<'a>(
             sidecars: service.sidecars.as_deref().unwrap_or_default(),
             container: service.container.as_ref(),
             service: Some(service),
-            termination: termination.clone(),
+            termination,
             completed_by_polyaxon,
         }),
         _ => None,
-    };
-    out.extend(view);
+    }
+}
+
+fn collect<'a>(
+    file: &'a V1Polyaxonfile,
+    prefix: &str,
+    outer_termination: Option<(&'a V1Termination, String)>,
+    out: &mut Vec<RunView<'a>>,
+) {
+    // An operation's `termination` overrides its component's, as in render.
+    let termination = outer_termination.or_else(|| {
+        file.termination
+            .as_ref()
+            .map(|t| (t, format!("{prefix}/termination")))
+    });
+    out.extend(view(file, prefix, termination.clone()));
     if let Some(component) = &file.component {
         collect(component, &format!("{prefix}/component"), termination, out);
     }

@@ -16,7 +16,7 @@ use crate::check::Checked;
 use crate::diagnostic::Diagnostic;
 use crate::model::{V1Polyaxonfile, V1Run};
 
-pub use names::{NameError, dns1035_label, validate_name};
+pub use names::{NameError, dns1035_label, dns1123_label, validate_name};
 pub use workload::MAIN_CONTAINER;
 
 /// What the user asked for on the command line.
@@ -104,51 +104,31 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
         V1Run::Service(service) => {
             let mut service = service.clone();
             let own = service.environment.clone();
-            with_agent_defaults(&mut service.environment, options.agent.as_ref());
-            if init::apply(&mut service.init, values) {
-                service
-                    .volumes
-                    .get_or_insert_with(Vec::new)
-                    .push(init::context_volume());
-                service
-                    .container
-                    .get_or_insert_with(Default::default)
-                    .volume_mounts
-                    .get_or_insert_with(Vec::new)
-                    .push(init::context_mount());
-            }
-            if let (Some(agent), Some(names)) = (&options.agent, &service.connections) {
-                connections::apply(
-                    connections::mount(names, &agent.values),
-                    &mut service.volumes,
-                    &mut service.container,
-                    &mut service.environment,
-                );
-            }
+            complete(
+                RunParts {
+                    environment: &mut service.environment,
+                    init: &mut service.init,
+                    volumes: &mut service.volumes,
+                    container: &mut service.container,
+                    connections: service.connections.as_deref(),
+                },
+                options.agent.as_ref(),
+            );
             (workload::service(&context, &service), own)
         }
         V1Run::Job(job) => {
             let mut job = job.clone();
             let own = job.environment.clone();
-            with_agent_defaults(&mut job.environment, options.agent.as_ref());
-            if init::apply(&mut job.init, values) {
-                job.volumes
-                    .get_or_insert_with(Vec::new)
-                    .push(init::context_volume());
-                job.container
-                    .get_or_insert_with(Default::default)
-                    .volume_mounts
-                    .get_or_insert_with(Vec::new)
-                    .push(init::context_mount());
-            }
-            if let (Some(agent), Some(names)) = (&options.agent, &job.connections) {
-                connections::apply(
-                    connections::mount(names, &agent.values),
-                    &mut job.volumes,
-                    &mut job.container,
-                    &mut job.environment,
-                );
-            }
+            complete(
+                RunParts {
+                    environment: &mut job.environment,
+                    init: &mut job.init,
+                    volumes: &mut job.volumes,
+                    container: &mut job.container,
+                    connections: job.connections.as_deref(),
+                },
+                options.agent.as_ref(),
+            );
             (workload::job(&context, &job), own)
         }
         _ => unreachable!("refusals cover other run kinds"),
@@ -192,6 +172,42 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
         objects: rendered,
         warnings,
     })
+}
+
+/// The parts of a job or service that the agent and the init steps add to.
+struct RunParts<'a> {
+    environment: &'a mut Option<crate::model::V1Environment>,
+    init: &'a mut Option<Vec<crate::model::V1Init>>,
+    volumes: &'a mut Option<Vec<k8s_openapi::api::core::v1::Volume>>,
+    container: &'a mut Option<k8s_openapi::api::core::v1::Container>,
+    connections: Option<&'a [String]>,
+}
+
+/// A run as it will execute: the agent's defaults, git init steps as init containers with
+/// their context volume, and the connections it names mounted.
+fn complete(parts: RunParts<'_>, agent: Option<&AgentOptions>) {
+    let values = agent.map(|a| &a.values);
+    with_agent_defaults(parts.environment, agent);
+    if init::apply(parts.init, values) {
+        parts
+            .volumes
+            .get_or_insert_with(Vec::new)
+            .push(init::context_volume());
+        parts
+            .container
+            .get_or_insert_with(Default::default)
+            .volume_mounts
+            .get_or_insert_with(Vec::new)
+            .push(init::context_mount());
+    }
+    if let (Some(values), Some(names)) = (values, parts.connections) {
+        connections::apply(
+            connections::mount(names, values),
+            parts.volumes,
+            parts.container,
+            parts.environment,
+        );
+    }
 }
 
 /// What the agent gives a run that does not say otherwise: the chart's runs service account,

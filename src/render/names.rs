@@ -6,8 +6,9 @@ use std::fmt;
 /// characters of `a-z`, `0-9` and `-`, starting with a letter and ending alphanumeric.
 pub const MAX_NAME: usize = 63;
 
-/// Turns any text into a DNS-1035 label, or `None` if nothing usable is left.
-pub fn dns1035_label(text: &str) -> Option<String> {
+/// Turns any text into a DNS-1123 label (lowercase alphanumerics and `-`, at most 63
+/// characters, alphanumeric at both ends), or `None` if nothing usable is left.
+pub fn dns1123_label(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         let c = c.to_ascii_lowercase();
@@ -17,15 +18,20 @@ pub fn dns1035_label(text: &str) -> Option<String> {
             out.push('-');
         }
     }
-    let trimmed = out.trim_matches('-');
-    if trimmed.is_empty() {
-        return None;
+    let mut out = out.trim_matches('-').to_owned();
+    out.truncate(MAX_NAME);
+    let out = out.trim_end_matches('-');
+    (!out.is_empty()).then(|| out.to_owned())
+}
+
+/// Turns any text into a DNS-1035 label (a DNS-1123 label that starts with a letter), or
+/// `None` if nothing usable is left.
+pub fn dns1035_label(text: &str) -> Option<String> {
+    let label = dns1123_label(text)?;
+    if !label.starts_with(|c: char| c.is_ascii_digit()) {
+        return Some(label);
     }
-    let mut name = if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("plx-{trimmed}")
-    } else {
-        trimmed.to_owned()
-    };
+    let mut name = format!("plx-{label}");
     name.truncate(MAX_NAME);
     Some(name.trim_end_matches('-').to_owned())
 }

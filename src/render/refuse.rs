@@ -4,7 +4,7 @@
 use crate::agent::values::AgentValues;
 use crate::check::locate::{self, Target};
 use crate::diagnostic::Diagnostic;
-use crate::model::{V1Polyaxonfile, V1Run, is_polyaxon_volume};
+use crate::model::{V1Polyaxonfile, is_polyaxon_volume};
 use crate::rules;
 use crate::yaml::{Node, NodeKind, Span};
 
@@ -71,34 +71,19 @@ pub fn refusals(
         return out;
     };
     let run_pointer = format!("{prefix}/run");
-    let (connections, init, volumes, sidecars, container) = match run {
-        V1Run::Job(job) => (
-            &job.connections,
-            &job.init,
-            &job.volumes,
-            &job.sidecars,
-            &job.container,
-        ),
-        V1Run::Service(service) => (
-            &service.connections,
-            &service.init,
-            &service.volumes,
-            &service.sidecars,
-            &service.container,
-        ),
-        other => {
-            out.push(
-                Diagnostic::new(
-                    &rules::RND_UNSUPPORTED_RUN_KIND,
-                    format!("`plx render` writes `job` and `service` runs; `{}` is not rendered", other.kind()),
-                )
-                .at(tree.pointer(&format!("{run_pointer}/kind")).map(|l| l.node.span).unwrap_or_default())
-                .help("`plx check` still checks this file; its Kubernetes objects are made by Polyaxon's operator"),
-            );
-            return out;
-        }
+    // A job or service as the checks see it; any other kind is not rendered.
+    let Some(view) = crate::check::runs::view(run_file, prefix, None) else {
+        out.push(
+            Diagnostic::new(
+                &rules::RND_UNSUPPORTED_RUN_KIND,
+                format!("`plx render` writes `job` and `service` runs; `{}` is not rendered", run.kind()),
+            )
+            .at(tree.pointer(&format!("{run_pointer}/kind")).map(|l| l.node.span).unwrap_or_default())
+            .help("`plx check` still checks this file; its Kubernetes objects are made by Polyaxon's operator"),
+        );
+        return out;
     };
-    if !with_values && connections.as_ref().is_some_and(|c| !c.is_empty()) {
+    if !with_values && !view.connections.is_empty() {
         out.push(
             Diagnostic::new(
                 &rules::RND_NOT_YET_RENDERED,
@@ -108,7 +93,7 @@ pub fn refusals(
             .help("pass the agent's values, or remove `connections` and mount what they provide with `volumes` and `env`"),
         );
     }
-    for (index, step) in init.iter().flatten().enumerate() {
+    for (index, step) in view.init.iter().enumerate() {
         // Git steps are rendered (`init.rs`), unless they carry flags plx cannot pass on.
         let git_flags = step.git.as_ref().is_some_and(|g| g.flags.is_some());
         let rendered = !git_flags && super::init::git_source(step, values).is_some();
@@ -132,24 +117,11 @@ pub fn refusals(
             );
         }
     }
-    let declared = |name: &str| volumes.iter().flatten().any(|v| v.name == name);
-    let containers = container
-        .iter()
-        .map(|c| (c, format!("{run_pointer}/container")))
-        .chain(
-            sidecars
-                .iter()
-                .flatten()
-                .enumerate()
-                .map(|(i, c)| (c, format!("{run_pointer}/sidecars/{i}"))),
-        )
-        .chain(init.iter().flatten().enumerate().filter_map(|(i, step)| {
-            Some((
-                step.container.as_ref()?,
-                format!("{run_pointer}/init/{i}/container"),
-            ))
-        }));
-    for (container, pointer) in containers {
+    let declared = |name: &str| view.volumes.iter().any(|v| v.name == name);
+    for crate::check::runs::PodContainer {
+        container, pointer, ..
+    } in view.containers()
+    {
         for (index, mount) in container.volume_mounts.iter().flatten().enumerate() {
             if is_polyaxon_volume(&mount.name) && !declared(&mount.name) {
                 out.push(
