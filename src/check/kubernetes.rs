@@ -1229,12 +1229,7 @@ mod tests {
     /// The codes of the K8S findings for a job whose run holds `run` (YAML, indented 2).
     fn k8s_codes(run: &str) -> Vec<&'static str> {
         let text = format!("version: 1.1\nkind: component\nrun:\n  kind: job\n{run}");
-        check_bytes("t.yaml", text.into_bytes())
-            .diagnostics
-            .iter()
-            .map(|d| d.rule.code)
-            .filter(|code| code.starts_with("K8S"))
-            .collect()
+        crate::check::family_codes(text, "K8S")
     }
 
     #[test]

@@ -66,6 +66,17 @@ impl Checked {
     }
 }
 
+/// The codes of a text's findings in one rule family (`K8S`, `SEC`), for unit tests.
+#[cfg(test)]
+pub(crate) fn family_codes(text: String, family: &str) -> Vec<&'static str> {
+    check_bytes("t.yaml", text.into_bytes())
+        .diagnostics
+        .iter()
+        .map(|d| d.rule.code)
+        .filter(|code| code.starts_with(family))
+        .collect()
+}
+
 /// Keys only the agent chart's values have: a file with one of them and no `kind` is the
 /// platform team's values file, not a Polyaxonfile.
 const AGENT_VALUES_KEYS: &[&str] = &[

@@ -323,12 +323,7 @@ mod tests {
         let text = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: ml}\nsubjects: [{kind: ServiceAccount, name: runner}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}\n";
         let files = [read("m.yaml", text.as_bytes().to_vec())];
         let effective = effective(&files, &account());
-        let get_pods = Atom::Resource {
-            group: String::new(),
-            resource: "pods".into(),
-            verb: "get".into(),
-            name: None,
-        };
+        let get_pods = Atom::resource("", "pods", "get");
         assert!(allowed(
             &effective,
             &Reach::Namespace("ml".into()),
@@ -347,12 +342,7 @@ mod tests {
         let text = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: all}\nsubjects: [{kind: Group, name: 'system:serviceaccounts:ml', apiGroup: rbac.authorization.k8s.io}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agg}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: agg}\naggregationRule: {clusterRoleSelectors: [{matchLabels: {team: ml}}]}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: part, labels: {team: ml}}\nrules: [{apiGroups: [''], resources: [nodes], verbs: [list]}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: other}\nsubjects: [{kind: ServiceAccount, name: runner, namespace: elsewhere}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: missing}\n";
         let files = [read("m.yaml", text.as_bytes().to_vec())];
         let effective = effective(&files, &account());
-        let list_nodes = Atom::Resource {
-            group: String::new(),
-            resource: "nodes".into(),
-            verb: "list".into(),
-            name: None,
-        };
+        let list_nodes = Atom::resource("", "nodes", "list");
         assert!(allowed(&effective, &Reach::Cluster, &list_nodes));
         assert!(effective.dangling.is_empty());
         assert_eq!(effective.bindings.len(), 1);
@@ -363,12 +353,7 @@ mod tests {
         let text = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: top}\naggregationRule: {clusterRoleSelectors: [{matchLabels: {to: top}}]}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: mid, labels: {to: top}}\naggregationRule: {clusterRoleSelectors: [{matchLabels: {to: mid}}]}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: leaf, labels: {to: mid}}\nrules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: ml}\nsubjects: [{kind: ServiceAccount, name: runner}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: top}\n";
         let files = [read("m.yaml", text.as_bytes().to_vec())];
         let effective = effective(&files, &account());
-        let get_pods = Atom::Resource {
-            group: String::new(),
-            resource: "pods".into(),
-            verb: "get".into(),
-            name: None,
-        };
+        let get_pods = Atom::resource("", "pods", "get");
         assert!(allowed(
             &effective,
             &Reach::Namespace("ml".into()),
