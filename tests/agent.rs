@@ -45,6 +45,41 @@ fn unknown_keys_and_wrong_types_are_found_at_their_line() {
     );
 }
 
+/// Every `--format` plx has: the token test below must cover each (a new format fails here
+/// until it is added).
+const FORMATS: &[&str] = &["text", "json"];
+
+#[test]
+fn the_token_test_covers_every_output_format() {
+    let help = plx().args(["check", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    let listed = help
+        .lines()
+        .find(|l| l.trim_start().starts_with("--format"))
+        .and_then(|l| l.split("possible values: ").nth(1))
+        .expect("--format lists its values");
+    let listed: Vec<&str> = listed.trim_end_matches(']').split(", ").collect();
+    assert_eq!(listed, FORMATS);
+}
+
+fn assert_no_token(args: &[&str], stdin: Option<&str>, expected_exit: i32) {
+    let mut command = plx();
+    command.args(args);
+    if let Some(stdin) = stdin {
+        command.write_stdin(stdin.to_owned());
+    }
+    let output = command.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(expected_exit),
+        "{args:?} {stdin:?}"
+    );
+    for stream in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(!text.contains(TOKEN), "{args:?}: {text}");
+    }
+}
+
 #[test]
 fn the_agent_token_is_never_printed() {
     // A token of the wrong type (quoted in the message) next to an unknown key (whose snippet
@@ -54,20 +89,38 @@ fn the_agent_token_is_never_printed() {
         format!("agent:\n  token: [{TOKEN}]\n  instance: a\n"),
         format!("agent:\n  token: |\n    {TOKEN}\n  tokn: x\n"),
     ] {
-        for format in ["text", "json"] {
-            let output = plx()
-                .args(["check", "--format", format, "-"])
-                .env("NO_COLOR", "1")
-                .write_stdin(values.clone())
-                .output()
-                .unwrap();
-            assert_eq!(output.status.code(), Some(1), "{values}");
-            for stream in [&output.stdout, &output.stderr] {
-                let text = String::from_utf8_lossy(stream);
-                assert!(!text.contains(TOKEN), "{format}: {text}");
-            }
+        for format in FORMATS {
+            assert_no_token(&["check", "--format", format, "-"], Some(&values), 1);
         }
     }
+    // Valid values with the token inline (AGENT004), used by every command that reads them.
+    let dir = std::env::temp_dir().join(format!("plx-token-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let values = dir.join("values.yaml");
+    let fixture =
+        std::fs::read_to_string(common::root().join("fixtures/agent/connections-values.yaml"))
+            .unwrap();
+    std::fs::write(
+        &values,
+        format!("{fixture}agent:\n  token: {TOKEN}\n  instance: acme.agents.a1\n"),
+    )
+    .unwrap();
+    let values = values.to_str().unwrap();
+    let run = "fixtures/valid/service-connections.yaml";
+    for format in FORMATS {
+        assert_no_token(&["check", "--format", format, values], None, 0);
+        assert_no_token(&["check", "--strict", "--format", format, values], None, 1);
+        assert_no_token(
+            &["check", "--format", format, "--values", values, run],
+            None,
+            0,
+        );
+    }
+    for output in ["yaml", "json"] {
+        assert_no_token(&["render", "-o", output, "--values", values, run], None, 0);
+    }
+    assert_no_token(&["rbac", "render", "--values", values], None, 0);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

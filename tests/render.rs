@@ -1,6 +1,7 @@
 //! Every valid fixture checks clean and renders; the manifests are pinned by snapshots and
 //! validated against the official Kubernetes v1.33 JSON schemas in strict mode
-//! (`additionalProperties: false`), independently of plx's own types.
+//! (`additionalProperties: false`), independently of plx's own types. A fixture that needs
+//! flags (the agent values whose connections it uses) names them on a `# with: ...` line.
 
 mod common;
 
@@ -229,7 +230,13 @@ fn assert_semantically_valid(object: &Value, context: &str) {
 }
 
 fn render(path: &std::path::Path, args: &[&str]) -> String {
-    let output = plx().arg("render").arg(path).args(args).output().unwrap();
+    let output = plx()
+        .arg("render")
+        .args(common::fixture_flags(path))
+        .arg(path)
+        .args(args)
+        .output()
+        .unwrap();
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -267,7 +274,9 @@ fn expected_findings(path: &std::path::Path) -> Vec<String> {
 #[test]
 fn valid_fixtures_have_no_errors_and_only_the_warnings_they_expect() {
     for path in fixtures("valid") {
-        let (exit, document) = check_json(&path, &[]);
+        let flags = common::fixture_flags(&path);
+        let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+        let (exit, document) = check_json(&path, &flags);
         assert_eq!(exit, 0, "{}", path.display());
         let found: Vec<String> = document["diagnostics"]
             .as_array()
@@ -607,36 +616,14 @@ fn node_to_json(node: &plx::yaml::Node) -> Value {
     }
 }
 
+/// The mapping of `docs/render.md`, on the fixture that uses the agent's connections (its
+/// snapshot, strict schema and determinism are checked with every valid fixture).
 #[test]
 fn connections_render_from_the_agents_values_as_polyaxon_mounts_them() {
-    let args = [
-        "--values",
-        "fixtures/agent/connections-values.yaml",
-        "fixtures/agent/service-with-connections.yaml",
-    ];
-    let run = || {
-        let output = plx().arg("render").args(args).output().unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output.stdout
-    };
-    let yaml = run();
-    assert_eq!(yaml, run(), "rendering is not deterministic");
-    insta::assert_snapshot!("agent_connections", String::from_utf8(yaml).unwrap());
-    let output = plx()
-        .args(["render", "-o", "json"])
-        .args(args)
-        .output()
-        .unwrap();
-    let list: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let objects = list["items"].as_array().unwrap();
-    for object in objects {
-        assert_valid_kubernetes(object, "connections");
-        assert_semantically_valid(object, "connections");
+    let objects = items(std::path::Path::new(
+        "fixtures/valid/service-connections.yaml",
+    ));
+    for object in &objects {
         assert_eq!(object["metadata"]["namespace"], "ml");
     }
     let pod = objects.iter().find(|o| o["kind"] == "Pod").unwrap();
@@ -665,10 +652,22 @@ fn connections_render_from_the_agents_values_as_polyaxon_mounts_them() {
         .collect();
     assert_eq!(mounts, ["/plx-context/artifacts", "/data", "/etc/app"]);
     let git = &spec["initContainers"][0];
-    assert_eq!(git["name"], "polyaxon-init-git-train");
+    // Named after the connection, and cloned into a folder of that name, as Polyaxon does.
+    assert_eq!(git["name"], "polyaxon-init-git-repo");
     // The values name no init image: the chart's default applies, as Helm merges them.
     assert_eq!(git["image"], "polyaxon/polyaxon-init:2.15.1");
-    assert_eq!(git["args"][1], "--url=https://github.com/acme/train");
+    assert_eq!(
+        git["args"],
+        serde_json::json!([
+            "--repo-path=/plx-context/artifacts/repo",
+            "--url=https://github.com/acme/train"
+        ])
+    );
+    // Without it the initializer looks for the Polyaxon run it belongs to, and fails.
+    assert_eq!(
+        git["env"][0],
+        serde_json::json!({"name": "POLYAXON_NO_API", "value": "true"})
+    );
     assert_eq!(
         main["env"][0]["valueFrom"]["secretKeyRef"]["name"],
         "aws-creds"

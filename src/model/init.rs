@@ -1,7 +1,7 @@
 use k8s_openapi::api::core::v1::Container;
 use serde::Deserialize;
 
-use super::values::{Any, Templated};
+use super::values::Templated;
 
 /// Polyaxon's `V1Init`: one init step, either a built-in initializer (artifacts, git, ...)
 /// fed by a connection, or a plain init container.
@@ -9,11 +9,13 @@ use super::values::{Any, Templated};
 #[serde(rename_all = "camelCase")]
 pub struct V1Init {
     pub artifacts: Option<V1ArtifactsType>,
-    pub paths: Option<Any>,
+    /// Subpaths, or `[from, to]` pairs, kept as written: render reads them.
+    pub paths: Option<serde_json::Value>,
     pub git: Option<V1GitType>,
-    pub dockerfile: Option<Any>,
+    /// Passed to Polyaxon's Dockerfile generator as written.
+    pub dockerfile: Option<serde_json::Value>,
     pub file: Option<V1FileType>,
-    pub tensorboard: Option<Any>,
+    pub tensorboard: Option<serde_json::Value>,
     pub lineage_ref: Option<String>,
     pub model_ref: Option<String>,
     pub artifact_ref: Option<String>,
@@ -45,8 +47,9 @@ impl V1Init {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct V1ArtifactsType {
-    pub files: Option<Any>,
-    pub dirs: Option<Any>,
+    /// Paths, or `[from, to]` pairs, kept as written: render reads them.
+    pub files: Option<serde_json::Value>,
+    pub dirs: Option<serde_json::Value>,
     pub workers: Option<Templated<i64>>,
 }
 

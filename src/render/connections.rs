@@ -208,7 +208,7 @@ pub fn apply(
     {
         return;
     }
-    volumes.get_or_insert_with(Vec::new).extend(mounted.volumes);
+    super::add_volumes(volumes, mounted.volumes);
     let container = container.get_or_insert_with(Container::default);
     if !mounted.mounts.is_empty() {
         container

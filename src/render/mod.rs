@@ -183,22 +183,20 @@ struct RunParts<'a> {
     connections: Option<&'a [String]>,
 }
 
-/// A run as it will execute: the agent's defaults, git init steps as init containers with
-/// their context volume, and the connections it names mounted.
+/// A run as it will execute: the agent's defaults, initializer steps as init containers with
+/// their context volumes, and the connections it names mounted.
 fn complete(parts: RunParts<'_>, agent: Option<&AgentOptions>) {
     let values = agent.map(|a| &a.values);
     with_agent_defaults(parts.environment, agent);
-    if init::apply(parts.init, values) {
-        parts
-            .volumes
-            .get_or_insert_with(Vec::new)
-            .push(init::context_volume());
+    let added = init::apply(parts.init, values);
+    add_volumes(parts.volumes, added.volumes);
+    if !added.main_mounts.is_empty() {
         parts
             .container
             .get_or_insert_with(Default::default)
             .volume_mounts
             .get_or_insert_with(Vec::new)
-            .push(init::context_mount());
+            .extend(added.main_mounts);
     }
     if let (Some(values), Some(names)) = (values, parts.connections) {
         connections::apply(
@@ -207,6 +205,20 @@ fn complete(parts: RunParts<'_>, agent: Option<&AgentOptions>) {
             parts.container,
             parts.environment,
         );
+    }
+}
+
+/// Adds volumes to a pod once each: an init step and the main container may use the same
+/// connection.
+fn add_volumes(
+    volumes: &mut Option<Vec<k8s_openapi::api::core::v1::Volume>>,
+    new: Vec<k8s_openapi::api::core::v1::Volume>,
+) {
+    for volume in new {
+        let volumes = volumes.get_or_insert_with(Vec::new);
+        if !volumes.iter().any(|v| v.name == volume.name) {
+            volumes.push(volume);
+        }
     }
 }
 

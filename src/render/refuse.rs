@@ -15,7 +15,6 @@ pub fn refusals(
     tree: &Node,
     values: Option<&AgentValues>,
 ) -> Vec<Diagnostic> {
-    let with_values = values.is_some();
     let mut out = Vec::new();
     let key_span = |pointer: &str| {
         tree.pointer(pointer)
@@ -83,7 +82,7 @@ pub fn refusals(
         );
         return out;
     };
-    if !with_values && !view.connections.is_empty() {
+    if values.is_none() && !view.connections.is_empty() {
         out.push(
             Diagnostic::new(
                 &rules::RND_NOT_YET_RENDERED,
@@ -94,26 +93,14 @@ pub fn refusals(
         );
     }
     for (index, step) in view.init.iter().enumerate() {
-        // Git steps are rendered (`init.rs`), unless they carry flags plx cannot pass on.
-        let git_flags = step.git.as_ref().is_some_and(|g| g.flags.is_some());
-        let rendered = !git_flags && super::init::git_source(step, values).is_some();
-        if let Some(initializer) = step.initializer().filter(|_| !rendered) {
-            // These resolve another run's lineage or artifacts through Polyaxon's API when the
-            // run starts: no plain manifest can say what they will fetch.
-            let needs_api = matches!(initializer, "lineageRef" | "modelRef" | "artifactRef");
-            let message = if needs_api {
-                format!(
-                    "`init` step `{initializer}` is resolved by Polyaxon's API when the run starts; plain manifests cannot express it"
-                )
-            } else {
-                format!(
-                    "`init` step `{initializer}` is a Polyaxon initializer, which `plx render` does not write yet"
-                )
-            };
+        if let Some(reason) = super::init::unrendered(step, values) {
             out.push(
-                Diagnostic::new(&rules::RND_NOT_YET_RENDERED, message)
-                .at(key_span(&format!("{run_pointer}/init/{index}/{initializer}")))
-                .help("`init` entries with a `container`, and `git` steps (without `flags`), become init containers today"),
+                Diagnostic::new(&rules::RND_NOT_YET_RENDERED, reason.message)
+                    .at(key_span(&format!(
+                        "{run_pointer}/init/{index}/{}",
+                        reason.key
+                    )))
+                    .help(reason.help),
             );
         }
     }

@@ -47,6 +47,17 @@ pub fn snapshot_name(path: &Path) -> String {
         .replace('.', "_")
 }
 
+/// The flags a valid fixture is checked and rendered with, from its `# with: ...` line (e.g.
+/// the agent values whose connections it uses).
+pub fn fixture_flags(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(root().join(path))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("# with: "))
+        .map(|flags| flags.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
 /// Runs `plx check --format json` and returns the exit code and the parsed document.
 pub fn check_json(path: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     let output = plx()
