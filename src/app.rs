@@ -11,6 +11,7 @@ use crate::cli::{
     RbacRenderArgs, RenderArgs, RulesFormat,
 };
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::params;
 use crate::rbac::{self, effective::Account, profile::Profile};
 use crate::render::{self, RenderOptions};
 use crate::report::{Json, Reporter, Summary, Text};
@@ -99,7 +100,16 @@ fn check(args: &CheckArgs) -> u8 {
         Ok(values) => values,
         Err(code) => return code,
     };
-    let results = check_all(&files, values.as_ref());
+    let params = match given_params(&args.params, args.params_file.as_deref()) {
+        Ok(params) => params,
+        Err(code) => return code,
+    };
+    let context = check::Context {
+        values: values.as_ref(),
+        params: &params,
+        rendering: false,
+    };
+    let results = check_all(&files, &context);
     let rbac = match rbac_for_check(args, &results) {
         Ok(rbac) => rbac,
         Err(code) => return code,
@@ -201,8 +211,20 @@ fn render(args: &RenderArgs) -> u8 {
         Ok(values) => values,
         Err(code) => return code,
     };
+    let params = match given_params(&args.params, args.params_file.as_deref()) {
+        Ok(params) => params,
+        Err(code) => return code,
+    };
     let checked = match read(&args.file) {
-        Ok(bytes) => check::check_with(&display(&args.file), bytes, values.as_ref()),
+        Ok(bytes) => check::check_with(
+            &display(&args.file),
+            bytes,
+            &check::Context {
+                values: values.as_ref(),
+                params: &params,
+                rendering: true,
+            },
+        ),
         Err(message) => {
             eprintln!("error: {message}");
             return EXIT_USAGE;
@@ -233,6 +255,11 @@ fn render(args: &RenderArgs) -> u8 {
             values,
             release: args.release.clone(),
         }),
+        identity: render::Identity {
+            uuid: args.uuid.clone(),
+            owner: args.owner.clone(),
+            project: args.project.clone(),
+        },
     };
     let mut diagnostics = checked.diagnostics.clone();
     let outcome = render::render(&checked, &options);
@@ -250,6 +277,45 @@ fn render(args: &RenderArgs) -> u8 {
         return EXIT_FINDINGS;
     }
     write_objects(&rendered.objects, args.output)
+}
+
+/// `-P name=value` flags and a `--params-file`, the flags winning over the file.
+fn given_params(
+    flags: &[(String, String)],
+    file: Option<&std::path::Path>,
+) -> Result<Vec<params::Given>, u8> {
+    let mut given = match file {
+        Some(path) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(text) => text,
+                Err(error) => {
+                    eprintln!("error: --params-file {}: {error}", path.display());
+                    return Err(EXIT_USAGE);
+                }
+            };
+            match params::read_file(&text) {
+                Ok(given) => given,
+                Err(error) => {
+                    eprintln!("error: --params-file {}: {error}", path.display());
+                    return Err(EXIT_USAGE);
+                }
+            }
+        }
+        None => Vec::new(),
+    };
+    for (name, value) in flags {
+        if flags.iter().filter(|(other, _)| other == name).count() > 1 {
+            eprintln!("error: -P {name} is given more than once");
+            return Err(EXIT_USAGE);
+        }
+        given.retain(|g| g.name != *name);
+        given.push(params::Given {
+            name: name.clone(),
+            raw: params::Raw::Text(value.clone()),
+            origin: params::Origin::Flag,
+        });
+    }
+    Ok(given)
 }
 
 /// Writes manifests to stdout, in one write at the very end: on any error before it, stdout
@@ -650,9 +716,9 @@ fn looks_like_polyaxonfile(path: &Path) -> bool {
 }
 
 /// Checks files in parallel, keeping input order.
-fn check_all(files: &[PathBuf], values: Option<&AgentValues>) -> Vec<Result<Reported, String>> {
+fn check_all(files: &[PathBuf], context: &check::Context<'_>) -> Vec<Result<Reported, String>> {
     let check_one = |path: &PathBuf| {
-        read(path).map(|bytes| Reported::new(check::check_with(&display(path), bytes, values)))
+        read(path).map(|bytes| Reported::new(check::check_with(&display(path), bytes, context)))
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())

@@ -155,6 +155,13 @@ pub struct CheckArgs {
     /// The runs' namespace for `--rbac` (default: each file's `namespace`, else `default`)
     #[arg(short, long, value_name = "NS", requires = "rbac")]
     pub namespace: Option<String>,
+    /// A value for an input or output: `-P lr=0.01` (repeatable; numbers, lists and mappings
+    /// are read as JSON)
+    #[arg(short = 'P', long = "param", value_name = "NAME=VALUE", value_parser = crate::params::parse_flag)]
+    pub params: Vec<(String, String)>,
+    /// Values for inputs and outputs from a YAML or JSON mapping (`-P` wins over it)
+    #[arg(long, value_name = "FILE")]
+    pub params_file: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -174,6 +181,13 @@ pub struct RenderArgs {
     /// Treat warnings as errors: print nothing and exit 1 on any warning
     #[arg(long)]
     pub strict: bool,
+    /// A value for an input or output: `-P lr=0.01` (repeatable; numbers, lists and mappings
+    /// are read as JSON)
+    #[arg(short = 'P', long = "param", value_name = "NAME=VALUE", value_parser = crate::params::parse_flag)]
+    pub params: Vec<(String, String)>,
+    /// Values for inputs and outputs from a YAML or JSON mapping (`-P` wins over it)
+    #[arg(long, value_name = "FILE")]
+    pub params_file: Option<PathBuf>,
     #[command(flatten)]
     pub rbac: RbacRenderFlags,
     /// The Polyaxon agent's Helm values: namespace, runs service account and security context
@@ -187,6 +201,15 @@ pub struct RenderArgs {
         requires = "values"
     )]
     pub release: String,
+    /// The run's uuid in templates (`globals.uuid`, run paths; default: derived from the name)
+    #[arg(long, value_name = "UUID")]
+    pub uuid: Option<String>,
+    /// The owner in templates (`globals.owner_name`)
+    #[arg(long, default_value = "plx", value_name = "NAME")]
+    pub owner: String,
+    /// The project in templates (`globals.project_name`)
+    #[arg(long, default_value = "default", value_name = "NAME")]
+    pub project: String,
 }
 
 /// How `plx render` writes RBAC for a run's `environment.serviceAccountName`.

@@ -8,9 +8,11 @@ pub(crate) mod decode;
 mod kubernetes;
 pub(crate) mod load;
 pub(crate) mod locate;
+pub mod params;
 pub(crate) mod runs;
 mod security;
 mod semantic;
+mod templates;
 
 use crate::agent::values::AgentValues;
 use crate::diagnostic::{Diagnostic, LineIndex};
@@ -48,6 +50,19 @@ pub struct Checked {
     pub polyaxonfile: Option<V1Polyaxonfile>,
     /// The agent's Helm values, when the file is a values file that decoded without errors.
     pub agent_values: Option<AgentValues>,
+    /// The params bound to the runnable component's inputs and outputs.
+    pub bound: Option<params::Bound>,
+}
+
+/// What a file is checked with besides its bytes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Context<'a> {
+    /// The agent's Helm values (`--values`): connections and namespace must be the agent's.
+    pub values: Option<&'a AgentValues>,
+    /// `-P` and `--params-file`.
+    pub params: &'a [crate::params::Given],
+    /// For `render`: a required input without a value is an error.
+    pub rendering: bool,
 }
 
 impl Checked {
@@ -128,14 +143,37 @@ fn is_agent_values(tree: &Node) -> bool {
     tree.get("kind").is_none() && AGENT_VALUES_KEYS.iter().any(|key| tree.get(key).is_some())
 }
 
-/// Checks one file's bytes. Never panics and never fails: every problem is a diagnostic.
-pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
-    check_with(path, bytes, None)
+/// The rules that judge a typed Polyaxonfile: the specification's semantics, the API server's
+/// rules and the security lint for each run, and the agent's values when given. `render`
+/// runs them again on the file as its templates resolve.
+pub(crate) fn judge(
+    polyaxonfile: &V1Polyaxonfile,
+    tree: &Node,
+    values: Option<&AgentValues>,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = semantic::check(polyaxonfile, tree);
+    let agent_context = values.and_then(AgentValues::pod_security_context);
+    for run in runs::runs(polyaxonfile) {
+        diagnostics.extend(kubernetes::check(&run, tree));
+        diagnostics.extend(security::check(&run, tree, agent_context.as_ref()));
+        if let Some(values) = values {
+            diagnostics.extend(crate::agent::against::connections(&run, values, tree));
+        }
+    }
+    if let Some(values) = values {
+        diagnostics.extend(crate::agent::against::namespace(polyaxonfile, values, tree));
+    }
+    diagnostics
 }
 
-/// Checks one file's bytes, a Polyaxonfile against the agent's values when given
-/// (`--values`): its connections and namespace must be the agent's.
-pub fn check_with(path: &str, bytes: Vec<u8>, values: Option<&AgentValues>) -> Checked {
+/// Checks one file's bytes. Never panics and never fails: every problem is a diagnostic.
+pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
+    check_with(path, bytes, &Context::default())
+}
+
+/// Checks one file's bytes in a context: the agent's values, the params.
+pub fn check_with(path: &str, bytes: Vec<u8>, context: &Context<'_>) -> Checked {
+    let values = context.values;
     let (source, tree, mut diagnostics) = load::load(path, bytes, Limits::default());
     let mut checked = Checked {
         source,
@@ -143,6 +181,7 @@ pub fn check_with(path: &str, bytes: Vec<u8>, values: Option<&AgentValues>) -> C
         tree: None,
         polyaxonfile: None,
         agent_values: None,
+        bound: None,
     };
     let Some(tree) = tree else {
         checked.diagnostics = diagnostics;
@@ -168,23 +207,12 @@ pub fn check_with(path: &str, bytes: Vec<u8>, values: Option<&AgentValues>) -> C
         diagnostics.append(&mut found);
         if let Some(polyaxonfile) = polyaxonfile {
             if !diagnostics.iter().any(Diagnostic::is_error) {
-                let agent_context =
-                    values.and_then(crate::agent::values::AgentValues::pod_security_context);
-                diagnostics.extend(semantic::check(&polyaxonfile, &tree));
-                for run in runs::runs(&polyaxonfile) {
-                    diagnostics.extend(kubernetes::check(&run, &tree));
-                    diagnostics.extend(security::check(&run, &tree, agent_context.as_ref()));
-                    if let Some(values) = values {
-                        diagnostics.extend(crate::agent::against::connections(&run, values, &tree));
-                    }
-                }
-                if let Some(values) = values {
-                    diagnostics.extend(crate::agent::against::namespace(
-                        &polyaxonfile,
-                        values,
-                        &tree,
-                    ));
-                }
+                let (bound, found) =
+                    params::bind(&polyaxonfile, &tree, context.params, context.rendering);
+                diagnostics.extend(found);
+                diagnostics.extend(templates::check(&tree, &checked.source.text));
+                checked.bound = Some(bound);
+                diagnostics.extend(judge(&polyaxonfile, &tree, values));
             }
             checked.polyaxonfile = Some(polyaxonfile);
         }

@@ -2,6 +2,7 @@
 //! them: a Pod, a Deployment (services with `replicas`) or a Job, and a Service for ports.
 //! The mapping is documented in `docs/render.md`.
 
+mod compile;
 mod connections;
 mod init;
 mod names;
@@ -16,6 +17,7 @@ use crate::check::Checked;
 use crate::diagnostic::Diagnostic;
 use crate::model::{V1Polyaxonfile, V1Run};
 
+pub use compile::Identity;
 pub use names::{NameError, dns1035_label, dns1123_label, validate_name};
 pub use workload::MAIN_CONTAINER;
 
@@ -28,6 +30,8 @@ pub struct RenderOptions {
     pub rbac: Option<RbacOptions>,
     /// The agent's Helm values (`--values`), which decide where and as whom runs execute.
     pub agent: Option<AgentOptions>,
+    /// The run's identity for `globals` in templates.
+    pub identity: Identity,
 }
 
 /// The service account the agent chart creates for runs (`runs-sa.yaml`).
@@ -67,37 +71,57 @@ pub struct Rendered {
 
 /// Renders a checked file. The caller must only call this for files without errors.
 pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Vec<Diagnostic>> {
-    let (Some(file), Some(tree)) = (&checked.polyaxonfile, &checked.tree) else {
+    let (Some(written), Some(_)) = (&checked.polyaxonfile, &checked.tree) else {
         return Err(Vec::new());
     };
-    let (run_file, prefix) = runnable(file);
+    let (written_run, prefix) = runnable(written);
+    let name = match &options.name {
+        Some(name) => name.clone(),
+        None => names::default_name(
+            written_run.name.as_deref().or(written.name.as_deref()),
+            &checked.source.path,
+        ),
+    };
     let values = options.agent.as_ref().map(|a| &a.values);
+    let namespace = options
+        .namespace
+        .as_deref()
+        .or(written.namespace.as_deref())
+        .or(values.and_then(|v| v.namespace.as_deref()));
+    let compiled = compile::compile(
+        checked,
+        &compile::Target {
+            name: &name,
+            namespace,
+            prefix,
+            identity: &options.identity,
+            values,
+        },
+    )?;
+    let (file, tree) = match &compiled {
+        Some(compiled) => (&compiled.file, &compiled.tree),
+        None => (written, checked.tree.as_ref().expect("checked above")),
+    };
+    let mut warnings: Vec<Diagnostic> = compiled
+        .as_ref()
+        .map(|c| c.diagnostics.clone())
+        .unwrap_or_default();
+    if warnings.iter().any(Diagnostic::is_error) {
+        return Err(warnings);
+    }
+    let (run_file, prefix) = runnable(file);
     let refusals = refuse::refusals(file, run_file, prefix, tree, values);
     if !refusals.is_empty() {
         return Err(refusals);
     }
-    let warnings = refuse::ignored_sections(tree);
+    warnings.extend(refuse::ignored_sections(tree));
     let run = run_file
         .run
         .as_ref()
         .expect("refusals cover files without run");
-    let name = match &options.name {
-        Some(name) => name.clone(),
-        None => names::default_name(
-            run_file.name.as_deref().or(file.name.as_deref()),
-            &checked.source.path,
-        ),
-    };
     let context = workload::Context {
         name: &name,
-        namespace: options
-            .namespace
-            .as_deref()
-            .or(file.namespace.as_deref())
-            .or(options
-                .agent
-                .as_ref()
-                .and_then(|a| a.values.namespace.as_deref())),
+        namespace,
         termination: file.termination.as_ref().or(run_file.termination.as_ref()),
     };
     let (objects, environment) = match run {

@@ -6,7 +6,7 @@ use crate::check::locate::{self, Target};
 use crate::diagnostic::Diagnostic;
 use crate::model::{V1Polyaxonfile, is_polyaxon_volume};
 use crate::rules;
-use crate::yaml::{Node, NodeKind, Span};
+use crate::yaml::{Node, Span};
 
 pub fn refusals(
     file: &V1Polyaxonfile,
@@ -122,30 +122,7 @@ pub fn refusals(
             }
         }
     }
-    if let Some(run_node) = tree.pointer(&run_pointer) {
-        templates(run_node.node, &mut |span| {
-            out.push(
-                Diagnostic::new(
-                    &rules::RND_NOT_YET_RENDERED,
-                    "`{{ ... }}` templates need params, which `plx render` does not substitute yet",
-                )
-                .at(span)
-                .help("write the value itself to render this file"),
-            );
-        });
-    }
     out
-}
-
-fn templates(node: &Node, found: &mut impl FnMut(Span)) {
-    match &node.kind {
-        NodeKind::Scalar { text, .. } if text.contains("{{") || text.contains("{%") => {
-            found(node.span)
-        }
-        NodeKind::Scalar { .. } => {}
-        NodeKind::Seq(items) => items.iter().for_each(|item| templates(item, found)),
-        NodeKind::Map(entries) => entries.iter().for_each(|e| templates(&e.value, found)),
-    }
 }
 
 /// Sections that steer Polyaxon itself and have no place in plain manifests.

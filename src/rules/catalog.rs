@@ -11,6 +11,9 @@ const FAMILIES: &[(&str, &str)] = &[
     ("SEC", "security lint"),
     ("RBAC", "service account permissions against a profile"),
     ("AGENT", "the agent's Helm values"),
+    ("PRM", "params given to a run's inputs"),
+    ("TPL", "`{{ ... }}` templates"),
+    ("REF", "component references"),
     ("RND", "what `plx render` cannot write"),
 ];
 

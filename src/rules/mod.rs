@@ -107,6 +107,12 @@ rules! {
     SEC_EXTERNAL_SERVICE = "SEC010", "external-service", Warning, "A service exposed with `isExternal: true`, without Polyaxon's authentication in front.";
     SEC_MISSING_RESOURCES = "SEC011", "missing-resources", Warning, "The main container sets no resource requests or limits.";
     SEC_DEFAULT_SERVICE_ACCOUNT_TOKEN = "SEC012", "default-service-account-token", Warning, "`serviceAccountName: default` mounts the namespace's shared service account token.";
+    PRM_UNKNOWN_PARAM = "PRM001", "unknown-param", Error, "A param names no input or output of the component.";
+    PRM_MISSING_PARAM = "PRM002", "missing-param", Warning, "A required input has no value (an error on `plx render`).";
+    PRM_INVALID_PARAM = "PRM003", "invalid-param", Error, "A param value does not fit its input's type or validation.";
+    TPL_SYNTAX = "TPL001", "template-syntax", Error, "A `{{ ... }}` template is not valid Jinja2.";
+    TPL_UNDEFINED_NAME = "TPL002", "undefined-template-name", Error, "A template reads a name the run does not define.";
+    REF_UNRESOLVED = "REF001", "unresolved-reference", Error, "A component reference (`pathRef`, `hubRef`, `urlRef`) cannot be followed.";
     RND_UNSUPPORTED_RUN_KIND = "RND001", "unsupported-run-kind", Error, "`plx render` writes jobs and services; this run kind is not rendered.";
     RND_NOT_YET_RENDERED = "RND002", "not-rendered-yet", Error, "The file uses a feature that `plx render` cannot turn into plain manifests yet.";
     RND_IGNORED_SECTION = "RND003", "control-plane-section", Warning, "A section that steers Polyaxon itself (plugins, hooks, cache, ...) and has no place in plain manifests.";
@@ -138,7 +144,10 @@ mod tests {
         for rule in RULES {
             let family = rule.code.trim_end_matches(|c: char| c.is_ascii_digit());
             assert!(
-                ["YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "RND"].contains(&family),
+                [
+                    "YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "PRM", "TPL", "REF", "RND"
+                ]
+                .contains(&family),
                 "{}",
                 rule.code
             );

@@ -278,10 +278,7 @@ impl<'a> De<'a> {
 
     fn plain(&self) -> Option<&'a str> {
         match &self.node.kind {
-            NodeKind::Scalar {
-                text,
-                style: Style::Plain,
-            } => Some(text),
+            NodeKind::Scalar { text, style } if style.is_typed() => Some(text),
             _ => None,
         }
     }
@@ -351,7 +348,7 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         let result = match &self.node.kind {
             NodeKind::Seq(_) => return self.deserialize_seq(visitor),
             NodeKind::Map(_) => return self.deserialize_map(visitor),
-            NodeKind::Scalar { text, style } if *style != Style::Plain => visitor.visit_str(text),
+            NodeKind::Scalar { text, style } if !style.is_typed() => visitor.visit_str(text),
             NodeKind::Scalar { text, .. } => match scalar::resolve_core(text) {
                 Resolved::Null => visitor.visit_unit(),
                 Resolved::Bool(b) => visitor.visit_bool(b),

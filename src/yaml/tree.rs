@@ -39,6 +39,17 @@ pub enum Style {
     Plain,
     Quoted,
     Block,
+    /// A template's result: typed like a plain scalar (`"{{ epochs }}"` -> `5` reads as the
+    /// int Polyaxon makes of it), but what the user wrote was quoted, so it is never
+    /// reported as an ambiguous YAML 1.1 value.
+    Rendered,
+}
+
+impl Style {
+    /// Whether the scalar resolves to null, a bool or a number when it looks like one.
+    pub fn is_typed(self) -> bool {
+        matches!(self, Style::Plain | Style::Rendered)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -64,9 +75,36 @@ pub struct Entry {
 
 impl Node {
     /// A plain `~`, `null` or empty scalar: YAML's null in every schema.
+    /// The node as JSON, plain scalars read with the YAML 1.2 core schema.
+    pub fn to_json(&self) -> serde_json::Value {
+        use crate::yaml::scalar::{Resolved, resolve_core};
+        match &self.kind {
+            NodeKind::Map(entries) => serde_json::Value::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .collect(),
+            ),
+            NodeKind::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
+            NodeKind::Scalar { text, style } if *style == Style::Plain => {
+                match resolve_core(text) {
+                    Resolved::Null => serde_json::Value::Null,
+                    Resolved::Bool(b) => b.into(),
+                    Resolved::Int(i) => i.into(),
+                    Resolved::Float(f) => serde_json::Number::from_f64(f)
+                        .map_or_else(|| text.clone().into(), serde_json::Value::Number),
+                    Resolved::Str => text.clone().into(),
+                }
+            }
+            NodeKind::Scalar { text, .. } => text.clone().into(),
+        }
+    }
+
     pub fn is_null(&self) -> bool {
-        matches!(&self.kind, NodeKind::Scalar { text, style: Style::Plain }
-            if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+        matches!(&self.kind, NodeKind::Scalar { text, style }
+            if style.is_typed() && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
     }
 
     pub fn as_str(&self) -> Option<&str> {

@@ -1,0 +1,260 @@
+//! Binds the params a run is given (`-P`, `--params-file`, an operation's `params`) to the
+//! `inputs` and `outputs` of the component that runs: PRM001 unknown names, PRM002 required
+//! inputs without a value, PRM003 values that do not fit their type or `validation`.
+
+use serde_json::Value;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{V1Io, V1Polyaxonfile};
+use crate::params::{self, Given, Origin, Raw};
+use crate::rules;
+use crate::yaml::Node;
+
+/// One declared input or output and the value it runs with.
+#[derive(Clone, Debug)]
+pub struct BoundIo {
+    pub io: V1Io,
+    pub is_output: bool,
+    /// `None`: no value (an optional input, or an output Polyaxon fills at run time).
+    pub value: Option<Value>,
+    /// Where the value came from; `None` for a default or no value.
+    pub origin: Option<Origin>,
+}
+
+/// Everything templates can read about a run's params.
+#[derive(Clone, Debug, Default)]
+pub struct Bound {
+    pub ios: Vec<BoundIo>,
+    /// Params an operation declares `contextOnly`, or that come with a `ref` Polyaxon resolves.
+    pub contexts: Vec<(String, Option<Value>)>,
+    /// Whether every required input has a value: the run's templates can be rendered.
+    pub complete: bool,
+}
+
+impl Bound {
+    /// The names a template may use bare (`{{ lr }}`) and under `params.`.
+    pub fn names(&self) -> Vec<&str> {
+        self.ios
+            .iter()
+            .map(|b| b.io.name.as_str())
+            .chain(self.contexts.iter().map(|(name, _)| name.as_str()))
+            .collect()
+    }
+}
+
+/// The file level whose `inputs` the params are for: the file itself, or an operation's
+/// inline component.
+pub fn runnable(file: &V1Polyaxonfile) -> (&V1Polyaxonfile, &'static str) {
+    match (&file.run, &file.component) {
+        (None, Some(component)) => (component, "/component"),
+        _ => (file, ""),
+    }
+}
+
+/// Binds `given` (from the command line) and the file's own `params` to the runnable
+/// component's IO. `rendering` makes a missing required input an error: `check` can judge
+/// a file without its params (like `polyaxon check --lint`), `render` cannot.
+pub fn bind(
+    file: &V1Polyaxonfile,
+    tree: &Node,
+    given: &[Given],
+    rendering: bool,
+) -> (Bound, Vec<Diagnostic>) {
+    let (component, prefix) = runnable(file);
+    let mut out = Vec::new();
+    // A component by reference: its inputs are not in this file.
+    let referenced = file.component.is_none()
+        && file.run.is_none()
+        && (file.hub_ref.is_some()
+            || file.path_ref.is_some()
+            || file.url_ref.is_some()
+            || file.dag_ref.is_some());
+    if referenced {
+        return (Bound::default(), out);
+    }
+    let strict = file.strict_params == Some(true) || component.strict_params == Some(true);
+    // A matrix gives each of its runs these params.
+    let matrix = tree
+        .pointer(prefix)
+        .map(|level| super::templates::matrix_names(level.node))
+        .unwrap_or_default();
+    let mut bound = Bound {
+        complete: true,
+        ..Bound::default()
+    };
+    let declared = |list: &Option<Vec<V1Io>>, key: &str, is_output: bool| {
+        list.iter()
+            .flatten()
+            .enumerate()
+            .map(|(index, io)| {
+                let has_default = tree
+                    .pointer(&format!("{prefix}/{key}/{index}"))
+                    .is_some_and(|l| l.node.get("value").is_some());
+                (
+                    io.clone(),
+                    is_output,
+                    has_default,
+                    format!("{prefix}/{key}/{index}"),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut ios = declared(&component.inputs, "inputs", false);
+    ios.extend(declared(&component.outputs, "outputs", true));
+
+    // The file's own params first; the command line overrides them, name by name.
+    let mut all: Vec<Given> = Vec::new();
+    for (name, param) in file.params.iter().flatten() {
+        let pointer = format!("/params/{}", crate::yaml::tree::escape_pointer_token(name));
+        let value = tree
+            .pointer(&format!("{pointer}/value"))
+            .or_else(|| tree.pointer(&pointer))
+            .map(|l| l.node.span)
+            .unwrap_or_default();
+        let key = tree
+            .pointer(&pointer)
+            .and_then(|l| l.key_span)
+            .unwrap_or(value);
+        if param.context_only == Some(true) || param.reference.is_some() {
+            bound.contexts.push((name.clone(), param.value.clone()));
+            continue;
+        }
+        all.push(Given {
+            name: name.clone(),
+            raw: Raw::Value(param.value.clone().unwrap_or(Value::Null)),
+            origin: Origin::Operation { key, value },
+        });
+    }
+    for flag in given {
+        all.retain(|g| g.name != flag.name);
+        all.push(flag.clone());
+    }
+
+    let names: Vec<&str> = ios.iter().map(|(io, ..)| io.name.as_str()).collect();
+    let mut values: Vec<Option<(Value, Origin)>> = vec![None; ios.len()];
+    for param in &all {
+        let Some(index) = ios.iter().position(|(io, ..)| io.name == param.name) else {
+            if bound.contexts.iter().any(|(name, _)| *name == param.name) {
+                continue;
+            }
+            // Polyaxon keeps a file's undeclared param as a context value (`{{ name }}`),
+            // unless `strictParams`; on the command line it is a typo.
+            if !strict && matches!(param.origin, Origin::Operation { .. }) {
+                bound.contexts.push((param.name.clone(), Some(raw_value(&param.raw))));
+                continue;
+            }
+            let mut diagnostic = Diagnostic::new(
+                &rules::PRM_UNKNOWN_PARAM,
+                format!(
+                    "{} is not an input or output of `{}`",
+                    param.origin.describe(&param.name),
+                    component.name.as_deref().unwrap_or("this component")
+                ),
+            );
+            diagnostic = match crate::suggest::closest(&param.name, names.iter().copied()) {
+                Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
+                None if names.is_empty() => diagnostic.help("this component declares no inputs or outputs; declare one, or give the param `contextOnly: true` in an operation"),
+                None => diagnostic.help(format!("its inputs and outputs are {}", quoted(&names))),
+            };
+            if let Some(span) = param.origin.key_span() {
+                diagnostic = diagnostic.at(span);
+            }
+            out.push(diagnostic);
+            continue;
+        };
+        let io = &ios[index].0;
+        // A template is Polyaxon's to render when the run resolves; judged with its result.
+        if matches!(&param.raw, Raw::Value(Value::String(t)) if crate::template::is_template(t)) {
+            values[index] = Some((raw_value(&param.raw), param.origin));
+            continue;
+        }
+        let typed = params::coerce(io, &param.raw)
+            .map_err(|reason| (reason, false))
+            .and_then(|value| {
+                params::validate(io, &value).map_err(|reason| (reason, true))?;
+                Ok(value)
+            });
+        match typed {
+            Ok(value) => values[index] = Some((value, param.origin)),
+            Err((reason, by_validation)) => {
+                let kind = params::io_type(io).unwrap_or_else(|| "any".to_owned());
+                let help = if by_validation {
+                    format!("give `{}` a value that passes its `validation`", io.name)
+                } else {
+                    format!(
+                        "`{}` is declared `type: {kind}`{}; give a value of that type",
+                        io.name,
+                        if io.is_list == Some(true) { " with `isList: true`" } else { "" }
+                    )
+                };
+                let mut diagnostic = Diagnostic::new(
+                    &rules::PRM_INVALID_PARAM,
+                    format!("{}: {reason}", param.origin.describe(&param.name)),
+                )
+                .help(help);
+                if let Some(span) = param.origin.value_span() {
+                    diagnostic = diagnostic.at(span);
+                }
+                out.push(diagnostic);
+                // Judged already: not also reported as missing.
+                values[index] = Some((Value::Null, param.origin));
+            }
+        }
+    }
+
+    for ((io, is_output, has_default, pointer), value) in ios.into_iter().zip(values) {
+        let (value, origin) = match value {
+            Some((value, origin)) => (Some(value), Some(origin)),
+            None if has_default => (io.value.clone(), None),
+            None => (None, None),
+        };
+        if value.is_none()
+            && !is_output
+            && params::is_required(&io, has_default)
+            && !matrix.contains(&io.name)
+        {
+            bound.complete = false;
+            let span = tree
+                .pointer(&format!("{pointer}/name"))
+                .map(|l| l.node.span)
+                .unwrap_or_default();
+            let kind = params::io_type(&io).unwrap_or_else(|| "value".to_owned());
+            let mut diagnostic = Diagnostic::new(
+                &rules::PRM_MISSING_PARAM,
+                format!("input `{}` is required and has no value", io.name),
+            )
+            .at(span)
+            .pointer(pointer)
+            .help(format!(
+                "pass `-P {}=<{kind}>` (or a params file, or the operation's `params`), or give the input a default `value` or `isOptional: true`",
+                io.name
+            ));
+            if rendering {
+                diagnostic.severity = Severity::Error;
+            }
+            out.push(diagnostic);
+        }
+        bound.ios.push(BoundIo {
+            io,
+            is_output,
+            value,
+            origin,
+        });
+    }
+    (bound, out)
+}
+
+fn raw_value(raw: &Raw) -> Value {
+    match raw {
+        Raw::Text(text) => Value::String(text.clone()),
+        Raw::Value(value) => value.clone(),
+    }
+}
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
