@@ -108,6 +108,7 @@ fn check(args: &CheckArgs) -> u8 {
         values: values.as_ref(),
         params: &params,
         rendering: false,
+        hub_dir: args.hub_dir.as_deref(),
     };
     let results = check_all(&files, &context);
     let rbac = match rbac_for_check(args, &results) {
@@ -223,6 +224,7 @@ fn render(args: &RenderArgs) -> u8 {
                 values: values.as_ref(),
                 params: &params,
                 rendering: true,
+                hub_dir: args.hub_dir.as_deref(),
             },
         ),
         Err(message) => {
@@ -230,6 +232,11 @@ fn render(args: &RenderArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
+    if let Some(component) = checked.referenced.as_deref()
+        && !component.diagnostics.is_empty()
+    {
+        report_to_stderr(&component.source, &component.diagnostics);
+    }
     if fails(&checked.diagnostics, args.strict) {
         report_to_stderr(&checked.source, &checked.diagnostics);
         return EXIT_FINDINGS;

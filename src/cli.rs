@@ -162,6 +162,9 @@ pub struct CheckArgs {
     /// Values for inputs and outputs from a YAML or JSON mapping (`-P` wins over it)
     #[arg(long, value_name = "FILE")]
     pub params_file: Option<PathBuf>,
+    /// A folder of vendored hub components (`<dir>/<name>/<tag>.yaml`) for `hubRef`
+    #[arg(long, value_name = "DIR")]
+    pub hub_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -188,6 +191,9 @@ pub struct RenderArgs {
     /// Values for inputs and outputs from a YAML or JSON mapping (`-P` wins over it)
     #[arg(long, value_name = "FILE")]
     pub params_file: Option<PathBuf>,
+    /// A folder of vendored hub components (`<dir>/<name>/<tag>.yaml`) for `hubRef`
+    #[arg(long, value_name = "DIR")]
+    pub hub_dir: Option<PathBuf>,
     #[command(flatten)]
     pub rbac: RbacRenderFlags,
     /// The Polyaxon agent's Helm values: namespace, runs service account and security context

@@ -52,6 +52,8 @@ pub struct Checked {
     pub agent_values: Option<AgentValues>,
     /// The params bound to the runnable component's inputs and outputs.
     pub bound: Option<params::Bound>,
+    /// The component an operation runs by `pathRef` (or vendored `hubRef`), checked on its own.
+    pub referenced: Option<Box<Checked>>,
 }
 
 /// What a file is checked with besides its bytes.
@@ -61,8 +63,11 @@ pub struct Context<'a> {
     pub values: Option<&'a AgentValues>,
     /// `-P` and `--params-file`.
     pub params: &'a [crate::params::Given],
-    /// For `render`: a required input without a value is an error.
+    /// For `render`: a required input without a value is an error, and a component that
+    /// cannot be followed (a `hubRef` without `--hub-dir`) too.
     pub rendering: bool,
+    /// Where vendored hub components are (`--hub-dir`).
+    pub hub_dir: Option<&'a std::path::Path>,
 }
 
 impl Checked {
@@ -166,6 +171,116 @@ pub(crate) fn judge(
     diagnostics
 }
 
+/// The component an operation runs by reference, followed through every `pathRef` (and
+/// `hubRef` with `--hub-dir`) and checked as a file of its own; its params are judged with the
+/// operation's. `Ok(None)`: no reference, or one `check` leaves to Polyaxon (the hub).
+fn follow(
+    path: &str,
+    tree: &Node,
+    context: &Context<'_>,
+) -> Result<Option<Checked>, Box<Diagnostic>> {
+    use crate::compose::refs::{self, Reference};
+    let Some((first, span)) = Reference::of(tree) else {
+        return Ok(None);
+    };
+    let fail = |message: String, help: String| {
+        Box::new(
+            Diagnostic::new(&crate::rules::REF_UNRESOLVED, message)
+                .at(span)
+                .help(help),
+        )
+    };
+    let reaches = |reference: &Reference| match reference {
+        Reference::Path(_) => true,
+        Reference::Hub(_) => context.hub_dir.is_some() || context.rendering,
+        Reference::Url(_) | Reference::Dag(_) => context.rendering,
+    };
+    if !reaches(&first) || path == "-" {
+        return Ok(None);
+    }
+    let sources = refs::Sources {
+        hub_dir: context.hub_dir.map(std::path::Path::to_path_buf),
+    };
+    let start = std::fs::canonicalize(path).map_err(|e| {
+        fail(
+            format!("cannot follow references from `{path}`: {e}"),
+            "check the file from disk".to_owned(),
+        )
+    })?;
+    let mut seen = vec![start.clone()];
+    let mut reference = first;
+    let mut from = start;
+    loop {
+        let target = refs::resolve(&reference, &from, &sources, &seen)
+            .map_err(|u| fail(u.message, u.help))?;
+        let bytes = std::fs::read(&target).map_err(|e| {
+            fail(
+                format!("cannot read `{}`: {e}", target.display()),
+                "check the path".to_owned(),
+            )
+        })?;
+        let shown = target.display().to_string();
+        let (_, target_tree, _) = load::load(&shown, bytes.clone(), Limits::default());
+        match target_tree.as_ref().and_then(Reference::of) {
+            Some((next, _)) if reaches(&next) && seen.len() < 32 => {
+                seen.push(target.clone());
+                from = target;
+                reference = next;
+            }
+            _ => {
+                let mut component = check_with(
+                    &shown,
+                    bytes,
+                    &Context {
+                        params: &[],
+                        rendering: false,
+                        ..*context
+                    },
+                );
+                // Its params are the operation's, judged there.
+                component
+                    .diagnostics
+                    .retain(|d| !d.rule.code.starts_with("PRM"));
+                if component.diagnostics.iter().any(Diagnostic::is_error) {
+                    return Err(fail(
+                        format!("the component `{shown}` has errors"),
+                        format!("`plx check {shown}` shows them"),
+                    ));
+                }
+                return Ok(Some(component));
+            }
+        }
+    }
+}
+
+/// A dag's operations that run a component by `pathRef`: each must name a file (relative to
+/// this one). Polyaxon refuses the dag otherwise.
+fn dag_path_refs(path: &str, tree: &Node) -> Vec<Diagnostic> {
+    use crate::compose::refs::{self, Reference};
+    let Some(crate::yaml::NodeKind::Seq(operations)) =
+        tree.pointer("/run/operations").map(|l| &l.node.kind)
+    else {
+        return Vec::new();
+    };
+    let Ok(from) = std::fs::canonicalize(path) else {
+        return Vec::new();
+    };
+    operations
+        .iter()
+        .filter_map(|operation| {
+            let entry = operation.get("pathRef")?;
+            let reference = Reference::Path(entry.value.as_str()?.to_owned());
+            let unresolved =
+                refs::resolve(&reference, &from, &refs::Sources::default(), &[]).err()?;
+            Some(
+                Diagnostic::new(&crate::rules::REF_UNRESOLVED, unresolved.message)
+                    .at(entry.value.span)
+                    .help(unresolved.help),
+            )
+        })
+        .collect()
+}
+
 /// Checks one file's bytes. Never panics and never fails: every problem is a diagnostic.
 pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
     check_with(path, bytes, &Context::default())
@@ -182,6 +297,7 @@ pub fn check_with(path: &str, bytes: Vec<u8>, context: &Context<'_>) -> Checked 
         polyaxonfile: None,
         agent_values: None,
         bound: None,
+        referenced: None,
     };
     let Some(tree) = tree else {
         checked.diagnostics = diagnostics;
@@ -207,9 +323,31 @@ pub fn check_with(path: &str, bytes: Vec<u8>, context: &Context<'_>) -> Checked 
         diagnostics.append(&mut found);
         if let Some(polyaxonfile) = polyaxonfile {
             if !diagnostics.iter().any(Diagnostic::is_error) {
-                let (bound, found) =
-                    params::bind(&polyaxonfile, &tree, context.params, context.rendering);
+                let (bound, found) = match follow(path, &tree, context) {
+                    Ok(Some(component)) => {
+                        let bound = match (&component.polyaxonfile, &component.tree) {
+                            (Some(file), Some(component_tree)) => params::bind_to(
+                                &polyaxonfile,
+                                &tree,
+                                Some(params::Referenced {
+                                    file,
+                                    tree: component_tree,
+                                }),
+                                context.params,
+                                context.rendering,
+                            ),
+                            _ => (params::Bound::default(), Vec::new()),
+                        };
+                        checked.referenced = Some(Box::new(component));
+                        bound
+                    }
+                    Ok(None) => {
+                        params::bind(&polyaxonfile, &tree, context.params, context.rendering)
+                    }
+                    Err(unresolved) => (params::Bound::default(), vec![*unresolved]),
+                };
                 diagnostics.extend(found);
+                diagnostics.extend(dag_path_refs(path, &tree));
                 diagnostics.extend(templates::check(&tree, &checked.source.text));
                 checked.bound = Some(bound);
                 diagnostics.extend(judge(&polyaxonfile, &tree, values));

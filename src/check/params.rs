@@ -60,22 +60,47 @@ pub fn bind(
     given: &[Given],
     rendering: bool,
 ) -> (Bound, Vec<Diagnostic>) {
-    let (component, prefix) = runnable(file);
+    bind_to(file, tree, None, given, rendering)
+}
+
+/// A component an operation runs by reference, read from its own file.
+pub struct Referenced<'a> {
+    pub file: &'a V1Polyaxonfile,
+    pub tree: &'a Node,
+}
+
+/// `bind`, for an operation whose component is `referenced` (its `pathRef` followed): the
+/// operation's params are judged at their lines, the component's inputs are named by file.
+pub fn bind_to(
+    file: &V1Polyaxonfile,
+    tree: &Node,
+    referenced: Option<Referenced<'_>>,
+    given: &[Given],
+    rendering: bool,
+) -> (Bound, Vec<Diagnostic>) {
     let mut out = Vec::new();
-    // A component by reference: its inputs are not in this file.
-    let referenced = file.component.is_none()
+    let (component, prefix, io_tree, foreign) = match &referenced {
+        Some(r) => (r.file, "", r.tree, true),
+        None => {
+            let (component, prefix) = runnable(file);
+            (component, prefix, tree, false)
+        }
+    };
+    // A component by reference that was not followed: its inputs are not known here.
+    let unfollowed = referenced.is_none()
+        && file.component.is_none()
         && file.run.is_none()
         && (file.hub_ref.is_some()
             || file.path_ref.is_some()
             || file.url_ref.is_some()
             || file.dag_ref.is_some());
-    if referenced {
+    if unfollowed {
         return (Bound::default(), out);
     }
     let strict = file.strict_params == Some(true) || component.strict_params == Some(true);
     // A matrix gives each of its runs these params.
     let matrix = tree
-        .pointer(prefix)
+        .pointer(if foreign { "" } else { prefix })
         .map(|level| super::templates::matrix_names(level.node))
         .unwrap_or_default();
     let mut bound = Bound {
@@ -87,7 +112,7 @@ pub fn bind(
             .flatten()
             .enumerate()
             .map(|(index, io)| {
-                let has_default = tree
+                let has_default = io_tree
                     .pointer(&format!("{prefix}/{key}/{index}"))
                     .is_some_and(|l| l.node.get("value").is_some());
                 (
@@ -140,7 +165,9 @@ pub fn bind(
             // Polyaxon keeps a file's undeclared param as a context value (`{{ name }}`),
             // unless `strictParams`; on the command line it is a typo.
             if !strict && matches!(param.origin, Origin::Operation { .. }) {
-                bound.contexts.push((param.name.clone(), Some(raw_value(&param.raw))));
+                bound
+                    .contexts
+                    .push((param.name.clone(), Some(raw_value(&param.raw))));
                 continue;
             }
             let mut diagnostic = Diagnostic::new(
@@ -184,7 +211,11 @@ pub fn bind(
                     format!(
                         "`{}` is declared `type: {kind}`{}; give a value of that type",
                         io.name,
-                        if io.is_list == Some(true) { " with `isList: true`" } else { "" }
+                        if io.is_list == Some(true) {
+                            " with `isList: true`"
+                        } else {
+                            ""
+                        }
                     )
                 };
                 let mut diagnostic = Diagnostic::new(
@@ -214,21 +245,33 @@ pub fn bind(
             && !matrix.contains(&io.name)
         {
             bound.complete = false;
-            let span = tree
+            let span = io_tree
                 .pointer(&format!("{pointer}/name"))
                 .map(|l| l.node.span)
-                .unwrap_or_default();
+                .filter(|_| !foreign);
             let kind = params::io_type(&io).unwrap_or_else(|| "value".to_owned());
+            let whose = if foreign {
+                format!(
+                    " of `{}`",
+                    component
+                        .name
+                        .as_deref()
+                        .unwrap_or("the referenced component")
+                )
+            } else {
+                String::new()
+            };
             let mut diagnostic = Diagnostic::new(
                 &rules::PRM_MISSING_PARAM,
-                format!("input `{}` is required and has no value", io.name),
+                format!("input `{}`{whose} is required and has no value", io.name),
             )
-            .at(span)
-            .pointer(pointer)
             .help(format!(
                 "pass `-P {}=<{kind}>` (or a params file, or the operation's `params`), or give the input a default `value` or `isOptional: true`",
                 io.name
             ));
+            if let Some(span) = span {
+                diagnostic = diagnostic.at(span).pointer(pointer);
+            }
             if rendering {
                 diagnostic.severity = Severity::Error;
             }

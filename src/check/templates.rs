@@ -113,7 +113,13 @@ pub fn matrix_names(level: &Node) -> Vec<String> {
     }
     if let Some(NodeKind::Seq(values)) = matrix.value.get("values").map(|e| &e.value.kind) {
         for value in values {
-            names.extend(value.entries().unwrap_or_default().iter().map(|e| e.key.clone()));
+            names.extend(
+                value
+                    .entries()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|e| e.key.clone()),
+            );
         }
     }
     names

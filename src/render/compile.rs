@@ -46,14 +46,15 @@ pub struct Target<'a> {
     pub values: Option<&'a crate::agent::values::AgentValues>,
 }
 
-/// `None` when the file has nothing to resolve (no templates, no `toEnv` params).
+/// `None` when the file has nothing to resolve (no templates, no `toEnv` params). `file`
+/// and `tree` are the file as composed (its component in place, its `runPatch` applied).
 pub fn compile(
     checked: &Checked,
+    file: &V1Polyaxonfile,
+    tree: &Node,
     target: &Target<'_>,
 ) -> Result<Option<Compiled>, Vec<Diagnostic>> {
-    let (Some(file), Some(tree), Some(bound)) =
-        (&checked.polyaxonfile, &checked.tree, &checked.bound)
-    else {
+    let Some(bound) = &checked.bound else {
         return Ok(None);
     };
     let mut templated = Vec::new();
@@ -95,6 +96,9 @@ pub fn compile(
         &resolved,
         target.values,
     ));
+    // A referenced component's own findings have no place in this file (its nodes carry no
+    // spans here); they are reported with that file.
+    diagnostics.retain(|d| d.span != Some(crate::yaml::Span::default()));
     // What the file as written already showed is reported once.
     diagnostics.retain(|d| {
         !checked.diagnostics.iter().any(|seen| {

@@ -71,14 +71,30 @@ pub struct Rendered {
 
 /// Renders a checked file. The caller must only call this for files without errors.
 pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Vec<Diagnostic>> {
-    let (Some(written), Some(_)) = (&checked.polyaxonfile, &checked.tree) else {
+    let (Some(written), Some(written_tree)) = (&checked.polyaxonfile, &checked.tree) else {
         return Err(Vec::new());
     };
-    let (written_run, prefix) = runnable(written);
+    // The operation with its component in place and its `runPatch` applied.
+    let referenced = checked.referenced.as_ref().and_then(|c| c.tree.as_ref());
+    let composed = match crate::compose::operation(written_tree, referenced) {
+        Some(tree) => {
+            let (file, found) = crate::check::decode::decode_polyaxonfile(&tree);
+            match file.filter(|_| !found.iter().any(Diagnostic::is_error)) {
+                Some(file) => Some((file, tree)),
+                None => return Err(found),
+            }
+        }
+        None => None,
+    };
+    let (base, base_tree) = match &composed {
+        Some((file, tree)) => (file, tree),
+        None => (written, written_tree),
+    };
+    let (written_run, prefix) = runnable(base);
     let name = match &options.name {
         Some(name) => name.clone(),
         None => names::default_name(
-            written_run.name.as_deref().or(written.name.as_deref()),
+            base.name.as_deref().or(written_run.name.as_deref()),
             &checked.source.path,
         ),
     };
@@ -86,10 +102,12 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
     let namespace = options
         .namespace
         .as_deref()
-        .or(written.namespace.as_deref())
+        .or(base.namespace.as_deref())
         .or(values.and_then(|v| v.namespace.as_deref()));
     let compiled = compile::compile(
         checked,
+        base,
+        base_tree,
         &compile::Target {
             name: &name,
             namespace,
@@ -100,7 +118,7 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
     )?;
     let (file, tree) = match &compiled {
         Some(compiled) => (&compiled.file, &compiled.tree),
-        None => (written, checked.tree.as_ref().expect("checked above")),
+        None => (base, base_tree),
     };
     let mut warnings: Vec<Diagnostic> = compiled
         .as_ref()

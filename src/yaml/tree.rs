@@ -74,7 +74,6 @@ pub struct Entry {
 }
 
 impl Node {
-    /// A plain `~`, `null` or empty scalar: YAML's null in every schema.
     /// The node as JSON, plain scalars read with the YAML 1.2 core schema.
     pub fn to_json(&self) -> serde_json::Value {
         use crate::yaml::scalar::{Resolved, resolve_core};
@@ -102,6 +101,7 @@ impl Node {
         }
     }
 
+    /// A plain `~`, `null` or empty scalar: YAML's null in every schema.
     pub fn is_null(&self) -> bool {
         matches!(&self.kind, NodeKind::Scalar { text, style }
             if style.is_typed() && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))

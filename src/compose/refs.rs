@@ -1,0 +1,159 @@
+//! Following an operation's reference to its component: `pathRef` relative to the file that
+//! holds it, `hubRef` from a folder of vendored components (`--hub-dir`), never the network.
+//! A chain of references that comes back to a file it passed is a cycle.
+
+use std::path::{Path, PathBuf};
+
+use crate::yaml::{Node, Span};
+
+/// Where to look for vendored hub components: `<dir>/<name>/<tag or latest>.yaml`.
+#[derive(Clone, Debug, Default)]
+pub struct Sources {
+    pub hub_dir: Option<PathBuf>,
+}
+
+/// A reference an operation makes, as written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reference {
+    Path(String),
+    Hub(String),
+    Url(String),
+    Dag(String),
+}
+
+impl Reference {
+    /// The reference of a file's top level, when it runs a component by reference.
+    pub fn of(tree: &Node) -> Option<(Reference, Span)> {
+        if tree.get("component").is_some() || tree.get("run").is_some() {
+            return None;
+        }
+        [
+            ("pathRef", Reference::Path as fn(String) -> Reference),
+            ("hubRef", Reference::Hub),
+            ("urlRef", Reference::Url),
+            ("dagRef", Reference::Dag),
+        ]
+        .into_iter()
+        .find_map(|(key, make)| {
+            let entry = tree.get(key)?;
+            Some((make(entry.value.as_str()?.to_owned()), entry.value.span))
+        })
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Reference::Path(path) => format!("pathRef `{path}`"),
+            Reference::Hub(name) => format!("hubRef `{name}`"),
+            Reference::Url(url) => format!("urlRef `{url}`"),
+            Reference::Dag(name) => format!("dagRef `{name}`"),
+        }
+    }
+}
+
+/// Why a reference cannot be followed; the message names the chain so far.
+#[derive(Debug, PartialEq)]
+pub struct Unresolved {
+    pub message: String,
+    pub help: String,
+}
+
+/// The file a reference points at. `from` is the file holding it; `seen` the files of the
+/// chain so far, canonical (a cycle is a file seen twice).
+pub fn resolve(
+    reference: &Reference,
+    from: &Path,
+    sources: &Sources,
+    seen: &[PathBuf],
+) -> Result<PathBuf, Unresolved> {
+    let target = match reference {
+        Reference::Path(path) => {
+            let base = from.parent().unwrap_or(Path::new("."));
+            base.join(path)
+        }
+        Reference::Hub(hub) => {
+            let Some(dir) = &sources.hub_dir else {
+                return Err(Unresolved {
+                    message: format!("{} needs Polyaxon's hub, which plx never reaches over the network", reference.describe()),
+                    help: "vendor the component (`<dir>/<name>/<tag>.yaml`) and pass `--hub-dir <dir>`, or copy it next to this file and use `pathRef`".to_owned(),
+                });
+            };
+            let (name, tag) = hub.split_once(':').unwrap_or((hub, "latest"));
+            let name = name.rsplit('/').next().unwrap_or(name);
+            dir.join(name).join(format!("{tag}.yaml"))
+        }
+        Reference::Url(_) => {
+            return Err(Unresolved {
+                message: format!(
+                    "{} needs the network, which plx never reaches",
+                    reference.describe()
+                ),
+                help: "download the component once, keep it in the repository and use `pathRef`"
+                    .to_owned(),
+            });
+        }
+        Reference::Dag(_) => {
+            return Err(Unresolved {
+                message: format!(
+                    "{} names a component of the dag that runs this operation",
+                    reference.describe()
+                ),
+                help: "render the dag's component itself, or put it inline under `component:`"
+                    .to_owned(),
+            });
+        }
+    };
+    let canonical = std::fs::canonicalize(&target).map_err(|_| Unresolved {
+        message: format!(
+            "{}: `{}` does not exist",
+            reference.describe(),
+            shown(&target)
+        ),
+        help: "paths are relative to the folder of the file that holds the reference".to_owned(),
+    })?;
+    if !canonical.is_file() {
+        return Err(Unresolved {
+            message: format!(
+                "{}: `{}` is not a file",
+                reference.describe(),
+                shown(&target)
+            ),
+            help: "name a Polyaxonfile".to_owned(),
+        });
+    }
+    if seen.contains(&canonical) {
+        let chain: Vec<String> = seen
+            .iter()
+            .chain(std::iter::once(&canonical))
+            .map(|p| format!("`{}`", shown(p)))
+            .collect();
+        return Err(Unresolved {
+            message: format!("reference cycle: {}", chain.join(" -> ")),
+            help: "a component cannot run itself; point the last reference at the component"
+                .to_owned(),
+        });
+    }
+    Ok(canonical)
+}
+
+/// A path as the user would write it: relative to the working directory when under it, with
+/// `..` steps resolved.
+pub fn shown(path: &Path) -> String {
+    let mut parts: Vec<std::path::Component<'_>> = Vec::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir
+                if matches!(parts.last(), Some(std::path::Component::Normal(_))) =>
+            {
+                parts.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => parts.push(other),
+        }
+    }
+    let normal: PathBuf = parts.iter().collect();
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| normal.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(normal);
+    relative.display().to_string()
+}
