@@ -253,6 +253,23 @@ fn follow(
     }
 }
 
+/// Shortcut values Polyaxon refuses (`resources: {cpu: abc}`, `env: {A: 1}`), at their nodes.
+pub(crate) fn shortcut_findings(invalid: &[crate::compose::shortcuts::Invalid]) -> Vec<Diagnostic> {
+    invalid
+        .iter()
+        .map(|i| {
+            let mut diagnostic =
+                Diagnostic::new(&crate::rules::SCH_INVALID_VALUE, i.message.clone()).help(
+                    "see the shortcuts in `docs/params.md`, or write the run in full under `run`",
+                );
+            if i.span != crate::yaml::Span::default() {
+                diagnostic = diagnostic.at(i.span);
+            }
+            diagnostic
+        })
+        .collect()
+}
+
 /// A dag's operations that run a component by `pathRef`: each must name a file (relative to
 /// this one). Polyaxon refuses the dag otherwise.
 fn dag_path_refs(path: &str, tree: &Node) -> Vec<Diagnostic> {
@@ -350,7 +367,24 @@ pub fn check_with(path: &str, bytes: Vec<u8>, context: &Context<'_>) -> Checked 
                 diagnostics.extend(dag_path_refs(path, &tree));
                 diagnostics.extend(templates::check(&tree, &checked.source.text));
                 checked.bound = Some(bound);
-                diagnostics.extend(judge(&polyaxonfile, &tree, values));
+                // Judge what runs: shortcuts resolved into the run, the runPatch applied.
+                let referenced = checked.referenced.as_ref().and_then(|c| c.tree.as_ref());
+                match crate::compose::operation(&tree, referenced) {
+                    Err(invalid) => diagnostics.extend(shortcut_findings(&invalid)),
+                    Ok(None) => diagnostics.extend(judge(&polyaxonfile, &tree, values)),
+                    Ok(Some(composed)) => {
+                        let (composed_file, found) = decode::decode_polyaxonfile(&composed);
+                        match composed_file.filter(|_| !found.iter().any(Diagnostic::is_error)) {
+                            Some(composed_file) => diagnostics.extend(
+                                judge(&composed_file, &composed, values)
+                                    .into_iter()
+                                    // A referenced component's findings are its file's.
+                                    .filter(|d| d.span != Some(crate::yaml::Span::default())),
+                            ),
+                            None => diagnostics.extend(found),
+                        }
+                    }
+                }
             }
             checked.polyaxonfile = Some(polyaxonfile);
         }

@@ -4,23 +4,44 @@
 
 pub mod patch;
 pub mod refs;
+pub mod shortcuts;
 
 use crate::model::PatchStrategy;
 use crate::yaml::{Entry, Node, NodeKind, Span, Style};
 
 const REFERENCE_KEYS: &[&str] = &["pathRef", "hubRef", "urlRef", "dagRef"];
 
-/// An operation as it runs: its referenced component (when followed) in place under
-/// `component`, and its `runPatch` laid over the component's `run` with its `patchStrategy`
-/// (`post_merge` unless it says otherwise). `None` when there is nothing to compose.
-pub fn operation(tree: &Node, referenced: Option<&Node>) -> Option<Node> {
-    let has_patch = tree.get("runPatch").is_some();
-    if referenced.is_none() && !has_patch {
-        return None;
+/// A level's `patchStrategy` (`post_merge` unless it says otherwise).
+fn strategy(level: &Node) -> PatchStrategy {
+    match level.get("patchStrategy").and_then(|e| e.value.as_str()) {
+        Some("replace") => PatchStrategy::Replace,
+        Some("isnull") => PatchStrategy::Isnull,
+        Some("pre_merge") => PatchStrategy::PreMerge,
+        _ => PatchStrategy::PostMerge,
     }
+}
+
+/// A file as it runs: its referenced component (when followed) in place under `component`,
+/// the component's shortcuts and then the operation's resolved into the run, and the
+/// operation's `runPatch` laid over it, each with its level's `patchStrategy`. `None` when
+/// there is nothing to compose.
+pub fn operation(
+    tree: &Node,
+    referenced: Option<&Node>,
+) -> Result<Option<Node>, Vec<shortcuts::Invalid>> {
+    let has_shortcut = |level: &Node| shortcuts::KEYS.iter().any(|k| level.get(k).is_some());
+    let inline = tree.get("component").map(|e| &e.value);
+    let needed = referenced.is_some()
+        || tree.get("runPatch").is_some()
+        || has_shortcut(tree)
+        || inline.is_some_and(has_shortcut);
+    if !needed {
+        return Ok(None);
+    }
+    let op_strategy = strategy(tree);
     let mut composed = tree.clone();
     let NodeKind::Map(entries) = &mut composed.kind else {
-        return None;
+        return Ok(None);
     };
     if let Some(component) = referenced {
         entries.retain(|e| !REFERENCE_KEYS.contains(&e.key.as_str()));
@@ -31,33 +52,92 @@ pub fn operation(tree: &Node, referenced: Option<&Node>) -> Option<Node> {
             value: patch::foreign(component),
         });
     }
-    let strategy = match tree.get("patchStrategy").and_then(|e| e.value.as_str()) {
-        Some("replace") => PatchStrategy::Replace,
-        Some("isnull") => PatchStrategy::Isnull,
-        Some("pre_merge") => PatchStrategy::PreMerge,
-        _ => PatchStrategy::PostMerge,
-    };
     let run_patch = entries
         .iter()
         .position(|e| e.key == "runPatch")
         .map(|index| entries.remove(index).value);
-    if let Some(run_patch) = run_patch {
-        let run = entries
-            .iter_mut()
-            .find(|e| e.key == "component")
-            .and_then(|component| match &mut component.value.kind {
-                NodeKind::Map(inner) => inner.iter_mut().find(|e| e.key == "run"),
-                _ => None,
+    let mut invalid = Vec::new();
+    match entries.iter_mut().find(|e| e.key == "component") {
+        Some(component) => {
+            let component = &mut component.value;
+            let own = strategy(component);
+            if let Err(mut found) = shortcuts::apply(component, own) {
+                invalid.append(&mut found);
+            }
+            // The operation's shortcuts apply to the component's run, after its own.
+            let mut moved: Vec<Entry> = Vec::new();
+            entries_of(&mut composed).retain(|e| {
+                let shortcut = shortcuts::KEYS.contains(&e.key.as_str());
+                if shortcut {
+                    moved.push(e.clone());
+                }
+                !shortcut
             });
-        match run {
-            Some(run) => patch::patch(&mut run.value, &run_patch, "run", strategy),
-            // An operation with a `run` of its own patches that.
-            None => {
-                if let Some(run) = entries.iter_mut().find(|e| e.key == "run") {
-                    patch::patch(&mut run.value, &run_patch, "run", strategy);
+            let component = component_of(&mut composed).expect("found above");
+            if !moved.is_empty() {
+                let mut operation_level = Node {
+                    kind: NodeKind::Map(moved),
+                    span: Span::default(),
+                };
+                if let (Some(run), NodeKind::Map(level)) =
+                    (component.get("run"), &mut operation_level.kind)
+                {
+                    level.push(run.clone());
+                }
+                if let Err(mut found) = shortcuts::apply(&mut operation_level, op_strategy) {
+                    invalid.append(&mut found);
+                }
+                if let (Some(run), NodeKind::Map(level)) =
+                    (operation_level.get("run").cloned(), &mut component.kind)
+                {
+                    match level.iter_mut().find(|e| e.key == "run") {
+                        Some(existing) => *existing = run,
+                        None => level.push(run),
+                    }
                 }
             }
         }
+        None => {
+            if let Err(mut found) = shortcuts::apply(&mut composed, op_strategy) {
+                invalid.append(&mut found);
+            }
+        }
     }
-    Some(composed)
+    if !invalid.is_empty() {
+        return Err(invalid);
+    }
+    if let Some(run_patch) = run_patch {
+        let target = match component_of(&mut composed) {
+            Some(component) => run_of(component),
+            None => run_of(&mut composed),
+        };
+        if let Some(run) = target {
+            patch::patch(run, &run_patch, "run", op_strategy);
+        }
+    }
+    Ok(Some(composed))
+}
+
+fn entries_of(node: &mut Node) -> &mut Vec<Entry> {
+    match &mut node.kind {
+        NodeKind::Map(entries) => entries,
+        _ => unreachable!("a file's top level is a mapping"),
+    }
+}
+
+fn component_of(node: &mut Node) -> Option<&mut Node> {
+    entries_of(node)
+        .iter_mut()
+        .find(|e| e.key == "component")
+        .map(|e| &mut e.value)
+}
+
+fn run_of(node: &mut Node) -> Option<&mut Node> {
+    match &mut node.kind {
+        NodeKind::Map(entries) => entries
+            .iter_mut()
+            .find(|e| e.key == "run")
+            .map(|e| &mut e.value),
+        _ => None,
+    }
 }

@@ -44,6 +44,8 @@ pub struct Target<'a> {
     pub prefix: &'a str,
     pub identity: &'a Identity,
     pub values: Option<&'a crate::agent::values::AgentValues>,
+    /// The file was composed (shortcuts, `runPatch`, a referenced component): judge the result.
+    pub composed: bool,
 }
 
 /// `None` when the file has nothing to resolve (no templates, no `toEnv` params). `file`
@@ -62,7 +64,7 @@ pub fn compile(
         crate::template::find(level.node, target.prefix, &mut templated);
     }
     let to_env = bound.ios.iter().any(|item| item.io.to_env.is_some());
-    if templated.is_empty() && !to_env {
+    if templated.is_empty() && !to_env && !target.composed {
         return Ok(None);
     }
     let (run_file, _) = crate::check::params::runnable(file);

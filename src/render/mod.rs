@@ -76,7 +76,9 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
     };
     // The operation with its component in place and its `runPatch` applied.
     let referenced = checked.referenced.as_ref().and_then(|c| c.tree.as_ref());
-    let composed = match crate::compose::operation(written_tree, referenced) {
+    let composed = match crate::compose::operation(written_tree, referenced)
+        .map_err(|invalid| crate::check::shortcut_findings(&invalid))?
+    {
         Some(tree) => {
             let (file, found) = crate::check::decode::decode_polyaxonfile(&tree);
             match file.filter(|_| !found.iter().any(Diagnostic::is_error)) {
@@ -114,6 +116,7 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
             prefix,
             identity: &options.identity,
             values,
+            composed: composed.is_some(),
         },
     )?;
     let (file, tree) = match &compiled {

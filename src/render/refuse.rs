@@ -21,26 +21,6 @@ pub fn refusals(
             .map(|l| l.key_span.unwrap_or(l.node.span))
             .unwrap_or_default()
     };
-    let shortcuts = run_file.shortcuts();
-    if let Some(first) = shortcuts.first() {
-        out.push(
-            Diagnostic::new(
-                &rules::RND_NOT_YET_RENDERED,
-                format!(
-                    "top-level shortcuts ({}) are not rendered yet",
-                    shortcuts
-                        .iter()
-                        .map(|s| format!("`{s}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-            .at(key_span(&format!("{prefix}/{first}")))
-            .help(
-                "write them inside `run` (e.g. `run.container`, `run.ports`) to render this file",
-            ),
-        );
-    }
     let Some(run) = &run_file.run else {
         let reference = [
             ("hubRef", &file.hub_ref),
@@ -60,13 +40,11 @@ pub fn refusals(
                 Span::default(),
             ),
         };
-        if shortcuts.is_empty() || reference.is_some() {
-            out.push(
-                Diagnostic::new(&rules::RND_NOT_YET_RENDERED, message)
-                    .at(span)
-                    .help("render the component file itself, or put the component inline under `component:`"),
-            );
-        }
+        out.push(
+            Diagnostic::new(&rules::RND_NOT_YET_RENDERED, message)
+                .at(span)
+                .help("render the component file itself, or put the component inline under `component:`"),
+        );
         return out;
     };
     let run_pointer = format!("{prefix}/run");
