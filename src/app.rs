@@ -109,6 +109,7 @@ fn check(args: &CheckArgs) -> u8 {
         params: &params,
         rendering: false,
         hub_dir: args.hub_dir.as_deref(),
+        presets: &[],
     };
     let results = check_all(&files, &context);
     let rbac = match rbac_for_check(args, &results) {
@@ -216,6 +217,26 @@ fn render(args: &RenderArgs) -> u8 {
         Ok(params) => params,
         Err(code) => return code,
     };
+    let mut presets = Vec::new();
+    for path in &args.presets {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("error: -f {}: {error}", path.display());
+                return EXIT_USAGE;
+            }
+        };
+        match crate::yaml::load(&text, crate::yaml::Limits::default()) {
+            Ok(tree) if tree.entries().is_some() => presets.push(tree),
+            _ => {
+                eprintln!(
+                    "error: -f {}: a preset is a YAML mapping (`plx check` it for details)",
+                    path.display()
+                );
+                return EXIT_USAGE;
+            }
+        }
+    }
     let checked = match read(&args.file) {
         Ok(bytes) => check::check_with(
             &display(&args.file),
@@ -225,6 +246,7 @@ fn render(args: &RenderArgs) -> u8 {
                 params: &params,
                 rendering: true,
                 hub_dir: args.hub_dir.as_deref(),
+                presets: &presets,
             },
         ),
         Err(message) => {

@@ -207,6 +207,9 @@ pub struct RenderArgs {
         requires = "values"
     )]
     pub release: String,
+    /// A preset laid over the file, with its own `patchStrategy` (repeatable, applied in order)
+    #[arg(short = 'f', long = "preset", value_name = "FILE")]
+    pub presets: Vec<PathBuf>,
     /// The run's uuid in templates (`globals.uuid`, run paths; default: derived from the name)
     #[arg(long, value_name = "UUID")]
     pub uuid: Option<String>,

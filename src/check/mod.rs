@@ -68,6 +68,8 @@ pub struct Context<'a> {
     pub rendering: bool,
     /// Where vendored hub components are (`--hub-dir`).
     pub hub_dir: Option<&'a std::path::Path>,
+    /// Presets laid over the file before it is judged (`render -f`).
+    pub presets: &'a [Node],
 }
 
 impl Checked {
@@ -234,6 +236,7 @@ fn follow(
                     &Context {
                         params: &[],
                         rendering: false,
+                        presets: &[],
                         ..*context
                     },
                 );
@@ -306,7 +309,10 @@ pub fn check_bytes(path: &str, bytes: Vec<u8>) -> Checked {
 /// Checks one file's bytes in a context: the agent's values, the params.
 pub fn check_with(path: &str, bytes: Vec<u8>, context: &Context<'_>) -> Checked {
     let values = context.values;
-    let (source, tree, mut diagnostics) = load::load(path, bytes, Limits::default());
+    let (source, mut tree, mut diagnostics) = load::load(path, bytes, Limits::default());
+    if let Some(tree) = tree.as_mut().filter(|_| !context.presets.is_empty()) {
+        crate::compose::presets(tree, context.presets);
+    }
     let mut checked = Checked {
         source,
         diagnostics: Vec::new(),

@@ -141,3 +141,32 @@ fn run_of(node: &mut Node) -> Option<&mut Node> {
         _ => None,
     }
 }
+
+/// Presets (`-f preset.yaml`, in order) laid over the file, each with its own
+/// `patchStrategy`; a preset's `runPatch` is merged into the file's, which applies it later.
+pub fn presets(tree: &mut Node, presets: &[Node]) {
+    const NOT_PATCHED: &[&str] = &["version", "kind", "isPreset", "patchStrategy"];
+    for preset in presets {
+        let strategy = strategy(preset);
+        let Some(preset_entries) = preset.entries() else {
+            continue;
+        };
+        let entries = entries_of(tree);
+        for entry in preset_entries {
+            if NOT_PATCHED.contains(&entry.key.as_str()) {
+                continue;
+            }
+            match entries.iter_mut().find(|e| e.key == entry.key) {
+                Some(existing) => {
+                    patch::patch(&mut existing.value, &entry.value, &entry.key, strategy)
+                }
+                None => entries.push(Entry {
+                    key: entry.key.clone(),
+                    key_span: Span::default(),
+                    key_style: entry.key_style,
+                    value: patch::foreign(&entry.value),
+                }),
+            }
+        }
+    }
+}
