@@ -69,6 +69,13 @@ impl Diagnostic {
         self
     }
 
+    /// A finding whose severity depends on the command (PRM002 warns on `check`, stops
+    /// `render`).
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self

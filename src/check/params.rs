@@ -239,11 +239,26 @@ pub fn bind_to(
             None if has_default => (io.value.clone(), None),
             None => (None, None),
         };
-        if value.is_none()
-            && !is_output
-            && params::is_required(&io, has_default)
-            && !matrix.contains(&io.name)
-        {
+        let from_matrix = matrix.contains(&io.name);
+        if value.is_none() && !is_output && from_matrix && rendering {
+            // Each run of the matrix gets its own value; render writes one run.
+            bound.complete = false;
+            out.push(
+                Diagnostic::new(
+                    &rules::PRM_MISSING_PARAM,
+                    format!(
+                        "input `{}` takes its values from the `matrix`, which runs many runs",
+                        io.name
+                    ),
+                )
+                .help(format!(
+                    "pass `-P {}=<value>` to render one of them",
+                    io.name
+                ))
+                .severity(Severity::Error),
+            );
+        }
+        if value.is_none() && !is_output && params::is_required(&io, has_default) && !from_matrix {
             bound.complete = false;
             let span = io_tree
                 .pointer(&format!("{pointer}/name"))

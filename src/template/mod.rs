@@ -2,6 +2,7 @@
 //! syntax), their names checked against what the run declares, and rendered with strict
 //! undefined (Polyaxon renders an unknown name as an empty string, silently).
 
+pub mod literal;
 pub mod render;
 use std::collections::BTreeSet;
 
@@ -55,6 +56,14 @@ pub fn environment() -> minijinja::Environment<'static> {
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    // Polyaxon's one filter of its own: `pattern % value` (`{{ uuids | map("map_format", "%s/outputs") }}`).
+    env.add_filter("map_format", |value: minijinja::Value, pattern: String| {
+        let text = match value.as_str() {
+            Some(text) => text.to_owned(),
+            None => value.to_string(),
+        };
+        pattern.replacen("%s", &text, 1)
+    });
     env
 }
 

@@ -281,6 +281,38 @@ pub fn python_float(value: f64) -> String {
     }
 }
 
+/// A node for a value a template produced, at the template's span.
+fn from_json(value: &serde_json::Value, span: crate::yaml::Span) -> Node {
+    let kind = match value {
+        serde_json::Value::Array(items) => {
+            NodeKind::Seq(items.iter().map(|item| from_json(item, span)).collect())
+        }
+        serde_json::Value::Object(map) => NodeKind::Map(
+            map.iter()
+                .map(|(key, value)| crate::yaml::Entry {
+                    key: key.clone(),
+                    key_span: span,
+                    key_style: Style::Quoted,
+                    value: from_json(value, span),
+                })
+                .collect(),
+        ),
+        serde_json::Value::String(text) => NodeKind::Scalar {
+            text: text.clone(),
+            style: Style::Quoted,
+        },
+        serde_json::Value::Null => NodeKind::Scalar {
+            text: String::new(),
+            style: Style::Rendered,
+        },
+        other => NodeKind::Scalar {
+            text: other.to_string(),
+            style: Style::Rendered,
+        },
+    };
+    Node { kind, span }
+}
+
 /// A template that failed to render, at its scalar.
 #[derive(Debug)]
 pub struct Failure {
@@ -362,21 +394,29 @@ fn walk(
     failures: &mut Vec<Failure>,
 ) {
     match &mut node.kind {
-        NodeKind::Scalar { text, style } if super::is_template(text) => {
+        NodeKind::Scalar { text, .. } if super::is_template(text) => {
             match env.render_str(text, context.clone()) {
+                // Polyaxon reads what a template gives back as a Python literal (a list a
+                // param prints becomes a list again); a command or args item stays text.
                 Ok(result) => {
-                    // Polyaxon reads what a template gives back as a Python literal; a
-                    // command or args item stays text.
-                    *style = if is_command_item {
-                        Style::Quoted
-                    } else {
-                        Style::Rendered
-                    };
-                    *text = if !is_command_item && result == "None" {
-                        String::new()
-                    } else {
-                        result
-                    };
+                    *node = match super::literal::container(&result) {
+                        Some(value) if !is_command_item => from_json(&value, node.span),
+                        _ => Node {
+                            kind: NodeKind::Scalar {
+                                text: if !is_command_item && result == "None" {
+                                    String::new()
+                                } else {
+                                    result
+                                },
+                                style: if is_command_item {
+                                    Style::Quoted
+                                } else {
+                                    Style::Rendered
+                                },
+                            },
+                            span: node.span,
+                        },
+                    }
                 }
                 Err(error) => failures.push(Failure {
                     node: node.clone(),
