@@ -17,9 +17,10 @@ one="fixtures/valid/service-tensorboard.yaml"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# 1,000 Polyaxonfiles: the valid fixtures, copied round-robin.
+# 1,000 Polyaxonfiles: the valid fixtures that stand alone (no flags on a `# with:` line, no
+# `pathRef` to a file next to them), copied round-robin.
 mkdir -p "$work/files"
-mapfile -t valid < <(ls fixtures/valid/*.yaml)
+mapfile -t valid < <(grep -L -e '^# with:' -e '^pathRef:' fixtures/valid/*.yaml)
 for i in $(seq 0 999); do
   cp "${valid[$((i % ${#valid[@]}))]}" "$work/files/f$(printf %04d "$i").yaml"
 done
