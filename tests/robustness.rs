@@ -298,3 +298,65 @@ fn hostile_rbac_manifests_are_findings_not_crashes() {
     let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(codes(&document), ["YAML007"]);
 }
+
+#[test]
+fn hostile_templates_and_references_end_promptly() {
+    let scratch = Scratch::new("templates");
+    let head = "version: 1.1\nkind: component\ninputs: [{name: n, type: int, value: 1}]\nrun:\n  kind: job\n  container:\n    image: busybox:1.36\n";
+    // Work bounded by minijinja's fuel: the render stops with a finding, it does not hang.
+    let endless = scratch.file(
+        "endless.yaml",
+        format!(
+            "{head}    args: [\"{{% for i in range(100000000) %}}{{{{ i }}}}{{% endfor %}}\"]\n"
+        )
+        .as_bytes(),
+    );
+    // A template nested deep enough to exhaust a naive recursive parser.
+    let deep = scratch.file(
+        "deep.yaml",
+        format!(
+            "{head}    args: [\"{{{{ {}n{} }}}}\"]\n",
+            "(".repeat(5_000),
+            ")".repeat(5_000)
+        )
+        .as_bytes(),
+    );
+    // A pathRef chain through a thousand files, and a file referring to itself by another path.
+    for i in 0..1_000 {
+        scratch.file(
+            &format!("op{i}.yaml"),
+            format!("version: 1.1\nkind: operation\npathRef: op{}.yaml\n", i + 1).as_bytes(),
+        );
+    }
+    scratch.file("op1000.yaml", format!("{head}").as_bytes());
+    let looped = scratch.file(
+        "loop.yaml",
+        b"version: 1.1\nkind: operation\npathRef: ./loop.yaml\n",
+    );
+    for (path, command) in [
+        (&endless, "render"),
+        (&deep, "check"),
+        (&deep, "render"),
+        (&scratch.0.join("op0.yaml"), "render"),
+        (&looped, "render"),
+    ] {
+        let started = Instant::now();
+        let output = plx().arg(command).arg(path).output().unwrap();
+        assert!(
+            started.elapsed() < HANG,
+            "{}: took {:?}",
+            path.display(),
+            started.elapsed()
+        );
+        let code = output.status.code();
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "{} {command}: {code:?}",
+            path.display()
+        );
+        if code == Some(1) {
+            assert!(output.stdout.is_empty());
+            assert!(!output.stderr.is_empty());
+        }
+    }
+}

@@ -173,6 +173,10 @@ pub(crate) fn judge(
     diagnostics
 }
 
+/// How long a chain of references may be: real ones are one or two hops, and a bound keeps a
+/// generated chain from costing more than it is worth.
+const MAX_REFERENCES: usize = 32;
+
 /// The component an operation runs by reference, followed through every `pathRef` (and
 /// `hubRef` with `--hub-dir`) and checked as a file of its own; its params are judged with the
 /// operation's. `Ok(None)`: no reference, or one `check` leaves to Polyaxon (the hub).
@@ -224,7 +228,15 @@ fn follow(
         let shown = target.display().to_string();
         let (_, target_tree, _) = load::load(&shown, bytes.clone(), Limits::default());
         match target_tree.as_ref().and_then(Reference::of) {
-            Some((next, _)) if reaches(&next) && seen.len() < 32 => {
+            Some(_) if seen.len() >= MAX_REFERENCES => {
+                return Err(fail(
+                    format!(
+                        "more than {MAX_REFERENCES} references lead from this file to its component"
+                    ),
+                    "point the operation at the component itself".to_owned(),
+                ));
+            }
+            Some((next, _)) if reaches(&next) => {
                 seen.push(target.clone());
                 from = target;
                 reference = next;
