@@ -328,7 +328,7 @@ fn hostile_templates_and_references_end_promptly() {
             format!("version: 1.1\nkind: operation\npathRef: op{}.yaml\n", i + 1).as_bytes(),
         );
     }
-    scratch.file("op1000.yaml", format!("{head}").as_bytes());
+    scratch.file("op1000.yaml", head.as_bytes());
     let looped = scratch.file(
         "loop.yaml",
         b"version: 1.1\nkind: operation\npathRef: ./loop.yaml\n",
