@@ -39,7 +39,35 @@ pub fn run(cli: Cli) -> ExitCode {
             );
             EXIT_CLEAN
         }
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "plx", &mut std::io::stdout());
+            EXIT_CLEAN
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            let mut page = Vec::new();
+            match clap_mangen::Man::new(command).render(&mut page) {
+                Ok(()) => write_stdout(&page),
+                Err(error) => {
+                    eprintln!("error: could not write the man page: {error}");
+                    EXIT_USAGE
+                }
+            }
+        }
     })
+}
+
+/// Bytes to stdout; a closed pipe (`plx man | head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> u8 {
+    match std::io::stdout().write_all(bytes) {
+        Ok(()) => EXIT_CLEAN,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => EXIT_CLEAN,
+        Err(error) => {
+            eprintln!("error: could not write to stdout: {error}");
+            EXIT_USAGE
+        }
+    }
 }
 
 /// One file's diagnostics on stderr, with the summary line, as `plx check` prints them.
@@ -360,14 +388,7 @@ fn write_objects(objects: &[serde_json::Value], output: Output) -> u8 {
         },
         Output::Json => render::to_json(objects),
     };
-    match std::io::stdout().write_all(text.as_bytes()) {
-        Ok(()) => EXIT_CLEAN,
-        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => EXIT_CLEAN,
-        Err(error) => {
-            eprintln!("error: could not write to stdout: {error}");
-            EXIT_USAGE
-        }
-    }
+    write_stdout(text.as_bytes())
 }
 
 fn explain(args: &ExplainArgs) -> u8 {

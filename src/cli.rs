@@ -1,4 +1,4 @@
-//! The command line, defined once: parsing, `--help`, and (later) completions and the man page.
+//! The command line, defined once: parsing, `--help`, shell completions and the man page.
 
 use std::path::PathBuf;
 
@@ -31,6 +31,17 @@ pub enum Command {
     /// Check a service account's RBAC against a profile of recommended minimum rules
     #[command(subcommand)]
     Rbac(RbacCommand),
+    /// Print a shell completion script (`plx completions bash > /etc/bash_completion.d/plx`)
+    Completions(CompletionsArgs),
+    /// Print the man page, in roff (`plx man | man -l -`)
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Subcommand)]
