@@ -14,7 +14,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::params;
 use crate::rbac::{self, effective::Account, profile::Profile};
 use crate::render::{self, RenderOptions};
-use crate::report::{Json, Reporter, Summary, Text};
+use crate::report::{Github, Json, Reporter, SarifReport, Summary, Text};
 use crate::rules;
 
 pub const EXIT_CLEAN: u8 = 0;
@@ -150,6 +150,8 @@ fn check(args: &CheckArgs) -> u8 {
             serde_json::to_value(summaries).expect("the summaries serialize"),
         )),
         (Format::Json, None) => Box::new(Json::default()),
+        (Format::Sarif, _) => Box::new(SarifReport::default()),
+        (Format::Github, _) => Box::new(Github::default()),
     };
     let mut summary = Summary::default();
     for result in &results {
@@ -443,6 +445,8 @@ fn rbac_check(args: &RbacCheckArgs) -> u8 {
             serde_json::to_value(audit).expect("the summary serializes"),
         )),
         (Format::Json, None) => Box::new(Json::default()),
+        (Format::Sarif, _) => Box::new(SarifReport::default()),
+        (Format::Github, _) => Box::new(Github::default()),
     };
     let mut summary = Summary::default();
     let mut code = EXIT_CLEAN;

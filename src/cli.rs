@@ -259,6 +259,10 @@ pub struct ExplainArgs {
 pub enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0 (code scanning)
+    Sarif,
+    /// GitHub Actions workflow commands (annotations)
+    Github,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

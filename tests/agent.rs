@@ -47,11 +47,11 @@ fn unknown_keys_and_wrong_types_are_found_at_their_line() {
 
 /// Every `--format` plx has: the token test below must cover each (a new format fails here
 /// until it is added).
-const FORMATS: &[&str] = &["text", "json"];
+const FORMATS: &[&str] = &["text", "json", "sarif", "github"];
 
 #[test]
 fn the_token_test_covers_every_output_format() {
-    let help = plx().args(["check", "--help"]).output().unwrap();
+    let help = plx().args(["check", "-h"]).output().unwrap();
     let help = String::from_utf8(help.stdout).unwrap();
     let listed = help
         .lines()

@@ -1,13 +1,17 @@
 //! Output formats. Each is built from plx's own [`Diagnostic`]s, and each reporter gets the
 //! same data: the file, the located diagnostics and the totals.
 
+mod github;
 mod json;
+mod sarif;
 mod text;
 
 use crate::check::SourceFile;
 use crate::diagnostic::{Diagnostic, Position, Severity};
 
+pub use github::Github;
 pub use json::Json;
+pub use sarif::{RULES_URL, SarifReport};
 pub use text::Text;
 
 /// A diagnostic with its file and resolved positions.
