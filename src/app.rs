@@ -90,6 +90,86 @@ fn fails(diagnostics: &[Diagnostic], strict: bool) -> bool {
         .any(|d| d.severity == Severity::Error || (strict && d.severity == Severity::Warning))
 }
 
+/// What counts for one file: the rules reported, the suppressions honoured and the
+/// severity that fails the run, from `plx.toml` (the nearest above the file, or `--config`)
+/// and the command line, which wins.
+#[derive(Clone, Debug, Default)]
+struct Policy {
+    selection: crate::config::Selection,
+    inline: bool,
+    fail_on_warnings: bool,
+}
+
+/// Finds each file's policy, reading each `plx.toml` once.
+struct Policies<'a> {
+    flags: &'a crate::cli::RuleFlags,
+    strict: bool,
+    cache: std::sync::Mutex<std::collections::HashMap<PathBuf, Result<Policy, String>>>,
+}
+
+impl<'a> Policies<'a> {
+    fn new(flags: &'a crate::cli::RuleFlags, strict: bool) -> Result<Self, u8> {
+        for selector in flags.select.iter().chain(&flags.ignore) {
+            if let Err(error) = crate::config::check_selector(selector) {
+                eprintln!("error: {error}");
+                return Err(EXIT_USAGE);
+            }
+        }
+        Ok(Self {
+            flags,
+            strict,
+            cache: Default::default(),
+        })
+    }
+
+    fn config_for(&self, path: &Path) -> Result<Option<crate::config::Config>, String> {
+        match &self.flags.config {
+            Some(file) => crate::config::Config::read(file).map(Some),
+            None if path == Path::new("-") => {
+                crate::config::Config::find(Path::new(".")).map(|c| c.map(|(_, c)| c))
+            }
+            None => crate::config::Config::find(path).map(|c| c.map(|(_, c)| c)),
+        }
+    }
+
+    fn for_file(&self, path: &Path) -> Result<Policy, String> {
+        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        if let Some(known) = self
+            .cache
+            .lock()
+            .expect("no panics while locked")
+            .get(&folder)
+        {
+            return known.clone();
+        }
+        let policy = self.config_for(path).map(|config| {
+            let config = config.unwrap_or_default();
+            let pick = |flag: &Vec<String>, file: Option<Vec<String>>| {
+                if flag.is_empty() {
+                    file.unwrap_or_default()
+                } else {
+                    flag.clone()
+                }
+            };
+            Policy {
+                selection: crate::config::Selection {
+                    select: pick(&self.flags.select, config.select),
+                    ignore: pick(&self.flags.ignore, config.ignore),
+                },
+                inline: !self.flags.no_inline_ignores,
+                fail_on_warnings: self.strict
+                    || self.flags.fail_on.or(config.fail_on)
+                        == Some(crate::config::FailOn::Warning),
+            }
+        });
+        self.cache
+            .lock()
+            .expect("no panics while locked")
+            .insert(folder, policy.clone());
+        policy
+    }
+}
+
 /// What `plx check` keeps of a checked file until it is reported: the text only when there
 /// is something to show in it, so checking a large tree stays small in memory.
 struct Reported {
@@ -97,28 +177,32 @@ struct Reported {
     diagnostics: Vec<Diagnostic>,
     /// The service accounts its runs name, for `--rbac`.
     service_accounts: Vec<(Option<String>, String)>,
+    fail_on_warnings: bool,
 }
 
 impl Reported {
-    fn new(checked: Checked) -> Self {
+    fn new(checked: Checked, policy: &Policy) -> Self {
         let service_accounts = checked.service_accounts();
         let Checked {
             mut source,
             diagnostics,
             ..
         } = checked;
+        let diagnostics =
+            crate::suppress::apply(&source, diagnostics, &policy.selection, policy.inline);
         if diagnostics.is_empty() {
             source = SourceFile::new(source.path, String::new());
         }
         Self {
+            fail_on_warnings: policy.fail_on_warnings,
             source,
             diagnostics,
             service_accounts,
         }
     }
 
-    fn fails(&self, strict: bool) -> bool {
-        fails(&self.diagnostics, strict)
+    fn fails(&self) -> bool {
+        fails(&self.diagnostics, self.fail_on_warnings)
     }
 }
 
@@ -139,7 +223,11 @@ fn check(args: &CheckArgs) -> u8 {
         hub_dir: args.hub_dir.as_deref(),
         presets: &[],
     };
-    let results = check_all(&files, &context);
+    let policies = match Policies::new(&args.rules, args.strict) {
+        Ok(policies) => policies,
+        Err(code) => return code,
+    };
+    let results = check_all(&files, &context, &policies);
     let rbac = match rbac_for_check(args, &results) {
         Ok(rbac) => rbac,
         Err(code) => return code,
@@ -159,7 +247,7 @@ fn check(args: &CheckArgs) -> u8 {
             Ok(checked) => {
                 reporter.file(&checked.source, &checked.diagnostics);
                 summary.add(&checked.diagnostics);
-                if checked.fails(args.strict) {
+                if checked.fails() {
                     code = code.max(EXIT_FINDINGS);
                 }
             }
@@ -284,13 +372,45 @@ fn render(args: &RenderArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    if let Some(component) = checked.referenced.as_deref()
-        && !component.diagnostics.is_empty()
-    {
-        report_to_stderr(&component.source, &component.diagnostics);
+    let policies = match Policies::new(&args.rules, args.strict) {
+        Ok(policies) => policies,
+        Err(code) => return code,
+    };
+    let policy = match policies.for_file(&args.file) {
+        Ok(policy) => policy,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let config = policies
+        .config_for(&args.file)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    // Suppressions apply once, to everything the file gets, so an unused one is truly unused.
+    let judged = |diagnostics: Vec<Diagnostic>| {
+        crate::suppress::apply(
+            &checked.source,
+            diagnostics,
+            &policy.selection,
+            policy.inline,
+        )
+    };
+    if let Some(component) = checked.referenced.as_deref() {
+        let diagnostics = crate::suppress::apply(
+            &component.source,
+            component.diagnostics.clone(),
+            &policy.selection,
+            policy.inline,
+        );
+        if !diagnostics.is_empty() {
+            report_to_stderr(&component.source, &diagnostics);
+        }
     }
-    if fails(&checked.diagnostics, args.strict) {
-        report_to_stderr(&checked.source, &checked.diagnostics);
+    let written = judged(checked.diagnostics.clone());
+    if fails(&written, policy.fail_on_warnings) {
+        report_to_stderr(&checked.source, &written);
         return EXIT_FINDINGS;
     }
     let rbac = if args.rbac.no_rbac {
@@ -319,6 +439,7 @@ fn render(args: &RenderArgs) -> u8 {
             owner: args.owner.clone(),
             project: args.project.clone(),
         },
+        default_service_accounts: config.service_accounts,
     };
     let mut diagnostics = checked.diagnostics.clone();
     let outcome = render::render(&checked, &options);
@@ -326,13 +447,14 @@ fn render(args: &RenderArgs) -> u8 {
         Ok(rendered) => diagnostics.extend(rendered.warnings.iter().cloned()),
         Err(refusals) => diagnostics.extend(refusals.iter().cloned()),
     }
+    let diagnostics = judged(diagnostics);
     if !diagnostics.is_empty() {
         report_to_stderr(&checked.source, &diagnostics);
     }
     let Ok(rendered) = outcome else {
         return EXIT_FINDINGS;
     };
-    if args.strict && !rendered.warnings.is_empty() {
+    if fails(&diagnostics, policy.fail_on_warnings) {
         return EXIT_FINDINGS;
     }
     write_objects(&rendered.objects, args.output)
@@ -770,9 +892,15 @@ fn looks_like_polyaxonfile(path: &Path) -> bool {
 }
 
 /// Checks files in parallel, keeping input order.
-fn check_all(files: &[PathBuf], context: &check::Context<'_>) -> Vec<Result<Reported, String>> {
+fn check_all(
+    files: &[PathBuf],
+    context: &check::Context<'_>,
+    policies: &Policies<'_>,
+) -> Vec<Result<Reported, String>> {
     let check_one = |path: &PathBuf| {
-        read(path).map(|bytes| Reported::new(check::check_with(&display(path), bytes, context)))
+        let policy = policies.for_file(path)?;
+        read(path)
+            .map(|bytes| Reported::new(check::check_with(&display(path), bytes, context), &policy))
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())

@@ -146,6 +146,8 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1 on any warning)
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub rules: RuleFlags,
     /// RBAC manifests: check the service account each run names against `--profile`
     #[arg(long, value_name = "FILE")]
     pub rbac: Vec<PathBuf>,
@@ -178,6 +180,26 @@ pub struct CheckArgs {
     pub hub_dir: Option<PathBuf>,
 }
 
+/// Which findings count: `plx.toml` (found above each file) and these flags, which win.
+#[derive(Debug, Default, clap::Args)]
+pub struct RuleFlags {
+    /// Report only these rules: codes, code prefixes or names (`SCH,K8S001,run-as-root`)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Leave these rules out (codes, prefixes or names)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// The lowest severity that fails the run (exit 1); `warning` is `--strict`
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<crate::config::FailOn>,
+    /// Do not honour `# plx: ignore[...]` comments (for CI)
+    #[arg(long)]
+    pub no_inline_ignores: bool,
+    /// Use this `plx.toml` instead of the nearest one above each file
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
     /// The Polyaxonfile to render (`-` reads standard input)
@@ -195,6 +217,8 @@ pub struct RenderArgs {
     /// Treat warnings as errors: print nothing and exit 1 on any warning
     #[arg(long)]
     pub strict: bool,
+    #[command(flatten)]
+    pub rules: RuleFlags,
     /// A value for an input or output: `-P lr=0.01` (repeatable; numbers, lists and mappings
     /// are read as JSON)
     #[arg(short = 'P', long = "param", value_name = "NAME=VALUE", value_parser = crate::params::parse_flag)]

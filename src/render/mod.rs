@@ -32,6 +32,9 @@ pub struct RenderOptions {
     pub agent: Option<AgentOptions>,
     /// The run's identity for `globals` in templates.
     pub identity: Identity,
+    /// `plx.toml`'s `[service-accounts]`: run kind -> the account a run gets when its file
+    /// names none.
+    pub default_service_accounts: BTreeMap<String, String>,
 }
 
 /// The service account the agent chart creates for runs (`runs-sa.yaml`).
@@ -158,6 +161,10 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
                     connections: service.connections.as_deref(),
                 },
                 options.agent.as_ref(),
+                options
+                    .default_service_accounts
+                    .get("service")
+                    .map(String::as_str),
             );
             (workload::service(&context, &service), own)
         }
@@ -173,6 +180,10 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
                     connections: job.connections.as_deref(),
                 },
                 options.agent.as_ref(),
+                options
+                    .default_service_accounts
+                    .get("job")
+                    .map(String::as_str),
             );
             (workload::job(&context, &job), own)
         }
@@ -228,10 +239,17 @@ struct RunParts<'a> {
     connections: Option<&'a [String]>,
 }
 
-/// A run as it will execute: the agent's defaults, initializer steps as init containers with
+/// A run as it will execute: the project's default service account for its kind
+/// (`plx.toml`), the agent's defaults, initializer steps as init containers with
 /// their context volumes, and the connections it names mounted.
-fn complete(parts: RunParts<'_>, agent: Option<&AgentOptions>) {
+fn complete(parts: RunParts<'_>, agent: Option<&AgentOptions>, default_account: Option<&str>) {
     let values = agent.map(|a| &a.values);
+    if let Some(account) = default_account {
+        let environment = parts.environment.get_or_insert_with(Default::default);
+        if environment.service_account_name.is_none() {
+            environment.service_account_name = Some(account.to_owned());
+        }
+    }
     with_agent_defaults(parts.environment, agent);
     let added = init::apply(parts.init, values);
     add_volumes(parts.volumes, added.volumes);

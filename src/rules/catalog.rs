@@ -14,6 +14,7 @@ const FAMILIES: &[(&str, &str)] = &[
     ("PRM", "params given to a run's inputs"),
     ("TPL", "`{{ ... }}` templates"),
     ("REF", "component references"),
+    ("IGN", "suppression comments"),
     ("RND", "what `plx render` cannot write"),
 ];
 

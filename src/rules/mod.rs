@@ -113,6 +113,8 @@ rules! {
     TPL_SYNTAX = "TPL001", "template-syntax", Error, "A `{{ ... }}` template is not valid Jinja2.";
     TPL_UNDEFINED_NAME = "TPL002", "undefined-template-name", Error, "A template reads a name the run does not define.";
     REF_UNRESOLVED = "REF001", "unresolved-reference", Error, "A component reference (`pathRef`, `hubRef`, `urlRef`) cannot be followed.";
+    IGN_UNKNOWN_RULE = "IGN001", "unknown-rule-in-suppression", Warning, "A suppression comment names no plx rule.";
+    IGN_UNUSED = "IGN002", "unused-suppression", Warning, "A suppression comment silences no finding.";
     RND_UNSUPPORTED_RUN_KIND = "RND001", "unsupported-run-kind", Error, "`plx render` writes jobs and services; this run kind is not rendered.";
     RND_NOT_YET_RENDERED = "RND002", "not-rendered-yet", Error, "The file uses a feature that `plx render` cannot turn into plain manifests yet.";
     RND_IGNORED_SECTION = "RND003", "control-plane-section", Warning, "A section that steers Polyaxon itself (plugins, hooks, cache, ...) and has no place in plain manifests.";
@@ -145,7 +147,7 @@ mod tests {
             let family = rule.code.trim_end_matches(|c: char| c.is_ascii_digit());
             assert!(
                 [
-                    "YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "PRM", "TPL", "REF", "RND"
+                    "YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "PRM", "TPL", "REF", "IGN", "RND"
                 ]
                 .contains(&family),
                 "{}",

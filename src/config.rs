@@ -1,0 +1,151 @@
+//! `plx.toml`: a project's choices, found like ruff and yamllint find theirs, by walking up
+//! from the checked file's folder to the first `plx.toml`.
+//!
+//! ```toml
+//! select = ["SCH", "K8S", "SEC"]      # rule codes or prefixes to report (default: all)
+//! ignore = ["SEC009"]                 # ... and to leave out
+//! fail-on = "warning"                 # exit 1 on warnings too (default: "error")
+//! profile = "polyaxon"                # the RBAC profile for `--rbac` and `render`
+//!
+//! [service-accounts]                  # the account a run gets when its file names none
+//! job = "polyaxon-jobs"
+//! service = "polyaxon-notebooks"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::rules::RULES;
+
+pub const FILE_NAME: &str = "plx.toml";
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    pub fail_on: Option<FailOn>,
+    pub profile: Option<String>,
+    /// Run kind (`job`, `service`) -> the service account its runs get by default.
+    #[serde(default)]
+    pub service_accounts: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+}
+
+/// The run kinds `[service-accounts]` may name: those `plx render` writes.
+const RUN_KINDS: &[&str] = &["job", "service"];
+
+impl Config {
+    /// Reads and validates a `plx.toml`.
+    pub fn read(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let config: Config =
+            toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+        for selector in config.select.iter().chain(&config.ignore).flatten() {
+            check_selector(selector).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        for kind in config.service_accounts.keys() {
+            if !RUN_KINDS.contains(&kind.as_str()) {
+                return Err(format!(
+                    "{}: [service-accounts] names `{kind}`; plx renders runs of kind {}",
+                    path.display(),
+                    RUN_KINDS.join(" and ")
+                ));
+            }
+        }
+        Ok(config)
+    }
+
+    /// The nearest `plx.toml` at or above `start` (a file or a folder), read.
+    pub fn find(start: &Path) -> Result<Option<(PathBuf, Config)>, String> {
+        let absolute = std::path::absolute(start).map_err(|e| e.to_string())?;
+        let mut folder = if absolute.is_dir() {
+            Some(absolute.as_path())
+        } else {
+            absolute.parent()
+        };
+        while let Some(dir) = folder {
+            let candidate = dir.join(FILE_NAME);
+            if candidate.is_file() {
+                return Config::read(&candidate).map(|config| Some((candidate, config)));
+            }
+            folder = dir.parent();
+        }
+        Ok(None)
+    }
+}
+
+/// A selector names a rule (`SEC007`, `run-as-root`) or a prefix of codes (`SEC`, `K8S00`).
+pub fn check_selector(selector: &str) -> Result<(), String> {
+    if RULES
+        .iter()
+        .any(|rule| matches(rule.code, rule.name, selector))
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{selector}` selects no rule; `plx rules` lists them"
+        ))
+    }
+}
+
+fn matches(code: &str, name: &str, selector: &str) -> bool {
+    code.starts_with(&selector.to_ascii_uppercase()) || name.eq_ignore_ascii_case(selector)
+}
+
+/// Which rules are reported: `select` (all when empty), minus `ignore`.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    pub fn reports(&self, code: &str) -> bool {
+        let Some(rule) = RULES.iter().find(|r| r.code == code) else {
+            return true;
+        };
+        let selected =
+            self.select.is_empty() || self.select.iter().any(|s| matches(rule.code, rule.name, s));
+        selected && !self.ignore.iter().any(|s| matches(rule.code, rule.name, s))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors_are_codes_prefixes_or_names() {
+        let selection = Selection {
+            select: vec!["SEC".into(), "K8S001".into()],
+            ignore: vec!["run-as-root".into()],
+        };
+        assert!(selection.reports("SEC001"));
+        assert!(!selection.reports("SEC007"));
+        assert!(selection.reports("K8S001"));
+        assert!(!selection.reports("K8S002"));
+        assert!(check_selector("sec").is_ok());
+        assert!(check_selector("NOPE").is_err());
+    }
+
+    #[test]
+    fn a_config_with_unknown_keys_or_kinds_is_refused() {
+        assert!(toml::from_str::<Config>("selekt = []").is_err());
+        let config: Config = toml::from_str(
+            "select = [\"SCH\"]\nfail-on = \"warning\"\n[service-accounts]\njob = \"jobs-sa\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.fail_on, Some(FailOn::Warning));
+        assert_eq!(config.service_accounts["job"], "jobs-sa");
+    }
+}
