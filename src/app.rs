@@ -184,10 +184,19 @@ impl Reported {
     fn new(checked: Checked, policy: &Policy) -> Self {
         let service_accounts = checked.service_accounts();
         let Checked {
-            mut source,
+            source,
             diagnostics,
             ..
         } = checked;
+        Self::from_parts(source, diagnostics, service_accounts, policy)
+    }
+
+    fn from_parts(
+        mut source: SourceFile,
+        diagnostics: Vec<Diagnostic>,
+        service_accounts: Vec<(Option<String>, String)>,
+        policy: &Policy,
+    ) -> Self {
         let diagnostics =
             crate::suppress::apply(&source, diagnostics, &policy.selection, policy.inline);
         if diagnostics.is_empty() {
@@ -825,94 +834,140 @@ fn display(path: &Path) -> String {
     }
 }
 
-/// The files to check: named files as given, directories searched for Polyaxonfiles.
-fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, u8) {
-    let mut files = Vec::new();
+/// A file to check: named on the command line (always checked), or found in a directory
+/// (checked only when its content is something plx reads).
+struct Target {
+    path: PathBuf,
+    found: bool,
+}
+
+/// The files to check: named files as given, directories walked for YAML and JSON files,
+/// skipping what `.gitignore`, `.ignore` and hidden folders leave out, as git and ripgrep do.
+fn collect(paths: &[PathBuf]) -> (Vec<Target>, u8) {
+    let mut targets = Vec::new();
     let mut code = EXIT_CLEAN;
     for path in paths {
         if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found);
+            let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(path)
+                .require_git(false)
+                .build()
+                .flatten()
+                .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+                .map(ignore::DirEntry::into_path)
+                .filter(|path| {
+                    matches!(
+                        path.extension().and_then(|e| e.to_str()),
+                        Some("yaml" | "yml" | "json")
+                    )
+                })
+                .collect();
             found.sort();
-            files.extend(found);
+            targets.extend(found.into_iter().map(|path| Target { path, found: true }));
         } else if path.as_os_str() == "-" || path.exists() {
-            files.push(path.clone());
+            targets.push(Target {
+                path: path.clone(),
+                found: false,
+            });
         } else {
             eprintln!("error: {}: no such file or directory", path.display());
             code = EXIT_USAGE;
         }
     }
-    (files, code)
+    (targets, code)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, found);
-        } else if looks_like_polyaxonfile(&path) {
-            found.push(path);
-        }
-    }
+/// What a file is, by its content: plx reads Polyaxonfiles, the agent's Helm values and RBAC
+/// manifests; any other YAML in a repository is left alone.
+#[derive(Debug, PartialEq)]
+enum Content {
+    /// A Polyaxonfile or the agent's values (`check_with` tells them apart).
+    Polyaxon,
+    Rbac,
+    Other,
 }
 
-/// Inside directories, only files that declare themselves Polyaxonfiles are checked, so a
-/// repository's other YAML (CI configs, Helm values) is left alone.
-fn looks_like_polyaxonfile(path: &Path) -> bool {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    if !matches!(extension, "yaml" | "yml" | "json") {
-        return false;
-    }
-    // The declaration sits at the top: reading the head is enough, and keeps the walk from
-    // reading whole files that the check then reads again.
-    let mut head = Vec::new();
-    let read =
-        std::fs::File::open(path).and_then(|file| file.take(64 * 1024).read_to_end(&mut head));
-    if read.is_err() {
-        return false;
-    }
-    let text = String::from_utf8_lossy(&head);
-    let declares = |key: &str| {
-        text.lines().any(|line| {
-            let line = line.trim_start_matches(['{', ' ']);
-            line.starts_with(&format!("{key}:")) || line.starts_with(&format!("\"{key}\":"))
+fn content(bytes: &[u8]) -> Content {
+    // The declarations sit at the top of a file: its head is enough.
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    let top_level = |key: &str| {
+        head.lines().find_map(|line| {
+            let line = line.trim_start_matches('{');
+            let rest = line
+                .strip_prefix(&format!("{key}:"))
+                .or_else(|| line.strip_prefix(&format!("\"{key}\":")))?;
+            Some(rest.trim().trim_matches(['"', '\'', ',']).to_owned())
         })
     };
-    declares("version") && declares("kind")
+    let kind = top_level("kind");
+    if top_level("apiVersion").is_some() {
+        let rbac = matches!(
+            kind.as_deref(),
+            Some(
+                "Role"
+                    | "ClusterRole"
+                    | "RoleBinding"
+                    | "ClusterRoleBinding"
+                    | "ServiceAccount"
+                    | "List"
+            )
+        );
+        return if rbac { Content::Rbac } else { Content::Other };
+    }
+    let polyaxonfile = matches!(kind.as_deref(), Some("component" | "operation"))
+        || (top_level("version").is_some() && kind.is_some());
+    let values = kind.is_none()
+        && check::AGENT_VALUES_KEYS
+            .iter()
+            .any(|key| top_level(key).is_some());
+    if polyaxonfile || values {
+        Content::Polyaxon
+    } else {
+        Content::Other
+    }
 }
 
 /// Checks files in parallel, keeping input order.
 fn check_all(
-    files: &[PathBuf],
+    files: &[Target],
     context: &check::Context<'_>,
     policies: &Policies<'_>,
 ) -> Vec<Result<Reported, String>> {
-    let check_one = |path: &PathBuf| {
-        let policy = policies.for_file(path)?;
-        read(path)
-            .map(|bytes| Reported::new(check::check_with(&display(path), bytes, context), &policy))
+    let check_one = |target: &Target| -> Option<Result<Reported, String>> {
+        let path = &target.path;
+        let bytes = match read(path) {
+            Ok(bytes) => bytes,
+            Err(message) => return Some(Err(message)),
+        };
+        let what = content(&bytes);
+        if target.found && what == Content::Other {
+            return None;
+        }
+        let policy = match policies.for_file(path) {
+            Ok(policy) => policy,
+            Err(message) => return Some(Err(message)),
+        };
+        let shown = display(path);
+        Some(Ok(match what {
+            Content::Rbac => {
+                let manifest = rbac::manifests::read(&shown, bytes);
+                let mut diagnostics = manifest.diagnostics.clone();
+                diagnostics.extend(rbac::lint::lint(&manifest));
+                Reported::from_parts(manifest.source, diagnostics, Vec::new(), &policy)
+            }
+            _ => Reported::new(check::check_with(&shown, bytes, context), &policy),
+        }))
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(files.len().max(1));
     if workers <= 1 {
-        return files.iter().map(check_one).collect();
+        return files.iter().filter_map(check_one).collect();
     }
     let chunk = files.len().div_ceil(workers);
     std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(check_one).collect::<Vec<_>>()))
+            .map(|part| scope.spawn(move || part.iter().filter_map(check_one).collect::<Vec<_>>()))
             .collect();
         handles
             .into_iter()

@@ -101,7 +101,7 @@ pub(crate) fn family_codes(text: String, family: &str) -> Vec<&'static str> {
 
 /// Keys only the agent chart's values have: a file with one of them and no `kind` is the
 /// platform team's values file, not a Polyaxonfile.
-const AGENT_VALUES_KEYS: &[&str] = &[
+pub const AGENT_VALUES_KEYS: &[&str] = &[
     "deploymentChart",
     "agent",
     "artifactsStore",
