@@ -24,6 +24,13 @@ mapfile -t valid < <(grep -L -e '^# with:' -e '^pathRef:' fixtures/valid/*.yaml)
 for i in $(seq 0 999); do
   cp "${valid[$((i % ${#valid[@]}))]}" "$work/files/f$(printf %04d "$i").yaml"
 done
+# A repository of 10,000 of them, 100 folders of 100, as `plx check .` walks one.
+mkdir -p "$work/repo"
+for i in $(seq 0 9999); do
+  dir="$work/repo/team$((i / 100))"
+  mkdir -p "$dir"
+  cp "${valid[$((i % ${#valid[@]}))]}" "$dir/run$i.yaml"
+done
 # The same files rendered one per process, as a CI loop would.
 render_all="for f in $work/files/*.yaml; do $plx render \$f >/dev/null; done"
 
@@ -42,6 +49,7 @@ hyperfine "${args[@]}" -N \
 cat "$work/one.md"; echo
 hyperfine --warmup 2 --style none --export-markdown "$work/many.md" \
   -n "plx check (1,000 files, one process)" "$plx check $work/files" \
+  -n "plx check . (a repository of 10,000 files)" "$plx check $work/repo" \
   -n "plx render (1,000 files, one process each)" "$render_all" >/dev/null
 cat "$work/many.md"; echo
 
@@ -52,6 +60,7 @@ fi
 if command -v yamllint >/dev/null; then
   others+=(-n "yamllint (1 file)" "yamllint -d relaxed $one")
   others+=(-n "yamllint (1,000 files)" "yamllint -d relaxed $work/files")
+  others+=(-n "yamllint (a repository of 10,000 files)" "yamllint -d relaxed $work/repo")
 fi
 if command -v kubernetes-validate >/dev/null; then
   "$plx" render "$one" > "$work/manifests.yaml"

@@ -892,10 +892,12 @@ fn content(bytes: &[u8]) -> Content {
     let top_level = |key: &str| {
         head.lines().find_map(|line| {
             let line = line.trim_start_matches('{');
-            let rest = line
-                .strip_prefix(&format!("{key}:"))
-                .or_else(|| line.strip_prefix(&format!("\"{key}\":")))?;
-            Some(rest.trim().trim_matches(['"', '\'', ',']).to_owned())
+            let rest = match line.strip_prefix('"') {
+                Some(quoted) => quoted.strip_prefix(key)?.strip_prefix('"')?,
+                None => line.strip_prefix(key)?,
+            };
+            let value = rest.strip_prefix(':')?;
+            Some(value.trim().trim_matches(['"', '\'', ',']).to_owned())
         })
     };
     let kind = top_level("kind");

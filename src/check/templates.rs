@@ -147,9 +147,17 @@ fn runs_a_reference(level: &Node) -> bool {
 }
 
 pub fn check(tree: &Node, source: &str) -> Vec<Diagnostic> {
-    let env = template::environment();
+    // Most files have no template at all: nothing to walk.
+    if !crate::template::is_template(source) {
+        return Vec::new();
+    }
+    // Built once per process: an environment registers every Jinja builtin, which costs more
+    // than checking a file.
+    static ENVIRONMENT: std::sync::LazyLock<minijinja::Environment<'static>> =
+        std::sync::LazyLock::new(template::environment);
+    let env = &*ENVIRONMENT;
     let mut out = Vec::new();
-    level(tree, "", None, &env, source, &mut out);
+    level(tree, "", None, env, source, &mut out);
     out
 }
 

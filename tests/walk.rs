@@ -1,0 +1,81 @@
+//! `plx check DIR`: the walk honours `.gitignore`, `.ignore` and hidden folders, and reads
+//! files by content: Polyaxonfiles, the agent's values and RBAC manifests are checked, any
+//! other YAML or JSON is left alone.
+
+mod common;
+
+use common::{plx, root};
+
+fn checked_files(dir: &std::path::Path) -> (i32, Vec<String>, usize) {
+    let output = plx()
+        .args(["check", "--format", "json"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut files: Vec<String> = document["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            std::path::Path::new(d["file"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.dedup();
+    let count = document["summary"]["files"].as_u64().unwrap() as usize;
+    (output.status.code().unwrap(), files, count)
+}
+
+#[test]
+fn a_repository_is_walked_by_content_and_ignore_files() {
+    let dir = std::env::temp_dir().join(format!("plx-walk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["ml", "ops", "ignored", ".hidden", "build"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(root().join(from), dir.join(to)).unwrap();
+    };
+    // Found by content, whatever their names.
+    copy(
+        "fixtures/invalid/SCH001-typo-nodeSelectr.yaml",
+        "ml/train.yml",
+    );
+    copy("fixtures/invalid/AGENT006-core-dns.yaml", "ops/agent.yaml");
+    copy(
+        "fixtures/rbac/polyaxon-custom-sa-role.yaml",
+        "ops/rbac.yaml",
+    );
+    // Left alone: other YAML and JSON, ignored and hidden folders.
+    std::fs::write(dir.join("ops/ci.yaml"), "on: push\njobs: {}\n").unwrap();
+    std::fs::write(dir.join("ml/package.json"), "{\"name\": \"x\"}\n").unwrap();
+    copy(
+        "fixtures/invalid/SCH001-typo-nodeSelectr.yaml",
+        "ignored/old.yaml",
+    );
+    copy(
+        "fixtures/invalid/SCH001-typo-nodeSelectr.yaml",
+        ".hidden/old.yaml",
+    );
+    copy(
+        "fixtures/invalid/SCH001-typo-nodeSelectr.yaml",
+        "build/out.yaml",
+    );
+    std::fs::write(dir.join(".gitignore"), "ignored/\n").unwrap();
+    std::fs::write(dir.join(".ignore"), "build/\n").unwrap();
+
+    let (code, files, count) = checked_files(&dir);
+    assert_eq!(code, 1);
+    assert_eq!(count, 3, "{files:?}");
+    let mut files = files;
+    files.sort();
+    assert_eq!(files, ["agent.yaml", "rbac.yaml", "train.yml"]);
+    // A file named on the command line is always checked, whatever the ignore files say.
+    let (code, files, _) = checked_files(&dir.join("ignored/old.yaml"));
+    assert_eq!((code, files), (1, vec!["old.yaml".to_owned()]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
