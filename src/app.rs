@@ -216,7 +216,7 @@ impl Reported {
 }
 
 fn check(args: &CheckArgs) -> u8 {
-    let (files, mut code) = collect(&args.paths);
+    let (files, mut code) = collect(&args.paths, args.by_content);
     let values = match args.values.as_deref().map(agent_values).transpose() {
         Ok(values) => values,
         Err(code) => return code,
@@ -843,7 +843,7 @@ struct Target {
 
 /// The files to check: named files as given, directories walked for YAML and JSON files,
 /// skipping what `.gitignore`, `.ignore` and hidden folders leave out, as git and ripgrep do.
-fn collect(paths: &[PathBuf]) -> (Vec<Target>, u8) {
+fn collect(paths: &[PathBuf], by_content: bool) -> (Vec<Target>, u8) {
     let mut targets = Vec::new();
     let mut code = EXIT_CLEAN;
     for path in paths {
@@ -866,7 +866,7 @@ fn collect(paths: &[PathBuf]) -> (Vec<Target>, u8) {
         } else if path.as_os_str() == "-" || path.exists() {
             targets.push(Target {
                 path: path.clone(),
-                found: false,
+                found: by_content && path.as_os_str() != "-",
             });
         } else {
             eprintln!("error: {}: no such file or directory", path.display());

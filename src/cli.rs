@@ -140,6 +140,10 @@ pub struct CheckArgs {
     /// Files or directories to check (`-` reads standard input)
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Check named files only when plx recognises their content, as in directories (for
+    /// pre-commit, which passes every YAML file)
+    #[arg(long)]
+    pub by_content: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
