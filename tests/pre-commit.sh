@@ -10,6 +10,11 @@ trap 'rm -rf "$scratch"' EXIT
 python3 -m venv "$scratch/venv"
 "$scratch/venv/bin/pip" install --quiet pre-commit
 export PRE_COMMIT_HOME="$scratch/cache"
+# try-repo clones the checkout afresh each time and pre-commit builds the hook with
+# `cargo install`; one target directory for both runs makes the second build incremental.
+export CARGO_TARGET_DIR="$scratch/target"
+# This proves the hook's behaviour, not its speed: an unoptimised build keeps CI quick.
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
 precommit="$scratch/venv/bin/pre-commit"
 
 cd "$scratch" && mkdir project && cd project
