@@ -44,6 +44,12 @@ pub fn run(cli: Cli) -> ExitCode {
             clap_complete::generate(args.shell, &mut command, "plx", &mut std::io::stdout());
             EXIT_CLEAN
         }
+        Command::Schema(args) => {
+            let mut text = serde_json::to_string_pretty(&crate::schema::generate(args.target))
+                .expect("a schema serializes");
+            text.push('\n');
+            write_stdout(text.as_bytes())
+        }
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
             let mut page = Vec::new();

@@ -35,6 +35,15 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page, in roff (`plx man | man -l -`)
     Man,
+    /// Print a JSON Schema for editors (VS Code, Neovim with yaml-language-server)
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Which files the schema is for
+    #[arg(value_enum)]
+    pub target: crate::schema::Target,
 }
 
 #[derive(Debug, clap::Args)]

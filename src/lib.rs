@@ -14,6 +14,7 @@ pub mod rbac;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod schema;
 pub mod suggest;
 pub mod suppress;
 pub mod template;

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::model::Any;
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AgentValues {
     pub deployment_chart: Option<String>,
@@ -59,13 +59,13 @@ pub struct AgentValues {
     pub operators: Option<Operators>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Rbac {
     pub enabled: Option<bool>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalServices {
     pub gateway: Option<ExternalService>,
@@ -73,7 +73,7 @@ pub struct ExternalServices {
     pub streams: Option<ExternalService>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ExternalService {
     pub host: Option<String>,
@@ -81,7 +81,7 @@ pub struct ExternalService {
     pub base_url: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Auth {
     pub enabled: Option<bool>,
@@ -89,7 +89,7 @@ pub struct Auth {
     pub use_resolver: Option<bool>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Ingress {
     pub enabled: Option<bool>,
@@ -104,7 +104,7 @@ pub struct Ingress {
     pub annotations: Option<BTreeMap<String, String>>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Dns {
     pub custom_cluster: Option<String>,
@@ -113,7 +113,7 @@ pub struct Dns {
 }
 
 /// An image-based component of the chart (`notifier`, `cleaner`, `init`, ...).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Component {
     pub image: Option<String>,
@@ -122,7 +122,7 @@ pub struct Component {
     pub resources: Option<ResourceRequirements>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Sidecar {
     pub image: Option<String>,
@@ -133,7 +133,7 @@ pub struct Sidecar {
     pub sync_interval: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Gateway {
     pub enabled: Option<bool>,
@@ -149,7 +149,7 @@ pub struct Gateway {
     pub routes: Option<Routes>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GatewayService {
     pub name: Option<String>,
@@ -161,7 +161,7 @@ pub struct GatewayService {
     pub annotations: Option<BTreeMap<String, String>>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Hpa {
     pub enabled: Option<bool>,
@@ -170,14 +170,14 @@ pub struct Hpa {
     pub maxpods: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Routes {
     pub gateway: Option<bool>,
     pub streams: Option<bool>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Agent {
     pub token: Option<String>,
@@ -197,7 +197,7 @@ pub struct Agent {
     pub resources: Option<ResourceRequirements>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Operator {
     pub enabled: Option<bool>,
@@ -213,7 +213,7 @@ pub struct Operator {
 }
 
 /// The chart's `securityContext`, applied to its pods and passed to runs.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityContext {
     pub enabled: Option<bool>,
@@ -230,7 +230,7 @@ pub struct SecurityContext {
 }
 
 /// A connection (`connections[]`, `artifactsStore`, `defaultArtifactsStore`).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
     pub name: Option<String>,
@@ -247,7 +247,7 @@ pub struct Connection {
 }
 
 /// A Secret or ConfigMap a connection exposes to runs.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionResource {
     pub name: Option<String>,
@@ -256,7 +256,7 @@ pub struct ConnectionResource {
     pub default_mode: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Operators {
     pub tfjob: Option<bool>,

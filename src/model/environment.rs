@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::values::LaxInt;
 
 /// Polyaxon's `V1Environment`: everything in it lands on the pod spec.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Environment {
     pub labels: Option<BTreeMap<String, String>>,

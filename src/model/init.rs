@@ -5,7 +5,7 @@ use super::values::Templated;
 
 /// Polyaxon's `V1Init`: one init step, either a built-in initializer (artifacts, git, ...)
 /// fed by a connection, or a plain init container.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Init {
     pub artifacts: Option<V1ArtifactsType>,
@@ -44,7 +44,7 @@ impl V1Init {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1ArtifactsType {
     /// Paths, or `[from, to]` pairs, kept as written: render reads them.
@@ -53,7 +53,7 @@ pub struct V1ArtifactsType {
     pub workers: Option<Templated<i64>>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1GitType {
     pub url: Option<String>,
@@ -61,7 +61,7 @@ pub struct V1GitType {
     pub flags: Option<Vec<String>>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1FileType {
     pub kind: Option<String>,

@@ -10,7 +10,7 @@ use super::values::{Any, Templated, Version};
 
 /// A whole Polyaxonfile. Polyaxon 2.18 gives components and operations one shared field set
 /// (`V1Polyaxonfile`); what differs is which fields make sense, checked by the rules.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Polyaxonfile {
     pub version: Option<Version>,
@@ -84,14 +84,14 @@ impl V1Polyaxonfile {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {
     Component,
     Operation,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PatchStrategy {
     Replace,
@@ -101,7 +101,7 @@ pub enum PatchStrategy {
 }
 
 /// `cmd`: one shell script, or its lines.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(untagged, expecting = "a string or a list of strings")]
 pub enum Cmd {
     Script(String),
@@ -109,7 +109,7 @@ pub enum Cmd {
 }
 
 /// A `resources` shortcut value: `cpu: 2`, `memory: 4Gi`, `gpu: 1`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(untagged, expecting = "a number or a string")]
 pub enum ResourceValue {
     Int(i64),
@@ -118,7 +118,7 @@ pub enum ResourceValue {
 }
 
 /// An input or output declaration.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Io {
     pub name: String,
@@ -138,7 +138,7 @@ pub struct V1Io {
     pub options: Option<serde_json::Value>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Validation {
     pub delay: Option<bool>,
@@ -165,7 +165,7 @@ pub struct V1Validation {
 
 /// A param value given by an operation, in full form (`{value: 32}`, `{ref: ..., value: ...}`)
 /// or, as Polyaxon 2.18 also reads it, short form (`lr: 0.01`).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(try_from = "ParamForm")]
 pub struct V1Param {
     pub value: Option<serde_json::Value>,
@@ -190,7 +190,7 @@ const PARAM_KEYS: &[&str] = &[
     "to_env",
 ];
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum ParamForm {
     Value(serde_json::Value),
@@ -240,7 +240,7 @@ impl TryFrom<ParamForm> for V1Param {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Cache {
     pub disable: Option<Templated<bool>>,
@@ -249,7 +249,7 @@ pub struct V1Cache {
     pub sections: Option<Vec<CacheSection>>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum CacheSection {
     Containers,
@@ -258,7 +258,7 @@ pub enum CacheSection {
 }
 
 /// Polyaxon's `V1Plugins`: the auxiliary features wired into the run's pod.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Plugins {
     pub auth: Option<Templated<bool>>,
@@ -279,7 +279,7 @@ pub struct V1Plugins {
     pub notifications: Option<Vec<V1Notification>>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1PolyaxonSidecarContainer {
     pub image: Option<String>,
@@ -293,7 +293,7 @@ pub struct V1PolyaxonSidecarContainer {
     pub resources: Option<k8s_openapi::api::core::v1::ResourceRequirements>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Notification {
     pub connections: Vec<String>,
@@ -301,7 +301,7 @@ pub struct V1Notification {
 }
 
 /// A build step run before the operation (a hub component, e.g. kaniko).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Build {
     pub hub_ref: String,
@@ -316,7 +316,7 @@ pub struct V1Build {
 }
 
 /// A hook run after the operation reaches a status.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Hook {
     pub hub_ref: String,
@@ -330,7 +330,7 @@ pub struct V1Hook {
     pub disable_defaults: Option<Templated<bool>>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Template {
     pub enabled: Option<Templated<bool>>,

@@ -36,6 +36,51 @@ pub enum V1Run {
     Tuner(V1Job),
 }
 
+/// One schema per run kind: the kind's fields, with `kind` naming it (plx's reader tags `run`
+/// by its `kind` key).
+impl schemars::JsonSchema for V1Run {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "V1Run".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        fn tagged<T: schemars::JsonSchema>(
+            generator: &mut schemars::SchemaGenerator,
+            kind: &str,
+        ) -> serde_json::Value {
+            let mut schema = T::json_schema(generator).to_value();
+            if let Some(object) = schema.as_object_mut() {
+                object
+                    .entry("properties")
+                    .or_insert_with(|| serde_json::json!({}))
+                    .as_object_mut()
+                    .map(|p| p.insert("kind".into(), serde_json::json!({"const": kind})));
+                let required = object
+                    .entry("required")
+                    .or_insert_with(|| serde_json::json!([]));
+                if let Some(list) = required.as_array_mut() {
+                    list.push(serde_json::json!("kind"));
+                }
+            }
+            schema
+        }
+        let kinds = vec![
+            tagged::<V1Job>(generator, "job"),
+            tagged::<V1Service>(generator, "service"),
+            tagged::<V1Dag>(generator, "dag"),
+            tagged::<V1TfJob>(generator, "tfjob"),
+            tagged::<V1PytorchJob>(generator, "pytorchjob"),
+            tagged::<V1MpiJob>(generator, "mpijob"),
+            tagged::<V1DaskCluster>(generator, "daskcluster"),
+            tagged::<V1RayCluster>(generator, "raycluster"),
+            tagged::<V1Job>(generator, "notifier"),
+            tagged::<V1Job>(generator, "cleaner"),
+            tagged::<V1Job>(generator, "tuner"),
+        ];
+        schemars::json_schema!({"oneOf": kinds})
+    }
+}
+
 impl V1Run {
     pub fn kind(&self) -> &'static str {
         match self {
@@ -69,7 +114,7 @@ pub fn is_polyaxon_volume(name: &str) -> bool {
 }
 
 /// Polyaxon's `V1Job` (also the shape of notifier, cleaner and tuner runs).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Job {
     pub environment: Option<V1Environment>,
@@ -81,7 +126,7 @@ pub struct V1Job {
 }
 
 /// Polyaxon's `V1Service`: a job's fields plus how it is exposed.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Service {
     pub environment: Option<V1Environment>,
@@ -96,7 +141,7 @@ pub struct V1Service {
     pub replicas: Option<Templated<i64>>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Dag {
     pub operations: Option<Vec<Any>>,
@@ -108,7 +153,7 @@ pub struct V1Dag {
     pub early_stopping: Option<Any>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1TfJob {
     pub clean_pod_policy: Option<CleanPodPolicy>,
@@ -121,7 +166,7 @@ pub struct V1TfJob {
     pub evaluator: Option<V1Replica>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1PytorchJob {
     pub clean_pod_policy: Option<CleanPodPolicy>,
@@ -132,7 +177,7 @@ pub struct V1PytorchJob {
     pub worker: Option<V1Replica>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1MpiJob {
     pub clean_pod_policy: Option<CleanPodPolicy>,
@@ -142,7 +187,7 @@ pub struct V1MpiJob {
     pub worker: Option<V1Replica>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1DaskCluster {
     pub worker: Option<V1Replica>,
@@ -151,7 +196,7 @@ pub struct V1DaskCluster {
     pub max_replicas: Option<Templated<i64>>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1RayCluster {
     pub entrypoint: Option<String>,
@@ -167,7 +212,7 @@ pub struct V1RayCluster {
 /// A kubeflow or dask replica. Its fields repeat `V1Job`'s on purpose rather than through
 /// `#[serde(flatten)]`: flattening hides the field list from the decoder, which then could
 /// not report unknown keys.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Replica {
     pub replicas: Option<Templated<i64>>,
@@ -179,7 +224,7 @@ pub struct V1Replica {
     pub container: Option<Container>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1RayReplica {
     pub replicas: Option<Templated<i64>>,
@@ -194,7 +239,7 @@ pub struct V1RayReplica {
     pub container: Option<Container>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, Deserialize, schemars::JsonSchema)]
 pub enum CleanPodPolicy {
     All,
     Running,
@@ -202,7 +247,7 @@ pub enum CleanPodPolicy {
 }
 
 /// Polyaxon's `V1Termination`: how long and how often a run may go on.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Termination {
     pub max_retries: Option<Templated<i64>>,
@@ -213,7 +258,7 @@ pub struct V1Termination {
     pub pod_failure_policy: Option<k8s_openapi::api::batch::v1::PodFailurePolicy>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Culling {
     pub timeout: Option<i64>,

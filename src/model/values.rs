@@ -139,3 +139,66 @@ impl<'de> Deserialize<'de> for LaxInt {
         deserializer.deserialize_any(LaxVisitor)
     }
 }
+
+// JSON Schemas for editors (`plx schema`): what each of these types accepts when it reads.
+
+impl schemars::JsonSchema for Any {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Any".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!(true)
+    }
+}
+
+/// A `{{ ... }}` or `{% ... %}` template, which Polyaxon renders before it types the value.
+fn template_schema() -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "pattern": "\\{\\{|\\{%"})
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for Templated<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Templated_{}", T::schema_name()).into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"anyOf": [generator.subschema_for::<T>(), template_schema()]})
+    }
+}
+
+impl schemars::JsonSchema for Version {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Version".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": ["number", "string"], "description": "The specification version: 1.1"})
+    }
+}
+
+impl schemars::JsonSchema for LaxInt {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "LaxInt".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"anyOf": [{"type": "integer"}, {"type": "string", "pattern": "^-?[0-9]+$"}]})
+    }
+}
