@@ -306,7 +306,17 @@ fn rbac_for_check(
     if args.rbac.is_empty() {
         return Ok(None);
     }
-    let profile = rbac_profile(&args.profile, &args.with)?;
+    // One profile for every account: the flag, else the project's (`plx.toml` here).
+    let config = Policies::new(&args.rules, args.strict)?
+        .config_for(Path::new("."))
+        .map_err(|message| {
+            eprintln!("error: {message}");
+            EXIT_USAGE
+        })?;
+    let profile = rbac_profile(
+        &chosen_profile(args.profile.as_deref(), config.as_ref()),
+        &args.with,
+    )?;
     let mut accounts: Vec<Account> = Vec::new();
     for checked in results.iter().flatten() {
         for (namespace, name) in &checked.service_accounts {
@@ -431,7 +441,8 @@ fn render(args: &RenderArgs) -> u8 {
     let rbac = if args.rbac.no_rbac {
         None
     } else {
-        let profile = match rbac_profile(&args.rbac.profile, &args.rbac.with) {
+        let name = chosen_profile(args.rbac.profile.as_deref(), Some(&config));
+        let profile = match rbac_profile(&name, &args.rbac.with) {
             Ok(profile) => profile,
             Err(code) => return code,
         };
@@ -757,6 +768,13 @@ fn rbac_render(args: &RbacRenderArgs) -> u8 {
 }
 
 /// A profile by built-in name or path, with `--with` naming optional parts of it.
+/// The RBAC profile: the flag, else `profile` in plx.toml, else Polyaxon's own.
+fn chosen_profile(flag: Option<&str>, config: Option<&crate::config::Config>) -> String {
+    flag.map(str::to_owned)
+        .or_else(|| config.and_then(|c| c.profile.clone()))
+        .unwrap_or_else(|| "polyaxon".to_owned())
+}
+
 fn rbac_profile(name_or_path: &str, with: &[String]) -> Result<Profile, u8> {
     let profile = profile_by_name_or_path(name_or_path)?;
     check_parts(&profile, with)?;

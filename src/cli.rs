@@ -167,14 +167,10 @@ pub struct CheckArgs {
     /// The Polyaxon agent's Helm values: check the runs' connections and namespace against them
     #[arg(long, value_name = "FILE")]
     pub values: Option<PathBuf>,
-    /// The RBAC profile for `--rbac` (built-in name or file)
-    #[arg(
-        long,
-        default_value = "polyaxon",
-        value_name = "NAME|FILE",
-        requires = "rbac"
-    )]
-    pub profile: String,
+    /// The RBAC profile for `--rbac` (built-in name or file; default: `profile` in plx.toml,
+    /// else polyaxon)
+    #[arg(long, value_name = "NAME|FILE", requires = "rbac")]
+    pub profile: Option<String>,
     /// Optional parts of the profile to require too
     #[arg(long, value_delimiter = ',', value_name = "PART", requires = "rbac")]
     pub with: Vec<String>,
@@ -272,9 +268,10 @@ pub struct RenderArgs {
 /// How `plx render` writes RBAC for a run's `environment.serviceAccountName`.
 #[derive(Debug, clap::Args)]
 pub struct RbacRenderFlags {
-    /// The RBAC profile granted to the run's service account (built-in name or file)
-    #[arg(long, default_value = "polyaxon", value_name = "NAME|FILE")]
-    pub profile: String,
+    /// The RBAC profile granted to the run's service account (built-in name or file; default:
+    /// `profile` in plx.toml, else polyaxon)
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile: Option<String>,
     /// Optional parts of the profile to grant too
     #[arg(long, value_delimiter = ',', value_name = "PART")]
     pub with: Vec<String>,

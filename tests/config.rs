@@ -187,3 +187,25 @@ fn the_repository_has_no_config_of_its_own_that_changes_the_fixtures() {
     assert!(!root().join("plx.toml").exists());
     assert!(!root().join("fixtures/plx.toml").exists());
 }
+
+#[test]
+fn the_rbac_profile_comes_from_plx_toml_unless_a_flag_names_one() {
+    let project = Project::new("profile");
+    let path = project.write(
+        "jobs/notebook.yaml",
+        &std::fs::read_to_string(root().join("fixtures/valid/service-service-account.yaml"))
+            .unwrap(),
+    );
+    project.write("plx.toml", "profile = \"skypilot\"\n");
+    // SkyPilot's profile has a cluster-wide part, which needs the account's namespace.
+    let output = plx().arg("render").arg(&path).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the `skypilot` profile"));
+    let output = plx()
+        .args(["render", "--profile", "polyaxon"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("kind: RoleBinding"));
+}
