@@ -104,6 +104,8 @@ struct Policy {
     selection: crate::config::Selection,
     inline: bool,
     fail_on_warnings: bool,
+    /// The `plx.toml` it came from (empty without one), for what else it sets.
+    config: crate::config::Config,
 }
 
 /// Finds each file's policy, reading each `plx.toml` once.
@@ -150,22 +152,23 @@ impl<'a> Policies<'a> {
         }
         let policy = self.config_for(path).map(|config| {
             let config = config.unwrap_or_default();
-            let pick = |flag: &Vec<String>, file: Option<Vec<String>>| {
+            let pick = |flag: &Vec<String>, file: &Option<Vec<String>>| {
                 if flag.is_empty() {
-                    file.unwrap_or_default()
+                    file.clone().unwrap_or_default()
                 } else {
                     flag.clone()
                 }
             };
             Policy {
                 selection: crate::config::Selection {
-                    select: pick(&self.flags.select, config.select),
-                    ignore: pick(&self.flags.ignore, config.ignore),
+                    select: pick(&self.flags.select, &config.select),
+                    ignore: pick(&self.flags.ignore, &config.ignore),
                 },
                 inline: !self.flags.no_inline_ignores,
                 fail_on_warnings: self.strict
                     || self.flags.fail_on.or(config.fail_on)
                         == Some(crate::config::FailOn::Warning),
+                config,
             }
         });
         self.cache
@@ -243,7 +246,7 @@ fn check(args: &CheckArgs) -> u8 {
         Err(code) => return code,
     };
     let results = check_all(&files, &context, &policies);
-    let rbac = match rbac_for_check(args, &results) {
+    let rbac = match rbac_for_check(args, &results, &policies) {
         Ok(rbac) => rbac,
         Err(code) => return code,
     };
@@ -302,17 +305,16 @@ type RbacForCheck = (
 fn rbac_for_check(
     args: &CheckArgs,
     results: &[Result<Reported, String>],
+    policies: &Policies<'_>,
 ) -> Result<Option<RbacForCheck>, u8> {
     if args.rbac.is_empty() {
         return Ok(None);
     }
     // One profile for every account: the flag, else the project's (`plx.toml` here).
-    let config = Policies::new(&args.rules, args.strict)?
-        .config_for(Path::new("."))
-        .map_err(|message| {
-            eprintln!("error: {message}");
-            EXIT_USAGE
-        })?;
+    let config = policies.config_for(Path::new(".")).map_err(|message| {
+        eprintln!("error: {message}");
+        EXIT_USAGE
+    })?;
     let profile = rbac_profile(
         &chosen_profile(args.profile.as_deref(), config.as_ref()),
         &args.with,
@@ -408,11 +410,6 @@ fn render(args: &RenderArgs) -> u8 {
             return EXIT_USAGE;
         }
     };
-    let config = policies
-        .config_for(&args.file)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
     // Suppressions apply once, to everything the file gets, so an unused one is truly unused.
     let judged = |diagnostics: Vec<Diagnostic>| {
         crate::suppress::apply(
@@ -441,7 +438,7 @@ fn render(args: &RenderArgs) -> u8 {
     let rbac = if args.rbac.no_rbac {
         None
     } else {
-        let name = chosen_profile(args.rbac.profile.as_deref(), Some(&config));
+        let name = chosen_profile(args.rbac.profile.as_deref(), Some(&policy.config));
         let profile = match rbac_profile(&name, &args.rbac.with) {
             Ok(profile) => profile,
             Err(code) => return code,
@@ -465,7 +462,7 @@ fn render(args: &RenderArgs) -> u8 {
             owner: args.owner.clone(),
             project: args.project.clone(),
         },
-        default_service_accounts: config.service_accounts,
+        default_service_accounts: policy.config.service_accounts.clone(),
     };
     let mut diagnostics = checked.diagnostics.clone();
     let outcome = render::render(&checked, &options);

@@ -289,6 +289,19 @@ fn merge(defaults: &mut serde_json::Value, user: &serde_json::Value) {
 }
 
 impl AgentValues {
+    /// The connections runs can name: `connections`, then the artifacts store.
+    pub fn catalog(&self) -> impl Iterator<Item = &Connection> {
+        self.connections
+            .iter()
+            .flatten()
+            .chain(self.artifacts_store.as_ref())
+    }
+
+    /// The connection of the catalog with this name.
+    pub fn connection(&self, name: &str) -> Option<&Connection> {
+        self.catalog().find(|c| c.name.as_deref() == Some(name))
+    }
+
     /// The pod security context the agent gives runs that set none, when its own is enabled
     /// (the chart passes `runAsUser`, `runAsGroup` and `fsGroup` to runs).
     pub fn pod_security_context(&self) -> Option<k8s_openapi::api::core::v1::PodSecurityContext> {

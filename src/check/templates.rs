@@ -46,19 +46,6 @@ const PARAM_FIELDS: &[&str] = &["value", "type", "connection", "as_str", "as_arg
 /// Jinja's own global functions.
 const JINJA_GLOBALS: &[&str] = &["range", "dict", "lipsum", "cycler", "joiner", "namespace"];
 
-/// Keys Polyaxon never renders (or drops before it does).
-const NOT_RENDERED: &[&str] = &[
-    "version",
-    "kind",
-    "name",
-    "description",
-    "tags",
-    "build",
-    "hooks",
-    "events",
-    "joins",
-];
-
 /// The names visible at one level of a file (a component, or an operation in a dag).
 struct Scope {
     names: Vec<String>,
@@ -136,16 +123,6 @@ fn dag_given_names(run: &Node) -> Vec<String> {
         .collect()
 }
 
-/// Whether the component this level runs is out of view (`hubRef`, `pathRef`, ...): its
-/// inputs, and so the names its params and templates may use, are unknown here.
-fn runs_a_reference(level: &Node) -> bool {
-    level.get("component").is_none()
-        && level.get("run").is_none()
-        && ["hubRef", "pathRef", "urlRef", "dagRef"]
-            .iter()
-            .any(|key| level.get(key).is_some())
-}
-
 pub fn check(tree: &Node, source: &str) -> Vec<Diagnostic> {
     // Most files have no template at all: nothing to walk.
     if !crate::template::is_template(source) {
@@ -172,7 +149,9 @@ fn level(
     let Some(entries) = node.entries() else {
         return;
     };
-    if runs_a_reference(node) {
+    // A component by reference (`hubRef`, `pathRef`, ...) is out of view: its inputs, and so
+    // the names its params and templates may use, are unknown here.
+    if crate::compose::refs::Reference::of(node).is_some() {
         return;
     }
     let scope = Scope::of(node, parent);
@@ -182,7 +161,7 @@ fn level(
             crate::yaml::tree::escape_pointer_token(&entry.key)
         );
         match entry.key.as_str() {
-            key if NOT_RENDERED.contains(&key) => {}
+            key if template::NOT_RENDERED.contains(&key) => {}
             "component" => level(&entry.value, &at, Some(&scope), env, source, out),
             "run" => {
                 for run_entry in entry.value.entries().unwrap_or_default() {

@@ -5,7 +5,7 @@
 use k8s_openapi::api::core::v1::EnvVar;
 
 use crate::check::Checked;
-use crate::check::params::Bound;
+use crate::check::params::{Bound, runnable};
 use crate::diagnostic::Diagnostic;
 use crate::model::{V1Polyaxonfile, V1Run};
 use crate::rules;
@@ -67,7 +67,7 @@ pub fn compile(
     if templated.is_empty() && !to_env && !target.composed {
         return Ok(None);
     }
-    let (run_file, _) = crate::check::params::runnable(file);
+    let (run_file, _) = runnable(file);
     let run = identity(run_file, target);
     let connections = connection_schemas(target.values);
     let context = templates::context(bound, templates::globals(&run), connections)
@@ -170,12 +170,7 @@ fn identity(run_file: &V1Polyaxonfile, target: &Target<'_>) -> RunIdentity {
 fn connection_schemas(values: Option<&crate::agent::values::AgentValues>) -> serde_json::Value {
     let mut out = serde_json::Map::new();
     if let Some(values) = values {
-        for connection in values
-            .connections
-            .iter()
-            .flatten()
-            .chain(values.artifacts_store.as_ref())
-        {
+        for connection in values.catalog() {
             if let Some(name) = &connection.name {
                 out.insert(
                     name.clone(),

@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::{
     SecretVolumeSource, Volume, VolumeMount,
 };
 
-use crate::agent::values::{AgentValues, Connection, ConnectionResource};
+use crate::agent::values::{AgentValues, ConnectionResource};
 use crate::model::V1Environment;
 
 /// What the named connections add to a pod.
@@ -26,7 +26,7 @@ pub struct Mounted {
 }
 
 /// A schema key, written as is or in the snake_case Polyaxon also accepts (`mount_path`).
-fn schema_value<'a>(
+pub(super) fn schema_value<'a>(
     schema: Option<&'a serde_json::Value>,
     key: &str,
 ) -> Option<&'a serde_json::Value> {
@@ -39,7 +39,7 @@ fn schema_value<'a>(
     })
 }
 
-fn schema_text(schema: Option<&serde_json::Value>, key: &str) -> Option<String> {
+pub(super) fn schema_text(schema: Option<&serde_json::Value>, key: &str) -> Option<String> {
     schema_value(schema, key)?.as_str().map(str::to_owned)
 }
 
@@ -49,15 +49,9 @@ fn schema_bool(schema: Option<&serde_json::Value>, key: &str) -> Option<bool> {
 
 /// The connections a run names, in its order; names the values lack were refused by check.
 pub fn mount(names: &[String], values: &AgentValues) -> Mounted {
-    let catalog: Vec<&Connection> = values
-        .connections
-        .iter()
-        .flatten()
-        .chain(values.artifacts_store.as_ref())
-        .collect();
     let mut mounted = Mounted::default();
     for name in names {
-        let Some(connection) = catalog.iter().find(|c| c.name.as_deref() == Some(name)) else {
+        let Some(connection) = values.connection(name) else {
             continue;
         };
         let schema = connection.schema.as_ref();

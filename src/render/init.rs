@@ -53,24 +53,11 @@ const MOUNT_STORES: &[&str] = &["host_path", "volume_claim"];
 const BUCKET_STORES: &[&str] = &["s3", "gcs", "wasb"];
 
 fn find_connection<'a>(values: Option<&'a AgentValues>, name: &str) -> Option<&'a Connection> {
-    let values = values?;
-    values
-        .connections
-        .iter()
-        .flatten()
-        .chain(values.artifacts_store.as_ref())
-        .find(|c| c.name.as_deref() == Some(name))
+    values?.connection(name)
 }
 
 fn schema_text(connection: &Connection, key: &str) -> Option<String> {
-    let object = connection.schema.as_ref()?.as_object()?;
-    let value = object.get(key).or_else(|| {
-        object
-            .iter()
-            .find(|(written, _)| crate::yaml::tree::is_snake_spelling(written, key))
-            .map(|(_, value)| value)
-    })?;
-    value.as_str().map(str::to_owned)
+    super::connections::schema_text(connection.schema.as_ref(), key)
 }
 
 /// Where a store's data is read from: its mount path, or its bucket.
@@ -334,17 +321,10 @@ fn tensorboard_plan(
         message: message.to_owned(),
         help: "list the runs by `uuids`, e.g. `tensorboard: {uuids: [<run uuid>]}`".to_owned(),
     };
-    let settings = tensorboard
-        .as_object()
-        .ok_or_else(|| invalid("`tensorboard` must be a mapping"))?;
-    let setting = |key: &str| {
-        settings.get(key).or_else(|| {
-            settings
-                .iter()
-                .find(|(written, _)| crate::yaml::tree::is_snake_spelling(written, key))
-                .map(|(_, v)| v)
-        })
-    };
+    if !tensorboard.is_object() {
+        return Err(invalid("`tensorboard` must be a mapping"));
+    }
+    let setting = |key: &str| super::connections::schema_value(Some(tensorboard), key);
     if setting("useNames").and_then(|v| v.as_bool()) == Some(true) {
         return Err(invalid(
             "`useNames` makes the initializer look runs up in Polyaxon's API, which plain manifests do not have",

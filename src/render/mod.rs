@@ -14,8 +14,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::check::Checked;
+use crate::check::params::runnable;
 use crate::diagnostic::Diagnostic;
-use crate::model::{V1Polyaxonfile, V1Run};
+use crate::model::V1Run;
 
 pub use compile::Identity;
 pub use names::{NameError, dns1035_label, dns1123_label, validate_name};
@@ -301,14 +302,6 @@ fn with_agent_defaults(
     }
     if environment.security_context.is_none() {
         environment.security_context = agent.values.pod_security_context();
-    }
-}
-
-/// The file whose `run` is rendered: the file itself, or an operation's inline component.
-fn runnable(file: &V1Polyaxonfile) -> (&V1Polyaxonfile, &'static str) {
-    match (&file.run, &file.component) {
-        (None, Some(component)) => (component, "/component"),
-        _ => (file, ""),
     }
 }
 

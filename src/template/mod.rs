@@ -21,6 +21,19 @@ pub struct Found<'a> {
     pub pointer: String,
 }
 
+/// Keys Polyaxon never renders at a file's level (or drops before it does).
+pub const NOT_RENDERED: &[&str] = &[
+    "version",
+    "kind",
+    "name",
+    "description",
+    "tags",
+    "build",
+    "hooks",
+    "events",
+    "joins",
+];
+
 /// Whether a scalar is a template (Jinja2's expression, statement or comment delimiters).
 pub fn is_template(text: &str) -> bool {
     text.contains("{{") || text.contains("{%") || text.contains("{#")

@@ -321,22 +321,9 @@ pub struct Failure {
     pub message: String,
 }
 
-/// Keys Polyaxon does not render at a component's level.
-const NOT_RENDERED: &[&str] = &[
-    "version",
-    "kind",
-    "name",
-    "description",
-    "tags",
-    "build",
-    "hooks",
-    "events",
-    "joins",
-    "inputs",
-    "outputs",
-    "params",
-    "component",
-];
+/// Besides what Polyaxon never renders, what substitution leaves alone at a component's level:
+/// the declarations the params were bound to, and a nested component (rendered on its own).
+const NOT_SUBSTITUTED: &[&str] = &["inputs", "outputs", "params", "component"];
 
 /// The component at `prefix` with every template rendered (the tree keeps each scalar's span,
 /// so later findings still point at what the user wrote).
@@ -353,7 +340,8 @@ pub fn substitute(
     let mut failures = Vec::new();
     if let NodeKind::Map(entries) = &mut level.kind {
         for entry in entries.iter_mut() {
-            if NOT_RENDERED.contains(&entry.key.as_str()) {
+            let key = entry.key.as_str();
+            if super::NOT_RENDERED.contains(&key) || NOT_SUBSTITUTED.contains(&key) {
                 continue;
             }
             let pointer = format!("{prefix}/{}", entry.key);
