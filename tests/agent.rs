@@ -94,17 +94,14 @@ fn the_agent_token_is_never_printed() {
         }
     }
     // Valid values with the token inline (AGENT004), used by every command that reads them.
-    let dir = std::env::temp_dir().join(format!("plx-token-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let values = dir.join("values.yaml");
+    let scratch = common::Scratch::new("token");
     let fixture =
         std::fs::read_to_string(common::root().join("fixtures/agent/connections-values.yaml"))
             .unwrap();
-    std::fs::write(
-        &values,
+    let values = scratch.file(
+        "values.yaml",
         format!("{fixture}agent:\n  token: {TOKEN}\n  instance: acme.agents.a1\n"),
-    )
-    .unwrap();
+    );
     let values = values.to_str().unwrap();
     let run = "fixtures/valid/service-connections.yaml";
     for format in FORMATS {
@@ -120,7 +117,6 @@ fn the_agent_token_is_never_printed() {
         assert_no_token(&["render", "-o", output, "--values", values, run], None, 0);
     }
     assert_no_token(&["rbac", "render", "--values", values], None, 0);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

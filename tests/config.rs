@@ -3,32 +3,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{plx, root};
-
-struct Project(PathBuf);
-
-impl Project {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("plx-config-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("jobs/nested")).unwrap();
-        Self(dir)
-    }
-
-    fn write(&self, path: &str, text: &str) -> PathBuf {
-        let path = self.0.join(path);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-}
-
-impl Drop for Project {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use common::{Scratch, plx, root};
 
 /// The codes `plx check` reports for a file, and its exit code.
 fn codes(args: &[&str], path: &Path) -> (i32, Vec<String>) {
@@ -54,21 +31,21 @@ const JOB: &str = "version: 1.1\nkind: component\nname: smoke\nrun:\n  kind: job
 
 #[test]
 fn an_inline_ignore_silences_exactly_its_rule_on_its_line() {
-    let project = Project::new("inline");
-    let plain = project.write("jobs/plain.yaml", JOB);
+    let project = Scratch::new("inline");
+    let plain = project.file("jobs/plain.yaml", JOB);
     assert_eq!(codes(&[], &plain).1, ["SEC011 8", "SEC009 10"]);
-    let trailing = project.write(
+    let trailing = project.file(
         "jobs/trailing.yaml",
-        &JOB.replace(
+        JOB.replace(
             "busybox:latest",
             "busybox:latest  # plx: ignore[SEC009] smoke test",
         ),
     );
     assert_eq!(codes(&[], &trailing).1, ["SEC011 8"]);
     // The line before works too; another rule on that line is not silenced.
-    let before = project.write(
+    let before = project.file(
         "jobs/before.yaml",
-        &JOB.replace(
+        JOB.replace(
             "    image:",
             "    # plx: ignore[SEC011] wrong line\n    image:",
         ),
@@ -78,9 +55,9 @@ fn an_inline_ignore_silences_exactly_its_rule_on_its_line() {
         ["SEC011 8", "IGN002 10", "SEC009 11"]
     );
     // A file-level suppression covers the file; rules can be named by name too.
-    let file_level = project.write(
+    let file_level = project.file(
         "jobs/file.yaml",
-        &format!("# plx: ignore-file[mutable-image-tag, SEC011] a throwaway smoke test\n{JOB}"),
+        format!("# plx: ignore-file[mutable-image-tag, SEC011] a throwaway smoke test\n{JOB}"),
     );
     assert_eq!(codes(&[], &file_level), (0, vec![]));
     // CI can refuse them all.
@@ -92,18 +69,18 @@ fn an_inline_ignore_silences_exactly_its_rule_on_its_line() {
 
 #[test]
 fn an_unknown_code_in_an_ignore_is_reported() {
-    let project = Project::new("unknown");
-    let path = project.write(
+    let project = Scratch::new("unknown");
+    let path = project.file(
         "jobs/typo.yaml",
-        &JOB.replace("busybox:latest", "busybox:latest  # plx: ignore[SEC09]"),
+        JOB.replace("busybox:latest", "busybox:latest  # plx: ignore[SEC09]"),
     );
     assert_eq!(codes(&[], &path).1, ["SEC011 8", "SEC009 10", "IGN001 10"]);
 }
 
 #[test]
 fn select_ignore_and_fail_on_choose_what_counts() {
-    let project = Project::new("flags");
-    let path = project.write("jobs/job.yaml", JOB);
+    let project = Scratch::new("flags");
+    let path = project.file("jobs/job.yaml", JOB);
     assert_eq!(
         codes(&["--select", "SEC009"], &path),
         (0, vec!["SEC009 10".into()])
@@ -129,23 +106,23 @@ fn select_ignore_and_fail_on_choose_what_counts() {
 
 #[test]
 fn plx_toml_is_found_above_the_file_and_flags_win() {
-    let project = Project::new("toml");
-    let path = project.write("jobs/nested/job.yaml", JOB);
-    project.write("plx.toml", "ignore = [\"SEC011\"]\nfail-on = \"warning\"\n");
+    let project = Scratch::new("toml");
+    let path = project.file("jobs/nested/job.yaml", JOB);
+    project.file("plx.toml", "ignore = [\"SEC011\"]\nfail-on = \"warning\"\n");
     assert_eq!(codes(&[], &path), (1, vec!["SEC009 10".into()]));
     // A nearer one wins over it.
-    project.write("jobs/plx.toml", "select = [\"SEC011\"]\n");
+    project.file("jobs/plx.toml", "select = [\"SEC011\"]\n");
     assert_eq!(codes(&[], &path), (0, vec!["SEC011 8".into()]));
     // The command line wins over both.
     assert_eq!(codes(&["--select", "SEC009"], &path).1, ["SEC009 10"]);
     // An explicit file replaces the search.
-    let other = project.write("other.toml", "ignore = [\"SEC\"]\n");
+    let other = project.file("other.toml", "ignore = [\"SEC\"]\n");
     assert_eq!(
         codes(&["--config", other.to_str().unwrap()], &path),
         (0, vec![])
     );
     // A broken one is a usage error, not a silent default.
-    project.write("jobs/plx.toml", "selekt = [\"SEC\"]\n");
+    project.file("jobs/plx.toml", "selekt = [\"SEC\"]\n");
     let output = plx().args(["check"]).arg(&path).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("plx.toml"));
@@ -153,9 +130,9 @@ fn plx_toml_is_found_above_the_file_and_flags_win() {
 
 #[test]
 fn render_honours_the_same_choices_and_the_default_service_account() {
-    let project = Project::new("render");
-    let path = project.write("jobs/job.yaml", JOB);
-    project.write(
+    let project = Scratch::new("render");
+    let path = project.file("jobs/job.yaml", JOB);
+    project.file(
         "plx.toml",
         "fail-on = \"warning\"\nignore = [\"SEC\"]\n[service-accounts]\njob = \"polyaxon-jobs\"\n",
     );
@@ -190,13 +167,13 @@ fn the_repository_has_no_config_of_its_own_that_changes_the_fixtures() {
 
 #[test]
 fn the_rbac_profile_comes_from_plx_toml_unless_a_flag_names_one() {
-    let project = Project::new("profile");
-    let path = project.write(
+    let project = Scratch::new("profile");
+    let path = project.file(
         "jobs/notebook.yaml",
-        &std::fs::read_to_string(root().join("fixtures/valid/service-service-account.yaml"))
+        std::fs::read_to_string(root().join("fixtures/valid/service-service-account.yaml"))
             .unwrap(),
     );
-    project.write("plx.toml", "profile = \"skypilot\"\n");
+    project.file("plx.toml", "profile = \"skypilot\"\n");
     // SkyPilot's profile has a cluster-wide part, which needs the account's namespace.
     let output = plx().arg("render").arg(&path).output().unwrap();
     assert_eq!(output.status.code(), Some(1));

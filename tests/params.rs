@@ -112,10 +112,8 @@ fn a_param_given_twice_is_a_usage_error() {
 
 #[test]
 fn a_params_file_is_read_and_flags_win_over_it() {
-    let dir = std::env::temp_dir().join(format!("plx-params-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("params.yaml");
-    std::fs::write(&file, "lr: 0.2\nepochs: {value: 3}\n").unwrap();
+    let scratch = common::Scratch::new("params");
+    let file = scratch.file("params.yaml", "lr: 0.2\nepochs: {value: 3}\n");
     let file = file.to_str().unwrap();
     let (code, stdout, stderr) = run(&["render", TRAIN, "--params-file", file, "-P", "epochs=4"]);
     assert_eq!(code, 0, "{stderr}");
@@ -123,7 +121,6 @@ fn a_params_file_is_read_and_flags_win_over_it() {
         stdout.contains("--lr=0.2") && stdout.contains("--epochs=4"),
         "{stdout}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -170,30 +167,24 @@ fn a_reference_cycle_is_a_clear_error() {
 
 #[test]
 fn hub_references_need_a_vendored_copy() {
-    let dir = std::env::temp_dir().join(format!("plx-hub-{}", std::process::id()));
-    let hub = dir.join("hub").join("train");
-    std::fs::create_dir_all(&hub).unwrap();
-    std::fs::copy(
-        common::root().join("fixtures/components/train.yaml"),
-        hub.join("1.4.yaml"),
-    )
-    .unwrap();
-    let operation = dir.join("op.yaml");
-    std::fs::write(
-        &operation,
+    let scratch = common::Scratch::new("hub");
+    scratch.file(
+        "hub/train/1.4.yaml",
+        std::fs::read(common::root().join("fixtures/components/train.yaml")).unwrap(),
+    );
+    let operation = scratch.file(
+        "op.yaml",
         "version: 1.1\nkind: operation\nhubRef: acme/train:1.4\nparams: {lr: 0.1, epochs: 1}\n",
-    )
-    .unwrap();
+    );
     let operation = operation.to_str().unwrap();
     let (code, _, stderr) = run(&["render", operation]);
     assert_eq!(code, 1);
     assert!(stderr.contains("--hub-dir"), "{stderr}");
-    let hub_dir = dir.join("hub");
+    let hub_dir = scratch.0.join("hub");
     let (code, stdout, stderr) =
         run(&["render", operation, "--hub-dir", hub_dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("- --epochs=1"), "{stdout}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -247,10 +247,8 @@ fn skypilots_doc_snippets_are_flagged_at_their_lines() {
 
 #[test]
 fn the_account_can_come_from_skypilots_config() {
-    let dir = std::env::temp_dir().join(format!("plx-sky-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("config.yaml");
-    std::fs::write(&config, "kubernetes:\n  remote_identity: sky-sa\n").unwrap();
+    let scratch = common::Scratch::new("sky");
+    let config = scratch.file("config.yaml", "kubernetes:\n  remote_identity: sky-sa\n");
     let (exit, document) = rbac_check(
         &[
             "--profile",
@@ -274,7 +272,6 @@ fn the_account_can_come_from_skypilots_config() {
         .arg(SKY_SA)
         .assert()
         .code(2);
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -290,10 +287,8 @@ fn check_with_rbac_audits_the_accounts_the_runs_name() {
         ])
         .output()
         .unwrap();
-    let dir = std::env::temp_dir().join(format!("plx-check-rbac-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let manifests = dir.join("rbac.yaml");
-    std::fs::write(&manifests, &rendered.stdout).unwrap();
+    let scratch = common::Scratch::new("check-rbac");
+    let manifests = scratch.file("rbac.yaml", &rendered.stdout);
     let output = plx()
         .args(["check", "--format", "json", "-n", "ml", "--rbac"])
         .arg(&manifests)
@@ -314,7 +309,6 @@ fn check_with_rbac_audits_the_accounts_the_runs_name() {
     let document: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(!findings(&document, "RBAC001").is_empty());
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{check_json, codes, fixtures, plx, root};
+use common::{Scratch, check_json, codes, fixtures, plx, root};
 
 /// Far above plx's real cost (milliseconds): this only catches hangs, it is not a benchmark.
 const HANG: Duration = Duration::from_secs(10);
@@ -72,29 +72,6 @@ fn no_fixture_or_corpus_file_makes_plx_panic() {
         assert_no_panic(&["check"], path);
         assert_no_panic(&["render"], path);
         assert_no_panic(&rbac, path);
-    }
-}
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("plx-robustness-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, bytes).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

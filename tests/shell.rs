@@ -20,16 +20,13 @@ fn installed(tool: &str) -> bool {
 
 /// `tool -n script` (parse without running) accepts the script.
 fn parses(tool: &str, script: &str) {
-    let dir = std::env::temp_dir().join(format!("plx-shell-{}-{tool}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("plx.completion");
-    std::fs::write(&path, script).unwrap();
+    let scratch = common::Scratch::new(&format!("shell-{tool}"));
+    let path = scratch.file("plx.completion", script);
     let status = std::process::Command::new(tool)
         .arg("-n")
         .arg(&path)
         .status()
         .unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
     assert!(status.success(), "{tool} -n rejects the completion script");
 }
 

@@ -32,8 +32,8 @@ fn checked_files(dir: &std::path::Path) -> (i32, Vec<String>, usize) {
 
 #[test]
 fn a_repository_is_walked_by_content_and_ignore_files() {
-    let dir = std::env::temp_dir().join(format!("plx-walk-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let scratch = common::Scratch::new("walk");
+    let dir = scratch.0.clone();
     for sub in ["ml", "ops", "ignored", ".hidden", "build"] {
         std::fs::create_dir_all(dir.join(sub)).unwrap();
     }
@@ -77,5 +77,4 @@ fn a_repository_is_walked_by_content_and_ignore_files() {
     // A file named on the command line is always checked, whatever the ignore files say.
     let (code, files, _) = checked_files(&dir.join("ignored/old.yaml"));
     assert_eq!((code, files), (1, vec!["old.yaml".to_owned()]));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
