@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::rules::RULES;
+use crate::diagnostic::Diagnostic;
+use crate::document::boundary::{Boundary, Refusal};
+use crate::rules::{self, RULES};
 
 pub const FILE_NAME: &str = "plx.toml";
 
@@ -31,6 +33,9 @@ pub struct Config {
     /// Run kind (`job`, `service`) -> the service account its runs get by default.
     #[serde(default)]
     pub service_accounts: BTreeMap<String, String>,
+    /// The file it was read from: paths it names are relative to its folder.
+    #[serde(skip)]
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq, clap::ValueEnum)]
@@ -46,28 +51,45 @@ const RUN_KINDS: &[&str] = &["job", "service"];
 
 impl Config {
     /// Reads and validates a `plx.toml`.
-    pub fn read(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let config: Config =
-            toml::from_str(&text).map_err(|e| format!("{}: {}", path.display(), e.message()))?;
+    pub fn read(path: &Path) -> Result<Config, Diagnostic> {
+        let invalid = |message: String| {
+            Diagnostic::new(
+                &rules::CLI_INVALID_ARGUMENT,
+                format!("{}: {message}", path.display()),
+            )
+            .help("`docs/config.md` lists what plx.toml may hold")
+        };
+        let bytes = crate::document::read::read(path).map_err(|error| {
+            Diagnostic::new(
+                &rules::IO_UNREADABLE_FILE,
+                format!("cannot read `{}`: {error}", path.display()),
+            )
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".to_owned()))?;
+        let mut config: Config =
+            toml::from_str(&text).map_err(|e| invalid(e.message().to_owned()))?;
         for selector in config.select.iter().chain(&config.ignore).flatten() {
-            check_selector(selector).map_err(|e| format!("{}: {e}", path.display()))?;
+            check_selector(selector).map_err(invalid)?;
         }
         for kind in config.service_accounts.keys() {
             if !RUN_KINDS.contains(&kind.as_str()) {
-                return Err(format!(
-                    "{}: [service-accounts] names `{kind}`; plx renders runs of kind {}",
-                    path.display(),
+                return Err(invalid(format!(
+                    "[service-accounts] names `{kind}`; plx renders runs of kind {}",
                     RUN_KINDS.join(" and ")
-                ));
+                )));
             }
         }
+        config.file = Some(path.to_path_buf());
         Ok(config)
     }
 
-    /// The nearest `plx.toml` at or above `start` (a file or a folder), read.
-    pub fn find(start: &Path) -> Result<Option<(PathBuf, Config)>, String> {
-        let absolute = std::path::absolute(start).map_err(|e| e.to_string())?;
+    /// The nearest `plx.toml` at or above `start` (a file or a folder), read. One found in
+    /// the tree is untrusted: when it is a symbolic link, it must lead inside the repository
+    /// it was found in.
+    pub fn find(start: &Path) -> Result<Option<Config>, Diagnostic> {
+        let absolute = std::path::absolute(start).map_err(|e| {
+            Diagnostic::new(&rules::IO_UNREADABLE_FILE, format!("{}: {e}", start.display()))
+        })?;
         let mut folder = if absolute.is_dir() {
             Some(absolute.as_path())
         } else {
@@ -76,11 +98,51 @@ impl Config {
         while let Some(dir) = folder {
             let candidate = dir.join(FILE_NAME);
             if candidate.is_file() {
-                return Config::read(&candidate).map(|config| Some((candidate, config)));
+                let linked = std::fs::symlink_metadata(&candidate).is_ok_and(|m| m.is_symlink());
+                if linked {
+                    Boundary::repository_of(dir)
+                        .resolve(dir, FILE_NAME)
+                        .map_err(|refusal| {
+                            let shown = format!("`{}`, a symbolic link,", candidate.display());
+                            refused(&shown, &candidate, refusal)
+                        })?;
+                }
+                return Config::read(&candidate).map(Some);
             }
             folder = dir.parent();
         }
         Ok(None)
+    }
+
+    /// A path `plx.toml` names (its `profile`), inside the repository of the `plx.toml`.
+    pub fn path(&self, named: &str) -> Result<PathBuf, Diagnostic> {
+        let file = self.file.as_deref().unwrap_or(Path::new(FILE_NAME));
+        let folder = file.parent().unwrap_or(Path::new("."));
+        Boundary::repository_of(file)
+            .resolve(folder, named)
+            .map_err(|refusal| {
+                let shown = format!("`{named}`, the profile `{}` names,", file.display());
+                refused(&shown, &folder.join(named), refusal)
+            })
+    }
+}
+
+/// A path `plx.toml` names or is, refused: the path and why, never its content.
+fn refused(shown: &str, path: &Path, refusal: Refusal) -> Diagnostic {
+    match refusal {
+        Refusal::Outside(boundary) => Diagnostic::new(
+            &rules::IO_OUTSIDE_REPOSITORY,
+            format!("{shown} leads outside {boundary}: plx does not read it"),
+        )
+        .help("plx.toml may only name files inside its repository; name a built-in profile or a file next to plx.toml"),
+        Refusal::Missing => Diagnostic::new(
+            &rules::IO_UNREADABLE_FILE,
+            format!("cannot read `{}`: no such file", path.display()),
+        ),
+        Refusal::NotAFile => Diagnostic::new(
+            &rules::IO_UNREADABLE_FILE,
+            format!("cannot read `{}`: it is not a regular file", path.display()),
+        ),
     }
 }
 

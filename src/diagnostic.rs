@@ -114,6 +114,21 @@ impl LineIndex {
         Self { starts }
     }
 
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|start| *start <= offset) - 1
+    }
+
+    /// Where 0-based `line` starts, as a byte offset.
+    pub fn start(&self, line: usize) -> usize {
+        self.starts[line.min(self.starts.len() - 1)]
+    }
+
+    /// How many lines the text has (a text ending in a line break has an empty last one).
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|start| *start <= offset) - 1;

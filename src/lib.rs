@@ -1,12 +1,13 @@
 //! plx: check and render Polyaxonfiles for Kubernetes.
 
 pub mod agent;
-pub mod app;
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod compose;
 pub mod config;
 pub mod diagnostic;
+pub mod document;
 pub mod k8s;
 pub mod model;
 pub mod params;

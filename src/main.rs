@@ -1,3 +1,4 @@
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,5 +10,18 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    plx::app::run(plx::cli::Cli::parse())
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut stdout = std::io::stdout().lock();
+    let mut stderr = std::io::stderr().lock();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut streams = plx::commands::Streams {
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        color,
+    };
+    let code = match plx::cli::Cli::try_parse_from(&args) {
+        Ok(cli) => plx::commands::run(cli, &mut streams),
+        Err(error) => plx::commands::usage_error(&args, &error, &mut streams),
+    };
+    ExitCode::from(code)
 }

@@ -3,7 +3,7 @@
 //! file. A suppression that names no rule (IGN001) or silences nothing (IGN002) is itself a
 //! finding, so they do not outlive the problems they were written for.
 
-use crate::check::SourceFile;
+use crate::document::SourceFile;
 use crate::config::Selection;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{self, RULES};

@@ -8,7 +8,8 @@ use common::{fixtures, plx, root};
 
 fn stdout(args: &[&str], paths: &[std::path::PathBuf]) -> String {
     let output = plx().args(args).args(paths).output().unwrap();
-    assert!(matches!(output.status.code(), Some(0 | 1)), "{args:?}");
+    // The failing fixtures include a path outside the repository (IO002), which exits 2.
+    assert!(matches!(output.status.code(), Some(0..=2)), "{args:?}");
     String::from_utf8(output.stdout).unwrap()
 }
 

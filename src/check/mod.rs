@@ -6,7 +6,6 @@
 
 pub(crate) mod decode;
 mod kubernetes;
-pub(crate) mod load;
 pub(crate) mod locate;
 pub mod params;
 pub(crate) mod runs;
@@ -15,30 +14,10 @@ mod semantic;
 mod templates;
 
 use crate::agent::values::AgentValues;
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::Diagnostic;
+use crate::document::{SourceFile, load};
 use crate::model::V1Polyaxonfile;
 use crate::yaml::{Limits, Node};
-
-pub use load::MAX_FILE_BYTES;
-
-/// One input file, as text (invalid UTF-8 shown lossily, for snippets only).
-#[derive(Clone, Debug)]
-pub struct SourceFile {
-    pub path: String,
-    pub text: String,
-    pub lines: LineIndex,
-}
-
-impl SourceFile {
-    pub fn new(path: impl Into<String>, text: String) -> Self {
-        let lines = LineIndex::new(&text);
-        Self {
-            path: path.into(),
-            text,
-            lines,
-        }
-    }
-}
 
 /// Everything `check` learned about one file.
 #[derive(Debug)]
@@ -111,42 +90,8 @@ pub const AGENT_VALUES_KEYS: &[&str] = &[
     "externalServices",
 ];
 
-/// The agent's token never leaves plx: it is masked in the text that snippets show, and
-/// in every message and help that quotes it.
-fn redact_agent_token(tree: &Node, source: &mut SourceFile, diagnostics: &mut [Diagnostic]) {
-    let Some(token) = tree.get("agent").and_then(|agent| agent.value.get("token")) else {
-        return;
-    };
-    let span = token.value.span;
-    let Some(secret) = source.text.get(span.start..span.end).map(str::to_owned) else {
-        return;
-    };
-    if secret.trim().is_empty() {
-        return;
-    }
-    // Same bytes per character and the same line breaks, so spans and lines stay right.
-    let mask: String = secret
-        .chars()
-        .map(|c| match c {
-            '\n' | '\r' => c.to_string(),
-            _ => "*".repeat(c.len_utf8()),
-        })
-        .collect();
-    source.text.replace_range(span.start..span.end, &mask);
-    let value = token.value.as_str().unwrap_or_default();
-    for diagnostic in diagnostics.iter_mut() {
-        for text in [&secret, value] {
-            if !text.is_empty() {
-                diagnostic.message = diagnostic.message.replace(text, "[redacted]");
-                if let Some(help) = &mut diagnostic.help {
-                    *help = help.replace(text, "[redacted]");
-                }
-            }
-        }
-    }
-}
-
-fn is_agent_values(tree: &Node) -> bool {
+/// Whether a tree is the agent's Helm values rather than a Polyaxonfile.
+pub fn is_agent_values(tree: &Node) -> bool {
     tree.get("kind").is_none() && AGENT_VALUES_KEYS.iter().any(|key| tree.get(key).is_some())
 }
 
@@ -189,13 +134,10 @@ fn follow(
     let Some((first, span)) = Reference::of(tree) else {
         return Ok(None);
     };
-    let fail = |message: String, help: String| {
-        Box::new(
-            Diagnostic::new(&crate::rules::REF_UNRESOLVED, message)
-                .at(span)
-                .help(help),
-        )
+    let fail_with = |rule: &'static crate::rules::Rule, message: String, help: String| {
+        Box::new(Diagnostic::new(rule, message).at(span).help(help))
     };
+    let fail = |message: String, help: String| fail_with(&crate::rules::REF_UNRESOLVED, message, help);
     let reaches = |reference: &Reference| match reference {
         Reference::Path(_) => true,
         Reference::Hub(_) => context.hub_dir.is_some() || context.rendering,
@@ -218,11 +160,11 @@ fn follow(
     let mut from = start;
     loop {
         let target = refs::resolve(&reference, &from, &sources, &seen)
-            .map_err(|u| fail(u.message, u.help))?;
-        let bytes = std::fs::read(&target).map_err(|e| {
+            .map_err(|u| fail_with(u.rule, u.message, u.help))?;
+        let bytes = crate::document::read::read(&target).map_err(|e| {
             fail(
-                format!("cannot read `{}`: {e}", target.display()),
-                "check the path".to_owned(),
+                format!("cannot read `{}`: {e}", refs::shown(&target)),
+                "name a Polyaxonfile of the repository".to_owned(),
             )
         })?;
         let shown = target.display().to_string();
@@ -305,7 +247,7 @@ fn dag_path_refs(path: &str, tree: &Node) -> Vec<Diagnostic> {
             let unresolved =
                 refs::resolve(&reference, &from, &refs::Sources::default(), &[]).err()?;
             Some(
-                Diagnostic::new(&crate::rules::REF_UNRESOLVED, unresolved.message)
+                Diagnostic::new(unresolved.rule, unresolved.message)
                     .at(entry.value.span)
                     .help(unresolved.help),
             )
@@ -350,7 +292,6 @@ pub fn check_with(path: &str, bytes: Vec<u8>, context: &Context<'_>) -> Checked 
                 diagnostics.extend(crate::agent::check::artifacts_store(merged, &tree));
             }
         }
-        redact_agent_token(&tree, &mut checked.source, &mut diagnostics);
     } else if let Some(legacy) = semantic::legacy_format(&tree) {
         diagnostics.push(legacy);
     } else {

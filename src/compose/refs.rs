@@ -1,9 +1,13 @@
 //! Following an operation's reference to its component: `pathRef` relative to the file that
 //! holds it, `hubRef` from a folder of vendored components (`--hub-dir`), never the network.
-//! A chain of references that comes back to a file it passed is a cycle.
+//! A chain of references that comes back to a file it passed is a cycle. Each path is
+//! resolved through the trust boundary (`document::boundary`): inside the repository of the
+//! file that names it, or inside `--hub-dir`.
 
 use std::path::{Path, PathBuf};
 
+use crate::document::boundary::{Boundary, Refusal};
+use crate::rules::{self, Rule};
 use crate::yaml::{Node, Span};
 
 /// Where to look for vendored hub components: `<dir>/<name>/<tag or latest>.yaml`.
@@ -50,11 +54,23 @@ impl Reference {
     }
 }
 
-/// Why a reference cannot be followed; the message names the chain so far.
+/// Why a reference cannot be followed; the message names the chain so far. The rule is
+/// REF001, or IO002 for a path that leads outside the trust boundary.
 #[derive(Debug, PartialEq)]
 pub struct Unresolved {
+    pub rule: &'static Rule,
     pub message: String,
     pub help: String,
+}
+
+impl Unresolved {
+    fn new(message: String, help: impl Into<String>) -> Self {
+        Self {
+            rule: &rules::REF_UNRESOLVED,
+            message,
+            help: help.into(),
+        }
+    }
 }
 
 /// The file a reference points at. `from` is the file holding it; `seen` the files of the
@@ -65,72 +81,77 @@ pub fn resolve(
     sources: &Sources,
     seen: &[PathBuf],
 ) -> Result<PathBuf, Unresolved> {
-    let target = match reference {
+    let (boundary, base, named) = match reference {
         Reference::Path(path) => {
             let base = from.parent().unwrap_or(Path::new("."));
-            base.join(path)
+            (Boundary::repository_of(from), base.to_path_buf(), path.clone())
         }
         Reference::Hub(hub) => {
             let Some(dir) = &sources.hub_dir else {
-                return Err(Unresolved {
-                    message: format!("{} needs Polyaxon's hub, which plx never reaches over the network", reference.describe()),
-                    help: "vendor the component (`<dir>/<name>/<tag>.yaml`) and pass `--hub-dir <dir>`, or copy it next to this file and use `pathRef`".to_owned(),
-                });
+                return Err(Unresolved::new(
+                    format!("{} needs Polyaxon's hub, which plx never reaches over the network", reference.describe()),
+                    "vendor the component (`<dir>/<name>/<tag>.yaml`) and pass `--hub-dir <dir>`, or copy it next to this file and use `pathRef`",
+                ));
             };
             let (name, tag) = hub.split_once(':').unwrap_or((hub, "latest"));
             let name = name.rsplit('/').next().unwrap_or(name);
-            dir.join(name).join(format!("{tag}.yaml"))
+            (Boundary::hub_dir(dir), dir.join(name), format!("{tag}.yaml"))
         }
         Reference::Url(_) => {
-            return Err(Unresolved {
-                message: format!(
+            return Err(Unresolved::new(
+                format!(
                     "{} needs the network, which plx never reaches",
                     reference.describe()
                 ),
-                help: "download the component once, keep it in the repository and use `pathRef`"
-                    .to_owned(),
-            });
+                "download the component once, keep it in the repository and use `pathRef`",
+            ));
         }
         Reference::Dag(_) => {
-            return Err(Unresolved {
-                message: format!(
+            return Err(Unresolved::new(
+                format!(
                     "{} names a component of the dag that runs this operation",
                     reference.describe()
                 ),
-                help: "render the dag's component itself, or put it inline under `component:`"
-                    .to_owned(),
-            });
+                "render the dag's component itself, or put it inline under `component:`",
+            ));
         }
     };
-    let canonical = std::fs::canonicalize(&target).map_err(|_| Unresolved {
-        message: format!(
-            "{}: `{}` does not exist",
-            reference.describe(),
-            shown(&target)
+    let canonical = boundary.resolve(&base, &named).map_err(|refusal| match refusal {
+        Refusal::Missing => Unresolved::new(
+            format!(
+                "{}: `{}` does not exist",
+                reference.describe(),
+                shown(&base.join(&named))
+            ),
+            "paths are relative to the folder of the file that holds the reference",
         ),
-        help: "paths are relative to the folder of the file that holds the reference".to_owned(),
-    })?;
-    if !canonical.is_file() {
-        return Err(Unresolved {
-            message: format!(
+        Refusal::NotAFile => Unresolved::new(
+            format!(
                 "{}: `{}` is not a file",
                 reference.describe(),
-                shown(&target)
+                shown(&base.join(&named))
             ),
-            help: "name a Polyaxonfile".to_owned(),
-        });
-    }
+            "name a Polyaxonfile",
+        ),
+        Refusal::Outside(boundary) => Unresolved {
+            rule: &rules::IO_OUTSIDE_REPOSITORY,
+            message: format!(
+                "{} leads outside {boundary}: plx does not read it",
+                reference.describe()
+            ),
+            help: "keep the component inside the repository (or the vendored hub folder) and name it with a relative path".to_owned(),
+        },
+    })?;
     if seen.contains(&canonical) {
         let chain: Vec<String> = seen
             .iter()
             .chain(std::iter::once(&canonical))
             .map(|p| format!("`{}`", shown(p)))
             .collect();
-        return Err(Unresolved {
-            message: format!("reference cycle: {}", chain.join(" -> ")),
-            help: "a component cannot run itself; point the last reference at the component"
-                .to_owned(),
-        });
+        return Err(Unresolved::new(
+            format!("reference cycle: {}", chain.join(" -> ")),
+            "a component cannot run itself; point the last reference at the component",
+        ));
     }
     Ok(canonical)
 }

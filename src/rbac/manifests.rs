@@ -5,9 +5,9 @@
 use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 
-use crate::check::SourceFile;
+use crate::document::SourceFile;
 use crate::check::decode::decode_typed;
-use crate::check::load::load_documents;
+use crate::document::load::load_documents;
 use crate::diagnostic::Diagnostic;
 use crate::yaml::{Limits, Node};
 

@@ -6,9 +6,9 @@
 use k8s_openapi::api::rbac::v1::PolicyRule;
 use serde::Deserialize;
 
-use crate::check::SourceFile;
+use crate::document::SourceFile;
 use crate::check::decode::decode_typed;
-use crate::check::load::load;
+use crate::document::load::load;
 use crate::diagnostic::Diagnostic;
 use crate::yaml::Limits;
 

@@ -3,7 +3,7 @@
 //! turns into annotations on the pull request's lines.
 
 use super::{Located, Reporter, Summary};
-use crate::check::SourceFile;
+use crate::document::SourceFile;
 use crate::diagnostic::{Diagnostic, Severity};
 
 #[derive(Default)]
@@ -32,7 +32,10 @@ impl Reporter for Github {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let mut properties = vec![format!("file={}", property(&source.path))];
+            let mut properties = Vec::new();
+            if !source.path.is_empty() {
+                properties.push(format!("file={}", property(&source.path)));
+            }
             if let (Some(start), Some(end)) = (located.start, located.end) {
                 properties.push(format!("line={}", start.line));
                 properties.push(format!("col={}", start.column));

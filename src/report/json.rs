@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Located, Reporter, Summary};
-use crate::check::SourceFile;
+use crate::document::SourceFile;
 use crate::diagnostic::{Diagnostic, Severity};
 
 #[derive(Default)]
@@ -28,7 +28,8 @@ struct JsonDiagnostic {
     severity: Severity,
     message: String,
     help: Option<String>,
-    file: String,
+    /// `None` for a problem that is about no file (a bad argument).
+    file: Option<String>,
     line: Option<usize>,
     column: Option<usize>,
     end_line: Option<usize>,
@@ -60,7 +61,7 @@ impl Reporter for Json {
                 severity: diagnostic.severity,
                 message: diagnostic.message.clone(),
                 help: diagnostic.help.clone(),
-                file: source.path.clone(),
+                file: (!source.path.is_empty()).then(|| source.path.clone()),
                 line: located.start.map(|p| p.line),
                 column: located.start.map(|p| p.column),
                 end_line: located.end.map(|p| p.line),

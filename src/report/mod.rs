@@ -1,13 +1,16 @@
 //! Output formats. Each is built from plx's own [`Diagnostic`]s, and each reporter gets the
-//! same data: the file, the located diagnostics and the totals.
+//! same data: the file, the located diagnostics and the totals. Findings reach a format only
+//! through [`Report`], which bounds them ([`bound`]), counts them and judges the exit code.
 
+pub mod bound;
+mod excerpt;
 mod github;
 mod json;
 mod sarif;
 mod text;
 
-use crate::check::SourceFile;
 use crate::diagnostic::{Diagnostic, Position, Severity};
+use crate::document::SourceFile;
 
 pub use github::Github;
 pub use json::Json;
@@ -42,8 +45,11 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn add(&mut self, diagnostics: &[Diagnostic]) {
-        self.files += 1;
+    /// Counts a file's findings; a problem with no file (a bad argument) counts no file.
+    pub fn add(&mut self, source: &SourceFile, diagnostics: &[Diagnostic]) {
+        if !source.path.is_empty() {
+            self.files += 1;
+        }
         for diagnostic in diagnostics {
             match diagnostic.severity {
                 Severity::Error => self.errors += 1,
@@ -60,4 +66,66 @@ pub trait Reporter {
     fn file(&mut self, source: &SourceFile, diagnostics: &[Diagnostic]);
     /// Called once at the end; returns what goes to stdout (stderr output is written as it comes).
     fn finish(&mut self, summary: Summary) -> String;
+}
+
+/// No errors (and no warnings that fail the run).
+pub const EXIT_CLEAN: u8 = 0;
+/// Findings that fail the run.
+pub const EXIT_FINDINGS: u8 = 1;
+/// plx could not do what it was asked: a usage or I/O problem.
+pub const EXIT_USAGE: u8 = 2;
+
+/// The exit code findings call for: usage and I/O problems first, then errors (and
+/// warnings, when they fail the run).
+pub fn exit_code(diagnostics: &[Diagnostic], fail_on_warnings: bool) -> u8 {
+    let usage = diagnostics
+        .iter()
+        .any(|d| d.rule.is_usage() && d.severity == Severity::Error);
+    let fails = diagnostics.iter().any(|d| {
+        d.severity == Severity::Error || (fail_on_warnings && d.severity == Severity::Warning)
+    });
+    if usage {
+        EXIT_USAGE
+    } else if fails {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+/// The one way findings reach an output format: each file's findings bounded, counted and
+/// judged for the exit code, in the order the files are given.
+pub struct Report<'w> {
+    reporter: Box<dyn Reporter + 'w>,
+    summary: Summary,
+    exit: u8,
+}
+
+impl<'w> Report<'w> {
+    pub fn new(reporter: Box<dyn Reporter + 'w>) -> Self {
+        Self {
+            reporter,
+            summary: Summary::default(),
+            exit: EXIT_CLEAN,
+        }
+    }
+
+    /// Reports one file's findings; `fail_on_warnings` is the file's policy.
+    pub fn file(&mut self, source: &SourceFile, diagnostics: Vec<Diagnostic>, fail_on_warnings: bool) {
+        self.exit = self.exit.max(exit_code(&diagnostics, fail_on_warnings));
+        let diagnostics = bound::bound(source, diagnostics);
+        self.reporter.file(source, &diagnostics);
+        self.summary.add(source, &diagnostics);
+    }
+
+    /// The exit code so far.
+    pub fn exit(&self) -> u8 {
+        self.exit
+    }
+
+    /// Ends the report: what goes to stdout, and the exit code.
+    pub fn finish(mut self) -> (String, u8) {
+        let stdout = self.reporter.finish(self.summary);
+        (stdout, self.exit)
+    }
 }

@@ -8,7 +8,7 @@ use serde_sarif::sarif::{
 };
 
 use super::{Located, Reporter, Summary};
-use crate::check::SourceFile;
+use crate::document::SourceFile;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{RULES, Rule};
 
@@ -61,6 +61,20 @@ impl Reporter for SarifReport {
                 text.push_str("\nhelp: ");
                 text.push_str(help);
             }
+            let index = RULES
+                .iter()
+                .position(|rule| rule.code == diagnostic.rule.code)
+                .expect("every diagnostic's rule is registered");
+            let result = SarifResult::builder()
+                .rule_id(diagnostic.rule.code.to_owned())
+                .rule_index(index as i64)
+                .level(level(diagnostic.severity))
+                .message(Message::builder().text(text).build());
+            // A problem about no file (a bad argument) has no location.
+            if source.path.is_empty() {
+                self.results.push(result.build());
+                continue;
+            }
             let artifact = ArtifactLocation::builder().uri(uri(&source.path)).build();
             let physical = match (located.start, located.end) {
                 (Some(start), Some(end)) => PhysicalLocation::builder()
@@ -78,16 +92,8 @@ impl Reporter for SarifReport {
                     .artifact_location(artifact)
                     .build(),
             };
-            let index = RULES
-                .iter()
-                .position(|rule| rule.code == diagnostic.rule.code)
-                .expect("every diagnostic's rule is registered");
             self.results.push(
-                SarifResult::builder()
-                    .rule_id(diagnostic.rule.code.to_owned())
-                    .rule_index(index as i64)
-                    .level(level(diagnostic.severity))
-                    .message(Message::builder().text(text).build())
+                result
                     .locations(vec![
                         Location::builder().physical_location(physical).build(),
                     ])

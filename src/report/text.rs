@@ -3,20 +3,22 @@
 use std::fmt;
 use std::io::Write;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
+use super::excerpt::Excerpt;
 use super::{Reporter, Summary};
-use crate::check::SourceFile;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::SourceFile;
+use crate::yaml::Span;
 
-pub struct Text {
+pub struct Text<'w> {
     handler: GraphicalReportHandler,
     /// Where snippets go as files are reported (stderr for the CLI, a buffer in tests).
-    out: Box<dyn Write + Send>,
+    out: Box<dyn Write + 'w>,
 }
 
-impl Text {
-    pub fn new(color: bool, out: Box<dyn Write + Send>) -> Self {
+impl<'w> Text<'w> {
+    pub fn new(color: bool, out: Box<dyn Write + 'w>) -> Self {
         let theme = if color {
             GraphicalTheme::unicode()
         } else {
@@ -29,13 +31,10 @@ impl Text {
     }
 }
 
-impl Reporter for Text {
+impl Reporter for Text<'_> {
     fn file(&mut self, source: &SourceFile, diagnostics: &[Diagnostic]) {
         for diagnostic in diagnostics {
-            let report = Snippet {
-                diagnostic,
-                source: NamedSource::new(&source.path, source.text.clone()).with_language("yaml"),
-            };
+            let report = Snippet::new(source, diagnostic);
             let mut rendered = String::new();
             if self.handler.render_report(&mut rendered, &report).is_ok() {
                 // A closed stderr is not worth failing a lint over.
@@ -68,10 +67,26 @@ fn plural(count: usize, noun: &str) -> String {
     }
 }
 
-/// Adapts a plx diagnostic to miette's trait, for rendering only.
+/// Adapts a plx diagnostic to miette's trait, for rendering only: its spans point into an
+/// excerpt of the file, never the whole file.
 struct Snippet<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<String>,
+    excerpt: Option<(Excerpt, Vec<Span>)>,
+}
+
+impl<'a> Snippet<'a> {
+    fn new(source: &SourceFile, diagnostic: &'a Diagnostic) -> Self {
+        let excerpt = diagnostic.span.map(|primary| {
+            let spans: Vec<Span> = std::iter::once(primary)
+                .chain(diagnostic.labels.iter().map(|l| l.span))
+                .collect();
+            Excerpt::new(source, &spans)
+        });
+        Self {
+            diagnostic,
+            excerpt,
+        }
+    }
 }
 
 impl fmt::Debug for Snippet<'_> {
@@ -110,16 +125,17 @@ impl miette::Diagnostic for Snippet<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.diagnostic
-            .span
-            .map(|_| &self.source as &dyn miette::SourceCode)
+        self.excerpt
+            .as_ref()
+            .map(|(excerpt, _)| excerpt as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.diagnostic.span?;
-        let primary = LabeledSpan::new_primary_with_span(None, (span.start, span.len()));
-        let secondary = self.diagnostic.labels.iter().map(|l| {
-            LabeledSpan::new_with_span(Some(l.message.clone()), (l.span.start, l.span.len()))
+        let (_, spans) = self.excerpt.as_ref()?;
+        let (primary, secondary) = spans.split_first()?;
+        let primary = LabeledSpan::new_primary_with_span(None, (primary.start, primary.len()));
+        let secondary = secondary.iter().zip(&self.diagnostic.labels).map(|(span, label)| {
+            LabeledSpan::new_with_span(Some(label.message.clone()), (span.start, span.len()))
         });
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }

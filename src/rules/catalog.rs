@@ -16,6 +16,8 @@ const FAMILIES: &[(&str, &str)] = &[
     ("REF", "component references"),
     ("IGN", "suppression comments"),
     ("RND", "what `plx render` cannot write"),
+    ("CLI", "the command line and `plx.toml`"),
+    ("IO", "reading files"),
 ];
 
 fn family(rule: &Rule) -> &'static str {

@@ -118,6 +118,18 @@ rules! {
     RND_UNSUPPORTED_RUN_KIND = "RND001", "unsupported-run-kind", Error, "`plx render` writes jobs and services; this run kind is not rendered.";
     RND_NOT_YET_RENDERED = "RND002", "not-rendered-yet", Error, "The file uses a feature that `plx render` cannot turn into plain manifests yet.";
     RND_IGNORED_SECTION = "RND003", "control-plane-section", Warning, "A section that steers Polyaxon itself (plugins, hooks, cache, ...) and has no place in plain manifests.";
+    CLI_INVALID_ARGUMENT = "CLI001", "invalid-argument", Error, "A command-line argument or `plx.toml` setting plx cannot use; nothing is checked.";
+    IO_UNREADABLE_FILE = "IO001", "unreadable-file", Error, "A file plx was asked to read is missing, is not a regular file, or cannot be read.";
+    IO_OUTSIDE_REPOSITORY = "IO002", "path-outside-repository", Error, "A path a checked file or `plx.toml` names leads outside the repository (or `--hub-dir`); it is not read.";
+    IO_NOTHING_TO_CHECK = "IO003", "nothing-to-check", Warning, "A folder named on the command line holds no file plx checks.";
+}
+
+impl Rule {
+    /// Whether a finding of this rule means plx could not do what it was asked (exit 2),
+    /// rather than a finding in what it read (exit 1).
+    pub fn is_usage(&self) -> bool {
+        self.code.starts_with("CLI") || self.code.starts_with("IO")
+    }
 }
 
 /// Looks a rule up by its code (`SCH001`) or its name (`unknown-key`), case-insensitively.
@@ -147,7 +159,8 @@ mod tests {
             let family = rule.code.trim_end_matches(|c: char| c.is_ascii_digit());
             assert!(
                 [
-                    "YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "PRM", "TPL", "REF", "IGN", "RND"
+                    "YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "PRM", "TPL", "REF", "IGN", "RND",
+                    "CLI", "IO"
                 ]
                 .contains(&family),
                 "{}",

@@ -104,14 +104,16 @@ pub fn corpus_dir() -> PathBuf {
 }
 
 /// A fresh folder under the system's temporary one, removed when dropped (also when a test
-/// fails): `Scratch::new("hub")` for each test that writes files.
+/// fails): `Scratch::new("hub")` for each test that writes files. It is a repository of its
+/// own (it holds `.git`), as a project plx checks is: the files one of its files names must be
+/// inside it.
 pub struct Scratch(pub PathBuf);
 
 impl Scratch {
     pub fn new(name: &str) -> Self {
         let dir = std::env::temp_dir().join(format!("plx-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
         Self(dir)
     }
 

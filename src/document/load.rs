@@ -1,30 +1,31 @@
-//! Bytes -> tree, with the input limits and the YAML-level diagnostics.
+//! Bytes -> tree, with the input limits and the YAML-level diagnostics. Secrets are masked
+//! here, before the text is parsed or kept for snippets.
 
 use crate::diagnostic::Diagnostic;
 use crate::rules;
 use crate::yaml::{self, Limits, LoadError, Node, Span};
 
-use super::SourceFile;
-
-/// Polyaxonfiles are kilobytes; the API server refuses objects over ~1.5 MB. Anything past
-/// this is not a Polyaxonfile, and reading it would only cost time and memory.
-pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
+use super::secrets::{self, Secrets};
+use super::{MAX_FILE_BYTES, ReadError, SourceFile};
 
 pub fn load(
     path: &str,
     bytes: Vec<u8>,
     limits: Limits,
 ) -> (SourceFile, Option<Node>, Vec<Diagnostic>) {
-    let (source, unreadable) = text(path, bytes);
-    if let Some(diagnostic) = unreadable {
-        return (source, None, vec![diagnostic]);
-    }
-    match yaml::load(&source.text, limits) {
+    let (text, unreadable) = text(bytes);
+    let secrets = secrets::find(&text);
+    let loaded = match unreadable {
+        Some(diagnostic) => Err(diagnostic),
+        None => parse(&text, &secrets, |text| yaml::load(text, limits), |tree| {
+            tree.get("kind").is_some()
+        })
+        .map_err(load_error),
+    };
+    let source = shown(path, &text, secrets);
+    match loaded {
         Ok(tree) => (source, Some(tree), Vec::new()),
-        Err(error) => {
-            let diagnostic = load_error(error);
-            (source, None, vec![diagnostic])
-        }
+        Err(diagnostic) => (source, None, vec![diagnostic]),
     }
 }
 
@@ -34,30 +35,73 @@ pub fn load_documents(
     bytes: Vec<u8>,
     limits: Limits,
 ) -> (SourceFile, Vec<Node>, Vec<Diagnostic>) {
-    let (source, unreadable) = text(path, bytes);
-    if let Some(diagnostic) = unreadable {
-        return (source, Vec::new(), vec![diagnostic]);
-    }
-    match yaml::load_documents(&source.text, limits) {
+    let (text, unreadable) = text(bytes);
+    let secrets = secrets::find(&text);
+    let loaded = match unreadable {
+        Some(diagnostic) => Err(diagnostic),
+        None => parse(
+            &text,
+            &secrets,
+            |text| yaml::load_documents(text, limits),
+            |documents| documents.iter().any(|d| d.get("kind").is_some()),
+        )
+        .map_err(load_error),
+    };
+    let source = shown(path, &text, secrets);
+    match loaded {
         Ok(documents) => (source, documents, Vec::new()),
-        Err(error) => (source, Vec::new(), vec![load_error(error)]),
+        Err(diagnostic) => (source, Vec::new(), vec![diagnostic]),
     }
+}
+
+/// What a file that could not be read gets: a file over the size limit is a finding of its
+/// own (YAML008); `None` for any other reason, which is not the file's content.
+pub fn too_large(path: &str, error: &ReadError) -> Option<(SourceFile, Diagnostic)> {
+    let ReadError::TooLarge(size) = error else {
+        return None;
+    };
+    let size = size.map_or_else(|| format!("more than {MAX_FILE_BYTES}"), |s| s.to_string());
+    Some((SourceFile::unread(path), too_large_diagnostic(&size)))
+}
+
+fn too_large_diagnostic(size: &str) -> Diagnostic {
+    Diagnostic::new(
+        &rules::YAML_FILE_TOO_LARGE,
+        format!("the file is {size} bytes; plx reads files of at most {MAX_FILE_BYTES} bytes"),
+    )
+    .help("a Polyaxonfile is a few kilobytes: check that this is the file you meant")
+}
+
+/// Parses the text with its secrets masked. A file that declares a `kind` (a Polyaxonfile,
+/// a Kubernetes object) is parsed again as written: what it holds is rendered, so its
+/// secrets are only hidden from what is shown. The agent's values declare none.
+fn parse<T>(
+    text: &str,
+    secrets: &Secrets,
+    load: impl Fn(&str) -> Result<T, LoadError>,
+    declares_kind: impl Fn(&T) -> bool,
+) -> Result<T, LoadError> {
+    if secrets.is_empty() {
+        return load(text);
+    }
+    match load(&secrets.mask(text, b'x')) {
+        Ok(masked) if declares_kind(&masked) => load(text),
+        masked => masked,
+    }
+}
+
+/// The file as it may be shown: secrets masked.
+fn shown(path: &str, text: &str, secrets: Secrets) -> SourceFile {
+    let mut source = SourceFile::new(path, secrets.mask(text, b'*'));
+    source.secrets = secrets;
+    source
 }
 
 /// The file as text: within the size limit, valid UTF-8, without a byte order mark; or what
 /// kept it from being read, with what could be shown of it.
-fn text(path: &str, bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
+fn text(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
     if bytes.len() > MAX_FILE_BYTES {
-        let diagnostic = Diagnostic::new(
-            &rules::YAML_FILE_TOO_LARGE,
-            format!(
-                "the file is {} bytes; plx reads files of at most {} bytes",
-                bytes.len(),
-                MAX_FILE_BYTES
-            ),
-        )
-        .help("a Polyaxonfile is a few kilobytes: check that this is the file you meant");
-        return (SourceFile::new(path, String::new()), Some(diagnostic));
+        return (String::new(), Some(too_large_diagnostic(&bytes.len().to_string())));
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -71,14 +115,14 @@ fn text(path: &str, bytes: Vec<u8>) -> (SourceFile, Option<Diagnostic>) {
             )
             .at(Span::new(at, end))
             .help("save the file as UTF-8; YAML and JSON files must be Unicode text");
-            return (SourceFile::new(path, text), Some(diagnostic));
+            return (text, Some(diagnostic));
         }
     };
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text);
-    (SourceFile::new(path, text), None)
+    (text, None)
 }
 
 fn load_error(error: LoadError) -> Diagnostic {

@@ -1,0 +1,244 @@
+//! `plx check`: files and folders, in parallel, each judged by its own policy; with `--rbac`,
+//! the service accounts the runs name against a profile.
+
+use std::path::Path;
+
+use super::discover::{self, Content, Target};
+use super::inputs::{self, ProfileName, display};
+use super::policy::{Policies, Policy};
+use super::{Stop, Streams, invalid_argument, reporter, write_stdout};
+use crate::check::{self, Checked};
+use crate::cli::{CheckArgs, Format};
+use crate::diagnostic::Diagnostic;
+use crate::document::{SourceFile, load, read};
+use crate::rbac::{self, effective::Account};
+use crate::report::{Json, Report, Reporter};
+
+/// What `plx check` keeps of a checked file until it is reported: the text only when there
+/// is something to show in it, so checking a large tree stays small in memory.
+struct Reported {
+    source: SourceFile,
+    diagnostics: Vec<Diagnostic>,
+    /// The service accounts its runs name, for `--rbac`.
+    service_accounts: Vec<(Option<String>, String)>,
+    fail_on_warnings: bool,
+    /// The command-line path it was found under.
+    named: usize,
+}
+
+impl Reported {
+    fn new(
+        mut source: SourceFile,
+        diagnostics: Vec<Diagnostic>,
+        service_accounts: Vec<(Option<String>, String)>,
+        policy: &Policy,
+    ) -> Self {
+        let diagnostics =
+            crate::suppress::apply(&source, diagnostics, &policy.selection, policy.inline);
+        if diagnostics.is_empty() {
+            source = SourceFile::unread(source.path);
+        }
+        Self {
+            fail_on_warnings: policy.fail_on_warnings,
+            source,
+            diagnostics,
+            service_accounts,
+            named: 0,
+        }
+    }
+
+    /// A file that could not be read: its problem, judged by no policy.
+    fn unread(source: SourceFile, diagnostic: Diagnostic) -> Self {
+        Self {
+            source,
+            diagnostics: vec![diagnostic],
+            service_accounts: Vec::new(),
+            fail_on_warnings: false,
+            named: 0,
+        }
+    }
+}
+
+pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
+    let policies = Policies::new(&args.rules, args.strict)?;
+    if let Some(namespace) = &args.namespace {
+        inputs::namespace("--namespace", namespace)?;
+    }
+    let values = args.values.as_deref().map(inputs::agent_values).transpose()?;
+    let params = inputs::params(&args.params, args.params_file.as_deref())?;
+    let (targets, problems) = discover::targets(&args.paths, args.by_content);
+    let context = check::Context {
+        values: values.as_ref(),
+        params: &params,
+        rendering: false,
+        hub_dir: args.hub_dir.as_deref(),
+        presets: &[],
+    };
+    let results = check_all(&targets, &context, &policies);
+    let mut problems = problems;
+    for (named, path) in args.paths.iter().enumerate() {
+        if path.is_dir() && !results.iter().any(|r| r.named == named) {
+            problems.push(discover::nothing_to_check(path));
+        }
+    }
+    // An RBAC audit that cannot run is reported beside the files' findings.
+    let (rbac, refused) = match rbac_for_check(args, &results, &policies) {
+        Ok(rbac) => (rbac, Stop::default()),
+        Err(stop) => (None, stop),
+    };
+    let reporter: Box<dyn Reporter + '_> = match (args.format, &rbac) {
+        (Format::Json, Some(rbac)) => Box::new(Json::with_rbac(
+            serde_json::to_value(&rbac.summaries).expect("the summaries serialize"),
+        )),
+        _ => reporter(args.format, streams.stderr, streams.color),
+    };
+    let mut report = Report::new(reporter);
+    for (path, problem) in problems {
+        report.file(&SourceFile::unread(path), vec![problem], args.strict);
+    }
+    for result in results {
+        report.file(&result.source, result.diagnostics, result.fail_on_warnings);
+    }
+    if let Some(rbac) = &rbac {
+        for (file, diagnostics) in rbac.manifests.iter().zip(&rbac.per_file) {
+            report.file(&file.source, diagnostics.clone(), args.strict);
+        }
+    }
+    for (source, diagnostics) in refused.files {
+        report.file(&source, diagnostics, args.strict);
+    }
+    let (mut stdout, mut code) = report.finish();
+    if refused.usage {
+        code = crate::report::EXIT_USAGE;
+    }
+    if let (Format::Text, Some(rbac)) = (args.format, &rbac) {
+        stdout = rbac.summaries.iter().map(super::rbac::table).collect();
+    }
+    write_stdout(streams.stdout, stdout.as_bytes())?;
+    Ok(code)
+}
+
+/// The RBAC manifests, their findings and a summary per account, for `check --rbac`: the
+/// accounts are those the checked runs name, in `--namespace` or each file's namespace.
+struct RbacForCheck {
+    manifests: Vec<rbac::manifests::ManifestFile>,
+    per_file: Vec<Vec<Diagnostic>>,
+    summaries: Vec<rbac::audit::Summary>,
+}
+
+fn rbac_for_check(
+    args: &CheckArgs,
+    results: &[Reported],
+    policies: &Policies<'_>,
+) -> Result<Option<RbacForCheck>, Stop> {
+    if args.rbac.is_empty() {
+        return Ok(None);
+    }
+    // One profile for every account: the flag, else the project's (`plx.toml` here).
+    let config = policies.config_for(Path::new(".")).map_err(Stop::from)?;
+    let profile = inputs::profile(
+        ProfileName::chosen(args.profile.as_deref(), config.as_ref()),
+        &args.with,
+    )
+?;
+    let mut accounts: Vec<Account> = Vec::new();
+    for checked in results {
+        for (namespace, name) in &checked.service_accounts {
+            let namespace = args
+                .namespace
+                .clone()
+                .or_else(|| namespace.clone())
+                .unwrap_or_else(|| "default".to_owned());
+            let account = Account {
+                namespace,
+                name: name.clone(),
+            };
+            if !accounts.contains(&account) {
+                accounts.push(account);
+            }
+        }
+    }
+    if accounts.is_empty() {
+        return Err(invalid_argument(
+            "--rbac: no run sets `environment.serviceAccountName`",
+            "use `plx rbac check --service-account NS:NAME`",
+        ));
+    }
+    let manifests = super::rbac::read_manifests(&args.rbac)?;
+    let (per_file, summaries) =
+        super::rbac::findings(&manifests, &profile, &args.with, &accounts);
+    Ok(Some(RbacForCheck {
+        manifests,
+        per_file,
+        summaries,
+    }))
+}
+
+/// Checks files in parallel, keeping input order.
+fn check_all(targets: &[Target], context: &check::Context<'_>, policies: &Policies<'_>) -> Vec<Reported> {
+    let check_one = |target: &Target| -> Option<Reported> {
+        let mut reported = check_target(target, context, policies)?;
+        reported.named = target.named;
+        Some(reported)
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(targets.len().max(1));
+    if workers <= 1 {
+        return targets.iter().filter_map(check_one).collect();
+    }
+    let chunk = targets.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = targets
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().filter_map(check_one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// One file: `None` when it was found in a folder and is not something plx reads.
+fn check_target(
+    target: &Target,
+    context: &check::Context<'_>,
+    policies: &Policies<'_>,
+) -> Option<Reported> {
+    let path = &target.path;
+    let shown = display(path);
+    let bytes = match read::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return Some(match load::too_large(&shown, &error) {
+                Some((source, diagnostic)) => Reported::unread(source, diagnostic),
+                None => Reported::unread(SourceFile::unread(shown), inputs::unreadable(path, &error)),
+            });
+        }
+    };
+    let what = discover::content(&bytes);
+    if target.found && what == Content::Other {
+        return None;
+    }
+    let policy = match policies.for_file(path) {
+        Ok(policy) => policy,
+        Err(problem) => return Some(Reported::unread(SourceFile::unread(shown), problem)),
+    };
+    Some(match what {
+        Content::Rbac => {
+            let manifest = rbac::manifests::read(&shown, bytes);
+            let mut diagnostics = manifest.diagnostics.clone();
+            diagnostics.extend(rbac::lint::lint(&manifest));
+            Reported::new(manifest.source, diagnostics, Vec::new(), &policy)
+        }
+        _ => {
+            let checked: Checked = check::check_with(&shown, bytes, context);
+            let accounts = checked.service_accounts();
+            Reported::new(checked.source, checked.diagnostics, accounts, &policy)
+        }
+    })
+}

@@ -1,0 +1,172 @@
+//! `plx render`: a checked Polyaxonfile to manifests on stdout, written in one piece at the
+//! very end, so that on any error stdout stays empty.
+
+use super::discover::{self, Content};
+use super::inputs::{self, ProfileName, display};
+use super::policy::Policies;
+use super::{Stop, Streams, invalid_argument, reporter, write_stdout};
+use crate::check;
+use crate::cli::{Format, Output, RenderArgs};
+use crate::diagnostic::Diagnostic;
+use crate::document::SourceFile;
+use crate::render::{self, RenderOptions};
+use crate::report::{EXIT_FINDINGS, Report, exit_code};
+
+pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
+    if let Some(name) = &args.name {
+        render::validate_name(name).map_err(|error| {
+            invalid_argument(
+                format!("invalid --name: {error}"),
+                "a name is a DNS-1123 label: lowercase letters, digits and `-`",
+            )
+        })?;
+    }
+    if let Some(namespace) = &args.namespace {
+        inputs::namespace("--namespace", namespace)?;
+    }
+    let values = args.values.as_deref().map(inputs::agent_values).transpose()?;
+    let params = inputs::params(&args.params, args.params_file.as_deref())?;
+    let presets = inputs::presets(&args.presets)?;
+    let bytes = inputs::read_named(&args.file)?;
+    refuse_other_files(&args.file, &bytes)?;
+    let policies = Policies::new(&args.rules, args.strict)?;
+    let policy = policies.for_file(&args.file).map_err(Stop::from)?;
+    let checked = check::check_with(
+        &display(&args.file),
+        bytes,
+        &check::Context {
+            values: values.as_ref(),
+            params: &params,
+            rendering: true,
+            hub_dir: args.hub_dir.as_deref(),
+            presets: &presets,
+        },
+    );
+    if checked.tree.as_ref().is_some_and(check::is_agent_values) {
+        return Err(not_a_polyaxonfile(&args.file, Content::Polyaxon));
+    }
+    // Suppressions apply once, to everything the file gets, so an unused one is truly unused.
+    let judged = |source: &SourceFile, diagnostics: Vec<Diagnostic>| {
+        crate::suppress::apply(source, diagnostics, &policy.selection, policy.inline)
+    };
+    let mut findings: Vec<(&SourceFile, Vec<Diagnostic>)> = Vec::new();
+    if let Some(component) = checked.referenced.as_deref() {
+        findings.push((
+            &component.source,
+            judged(&component.source, component.diagnostics.clone()),
+        ));
+    }
+    let written = judged(&checked.source, checked.diagnostics.clone());
+    if exit_code(&written, policy.fail_on_warnings) != 0 {
+        findings.push((&checked.source, written));
+        return Ok(report(findings, policy.fail_on_warnings, streams));
+    }
+    let rbac = if args.rbac.no_rbac {
+        None
+    } else {
+        let name = ProfileName::chosen(args.rbac.profile.as_deref(), Some(&policy.config));
+        Some(render::RbacOptions {
+            profile: inputs::profile(name, &args.rbac.with)?,
+            with: args.rbac.with.clone(),
+            service_account: !args.rbac.no_service_account,
+        })
+    };
+    let options = RenderOptions {
+        namespace: args.namespace.clone(),
+        name: args.name.clone(),
+        rbac,
+        agent: values.map(|values| render::AgentOptions {
+            values,
+            release: args.release.clone(),
+        }),
+        identity: render::Identity {
+            uuid: args.uuid.clone(),
+            owner: args.owner.clone(),
+            project: args.project.clone(),
+        },
+        default_service_accounts: policy.config.service_accounts.clone(),
+    };
+    let mut diagnostics = checked.diagnostics.clone();
+    let outcome = render::render(&checked, &options);
+    match &outcome {
+        Ok(rendered) => diagnostics.extend(rendered.warnings.iter().cloned()),
+        Err(refusals) => diagnostics.extend(refusals.iter().cloned()),
+    }
+    findings.push((&checked.source, judged(&checked.source, diagnostics)));
+    let code = report(findings, policy.fail_on_warnings, streams);
+    match outcome {
+        Ok(rendered) if code == 0 => write_objects(&rendered.objects, args.output, streams),
+        _ => Ok(code.max(EXIT_FINDINGS)),
+    }
+}
+
+/// `plx render` of the agent's values or RBAC manifests: what the file is and what to run.
+fn refuse_other_files(path: &std::path::Path, bytes: &[u8]) -> Result<(), Stop> {
+    match discover::content(bytes) {
+        Content::Rbac => Err(not_a_polyaxonfile(path, Content::Rbac)),
+        _ => Ok(()),
+    }
+}
+
+fn not_a_polyaxonfile(path: &std::path::Path, what: Content) -> Stop {
+    let (is, help) = match what {
+        Content::Rbac => (
+            "RBAC manifests",
+            format!(
+                "check them with `plx rbac check --service-account NS:NAME {}`",
+                display(path)
+            ),
+        ),
+        _ => (
+            "the Polyaxon agent's Helm values",
+            format!(
+                "pass it with `--values {}` to render a Polyaxonfile with the agent's settings",
+                display(path)
+            ),
+        ),
+    };
+    Stop::file(
+        SourceFile::unread(display(path)),
+        vec![
+            Diagnostic::new(
+                &crate::rules::CLI_INVALID_ARGUMENT,
+                format!("{} holds {is}, not a Polyaxonfile", display(path)),
+            )
+            .help(help),
+        ],
+    )
+}
+
+/// The findings on stderr, when there are any; the exit code they call for.
+fn report(findings: Vec<(&SourceFile, Vec<Diagnostic>)>, fail_on_warnings: bool, streams: &mut Streams<'_>) -> u8 {
+    if findings.iter().all(|(_, d)| d.is_empty()) {
+        return 0;
+    }
+    let mut report = Report::new(reporter(Format::Text, streams.stderr, streams.color));
+    for (source, diagnostics) in findings {
+        if !diagnostics.is_empty() {
+            report.file(source, diagnostics, fail_on_warnings);
+        }
+    }
+    report.finish().1
+}
+
+/// Writes manifests to stdout, in one write at the very end: on any error before it, stdout
+/// stays empty.
+pub fn write_objects(
+    objects: &[serde_json::Value],
+    output: Output,
+    streams: &mut Streams<'_>,
+) -> Result<u8, Stop> {
+    let text = match output {
+        Output::Yaml => render::to_yaml(objects).map_err(|error| {
+            Stop::from(Diagnostic::new(
+                &crate::rules::RND_NOT_YET_RENDERED,
+                format!("could not write YAML: {error}"),
+            ))
+        })?,
+        Output::Json => render::to_json(objects),
+    };
+    write_stdout(streams.stdout, text.as_bytes())?;
+    Ok(0)
+}

@@ -1,0 +1,41 @@
+//! The per-file layer every rule family and command stands on: reading a file within the
+//! trust boundary ([`read`], [`boundary`]), masking its secrets ([`secrets`]) and loading it
+//! into a YAML tree with its YAML-level findings ([`load`]).
+
+pub mod boundary;
+pub mod load;
+pub mod read;
+pub mod secrets;
+
+use crate::diagnostic::LineIndex;
+
+pub use read::{MAX_FILE_BYTES, ReadError};
+
+/// One input file as it may be shown: its text with secrets masked (invalid UTF-8 shown
+/// lossily), for snippets only.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+    pub lines: LineIndex,
+    /// The secret values masked in `text`, to redact from messages too.
+    pub secrets: secrets::Secrets,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: String) -> Self {
+        let lines = LineIndex::new(&text);
+        Self {
+            path: path.into(),
+            text,
+            lines,
+            secrets: secrets::Secrets::default(),
+        }
+    }
+
+    /// A file with nothing to show: an input that could not be read, or one whose findings
+    /// need no snippet.
+    pub fn unread(path: impl Into<String>) -> Self {
+        Self::new(path, String::new())
+    }
+}
