@@ -121,7 +121,7 @@ impl Config {
         Boundary::repository_of(file)
             .resolve(folder, named)
             .map_err(|refusal| {
-                let shown = format!("`{named}`, the profile `{}` names,", file.display());
+                let shown = format!("the profile `{named}` that `{}` names", file.display());
                 refused(&shown, &folder.join(named), refusal)
             })
     }

@@ -12,7 +12,7 @@ use super::runs::{PodContainer, Role, RunView, Workload};
 use crate::diagnostic::Diagnostic;
 use crate::k8s::schema::{self, Subject, Violation};
 use crate::k8s::validation;
-use crate::model::{V1Environment, is_polyaxon_volume};
+use crate::model::{V1Environment, V1Polyaxonfile, is_polyaxon_volume};
 use crate::rules::{self, Rule};
 use crate::yaml::Node;
 
@@ -34,6 +34,27 @@ pub fn check(run: &RunView<'_>, tree: &Node) -> Vec<Diagnostic> {
     check.volumes(run);
     check.service(run);
     check.termination(run);
+    check.out
+}
+
+/// The namespaces a file names (its own, its build's and its hooks'): the API server takes
+/// only DNS-1123 labels.
+pub fn namespaces(file: &V1Polyaxonfile, tree: &Node) -> Vec<Diagnostic> {
+    let mut check = Check {
+        tree,
+        out: Vec::new(),
+    };
+    let build = file.build.as_ref().map(|b| ("/build/namespace".to_owned(), b));
+    let named = std::iter::once(("/namespace".to_owned(), file.namespace.as_ref()))
+        .chain(build.map(|(at, b)| (at, b.namespace.as_ref())))
+        .chain(file.hooks.iter().flatten().enumerate().map(|(i, hook)| {
+            (format!("/hooks/{i}/namespace"), hook.namespace.as_ref())
+        }));
+    for (pointer, namespace) in named {
+        if let Some(namespace) = namespace {
+            check.dns_label(&pointer, "namespace", namespace);
+        }
+    }
     check.out
 }
 

@@ -104,6 +104,7 @@ pub(crate) fn judge(
     values: Option<&AgentValues>,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = semantic::check(polyaxonfile, tree);
+    diagnostics.extend(kubernetes::namespaces(polyaxonfile, tree));
     let agent_context = values.and_then(AgentValues::pod_security_context);
     for run in runs::runs(polyaxonfile) {
         diagnostics.extend(kubernetes::check(&run, tree));

@@ -36,7 +36,7 @@ impl Reported {
         let diagnostics =
             crate::suppress::apply(&source, diagnostics, &policy.selection, policy.inline);
         if diagnostics.is_empty() {
-            source = SourceFile::unread(source.path);
+            source = source.without_text();
         }
         Self {
             fail_on_warnings: policy.fail_on_warnings,

@@ -126,7 +126,7 @@ fn not_a_polyaxonfile(path: &std::path::Path, what: Content) -> Stop {
         ),
     };
     Stop::file(
-        SourceFile::unread(display(path)),
+        SourceFile::new(display(path), String::new()),
         vec![
             Diagnostic::new(
                 &crate::rules::CLI_INVALID_ARGUMENT,

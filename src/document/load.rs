@@ -61,7 +61,7 @@ pub fn too_large(path: &str, error: &ReadError) -> Option<(SourceFile, Diagnosti
         return None;
     };
     let size = size.map_or_else(|| format!("more than {MAX_FILE_BYTES}"), |s| s.to_string());
-    Some((SourceFile::unread(path), too_large_diagnostic(&size)))
+    Some((SourceFile::new(path, String::new()), too_large_diagnostic(&size)))
 }
 
 fn too_large_diagnostic(size: &str) -> Diagnostic {

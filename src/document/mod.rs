@@ -20,6 +20,8 @@ pub struct SourceFile {
     pub lines: LineIndex,
     /// The secret values masked in `text`, to redact from messages too.
     pub secrets: secrets::Secrets,
+    /// Whether plx read the file (it counts among the files of a report's summary).
+    pub read: bool,
 }
 
 impl SourceFile {
@@ -30,12 +32,25 @@ impl SourceFile {
             text,
             lines,
             secrets: secrets::Secrets::default(),
+            read: true,
         }
     }
 
-    /// A file with nothing to show: an input that could not be read, or one whose findings
-    /// need no snippet.
+    /// An input that could not be read (or no file at all, for a bad argument, when `path`
+    /// is empty).
     pub fn unread(path: impl Into<String>) -> Self {
-        Self::new(path, String::new())
+        Self {
+            read: false,
+            ..Self::new(path, String::new())
+        }
+    }
+
+    /// The file without its text, when its findings need no snippet (a checked tree's files
+    /// are kept until they are reported, and most have nothing to show).
+    pub fn without_text(self) -> Self {
+        Self {
+            read: self.read,
+            ..Self::new(self.path, String::new())
+        }
     }
 }

@@ -45,9 +45,9 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// Counts a file's findings; a problem with no file (a bad argument) counts no file.
+    /// Counts a file's findings; only a file plx read counts as a file.
     pub fn add(&mut self, source: &SourceFile, diagnostics: &[Diagnostic]) {
-        if !source.path.is_empty() {
+        if source.read {
             self.files += 1;
         }
         for diagnostic in diagnostics {
@@ -113,9 +113,10 @@ impl<'w> Report<'w> {
     /// Reports one file's findings; `fail_on_warnings` is the file's policy.
     pub fn file(&mut self, source: &SourceFile, diagnostics: Vec<Diagnostic>, fail_on_warnings: bool) {
         self.exit = self.exit.max(exit_code(&diagnostics, fail_on_warnings));
+        // The totals count every finding, also those a bounded report only counts.
+        self.summary.add(source, &diagnostics);
         let diagnostics = bound::bound(source, diagnostics);
         self.reporter.file(source, &diagnostics);
-        self.summary.add(source, &diagnostics);
     }
 
     /// The exit code so far.
