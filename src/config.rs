@@ -51,19 +51,21 @@ const RUN_KINDS: &[&str] = &["job", "service"];
 
 impl Config {
     /// Reads and validates a `plx.toml`.
-    pub fn read(path: &Path) -> Result<Config, Diagnostic> {
+    pub fn read(path: &Path) -> Result<Config, Box<Diagnostic>> {
         let invalid = |message: String| {
-            Diagnostic::new(
-                &rules::CLI_INVALID_ARGUMENT,
-                format!("{}: {message}", path.display()),
+            Box::new(
+                Diagnostic::new(
+                    &rules::CLI_INVALID_ARGUMENT,
+                    format!("{}: {message}", path.display()),
+                )
+                .help("`docs/config.md` lists what plx.toml may hold"),
             )
-            .help("`docs/config.md` lists what plx.toml may hold")
         };
         let bytes = crate::document::read::read(path).map_err(|error| {
-            Diagnostic::new(
+            Box::new(Diagnostic::new(
                 &rules::IO_UNREADABLE_FILE,
                 format!("cannot read `{}`: {error}", path.display()),
-            )
+            ))
         })?;
         let text = String::from_utf8(bytes).map_err(|_| invalid("not UTF-8 text".to_owned()))?;
         let mut config: Config =
@@ -86,9 +88,12 @@ impl Config {
     /// The nearest `plx.toml` at or above `start` (a file or a folder), read. One found in
     /// the tree is untrusted: when it is a symbolic link, it must lead inside the repository
     /// it was found in.
-    pub fn find(start: &Path) -> Result<Option<Config>, Diagnostic> {
+    pub fn find(start: &Path) -> Result<Option<Config>, Box<Diagnostic>> {
         let absolute = std::path::absolute(start).map_err(|e| {
-            Diagnostic::new(&rules::IO_UNREADABLE_FILE, format!("{}: {e}", start.display()))
+            Diagnostic::new(
+                &rules::IO_UNREADABLE_FILE,
+                format!("{}: {e}", start.display()),
+            )
         })?;
         let mut folder = if absolute.is_dir() {
             Some(absolute.as_path())
@@ -115,7 +120,7 @@ impl Config {
     }
 
     /// A path `plx.toml` names (its `profile`), inside the repository of the `plx.toml`.
-    pub fn path(&self, named: &str) -> Result<PathBuf, Diagnostic> {
+    pub fn path(&self, named: &str) -> Result<PathBuf, Box<Diagnostic>> {
         let file = self.file.as_deref().unwrap_or(Path::new(FILE_NAME));
         let folder = file.parent().unwrap_or(Path::new("."));
         Boundary::repository_of(file)
@@ -128,8 +133,8 @@ impl Config {
 }
 
 /// A path `plx.toml` names or is, refused: the path and why, never its content.
-fn refused(shown: &str, path: &Path, refusal: Refusal) -> Diagnostic {
-    match refusal {
+fn refused(shown: &str, path: &Path, refusal: Refusal) -> Box<Diagnostic> {
+    Box::new(match refusal {
         Refusal::Outside(boundary) => Diagnostic::new(
             &rules::IO_OUTSIDE_REPOSITORY,
             format!("{shown} leads outside {boundary}: plx does not read it"),
@@ -143,7 +148,7 @@ fn refused(shown: &str, path: &Path, refusal: Refusal) -> Diagnostic {
             &rules::IO_UNREADABLE_FILE,
             format!("cannot read `{}`: it is not a regular file", path.display()),
         ),
-    }
+    })
 }
 
 /// A selector names a rule (`SEC007`, `run-as-root`) or a prefix of codes (`SEC`, `K8S00`).

@@ -3,9 +3,9 @@
 //! file. A suppression that names no rule (IGN001) or silences nothing (IGN002) is itself a
 //! finding, so they do not outlive the problems they were written for.
 
-use crate::document::SourceFile;
 use crate::config::Selection;
 use crate::diagnostic::Diagnostic;
+use crate::document::SourceFile;
 use crate::rules::{self, RULES};
 use crate::yaml::Span;
 

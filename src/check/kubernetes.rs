@@ -44,12 +44,19 @@ pub fn namespaces(file: &V1Polyaxonfile, tree: &Node) -> Vec<Diagnostic> {
         tree,
         out: Vec::new(),
     };
-    let build = file.build.as_ref().map(|b| ("/build/namespace".to_owned(), b));
+    let build = file
+        .build
+        .as_ref()
+        .map(|b| ("/build/namespace".to_owned(), b));
     let named = std::iter::once(("/namespace".to_owned(), file.namespace.as_ref()))
         .chain(build.map(|(at, b)| (at, b.namespace.as_ref())))
-        .chain(file.hooks.iter().flatten().enumerate().map(|(i, hook)| {
-            (format!("/hooks/{i}/namespace"), hook.namespace.as_ref())
-        }));
+        .chain(
+            file.hooks
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, hook)| (format!("/hooks/{i}/namespace"), hook.namespace.as_ref())),
+        );
     for (pointer, namespace) in named {
         if let Some(namespace) = namespace {
             check.dns_label(&pointer, "namespace", namespace);

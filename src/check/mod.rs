@@ -138,7 +138,8 @@ fn follow(
     let fail_with = |rule: &'static crate::rules::Rule, message: String, help: String| {
         Box::new(Diagnostic::new(rule, message).at(span).help(help))
     };
-    let fail = |message: String, help: String| fail_with(&crate::rules::REF_UNRESOLVED, message, help);
+    let fail =
+        |message: String, help: String| fail_with(&crate::rules::REF_UNRESOLVED, message, help);
     let reaches = |reference: &Reference| match reference {
         Reference::Path(_) => true,
         Reference::Hub(_) => context.hub_dir.is_some() || context.rendering,
@@ -232,16 +233,20 @@ pub(crate) fn shortcut_findings(invalid: &[crate::compose::shortcuts::Invalid]) 
 /// this one). Polyaxon refuses the dag otherwise.
 fn dag_path_refs(path: &str, tree: &Node) -> Vec<Diagnostic> {
     use crate::compose::refs::{self, Reference};
-    let Some(crate::yaml::NodeKind::Seq(operations)) =
-        tree.pointer("/run/operations").map(|l| &l.node.kind)
-    else {
-        return Vec::new();
-    };
+    // A component's dag, or the dag of an operation's inline component.
+    let operations: Vec<&Node> = ["/run/operations", "/component/run/operations"]
+        .iter()
+        .filter_map(|pointer| match &tree.pointer(pointer)?.node.kind {
+            crate::yaml::NodeKind::Seq(operations) => Some(operations),
+            _ => None,
+        })
+        .flatten()
+        .collect();
     let Ok(from) = std::fs::canonicalize(path) else {
         return Vec::new();
     };
     operations
-        .iter()
+        .into_iter()
         .filter_map(|operation| {
             let entry = operation.get("pathRef")?;
             let reference = Reference::Path(entry.value.as_str()?.to_owned());

@@ -64,7 +64,11 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     if let Some(namespace) = &args.namespace {
         inputs::namespace("--namespace", namespace)?;
     }
-    let values = args.values.as_deref().map(inputs::agent_values).transpose()?;
+    let values = args
+        .values
+        .as_deref()
+        .map(inputs::agent_values)
+        .transpose()?;
     let params = inputs::params(&args.params, args.params_file.as_deref())?;
     let (targets, problems) = discover::targets(&args.paths, args.by_content);
     let context = check::Context {
@@ -139,8 +143,7 @@ fn rbac_for_check(
     let profile = inputs::profile(
         ProfileName::chosen(args.profile.as_deref(), config.as_ref()),
         &args.with,
-    )
-?;
+    )?;
     let mut accounts: Vec<Account> = Vec::new();
     for checked in results {
         for (namespace, name) in &checked.service_accounts {
@@ -165,8 +168,7 @@ fn rbac_for_check(
         ));
     }
     let manifests = super::rbac::read_manifests(&args.rbac)?;
-    let (per_file, summaries) =
-        super::rbac::findings(&manifests, &profile, &args.with, &accounts);
+    let (per_file, summaries) = super::rbac::findings(&manifests, &profile, &args.with, &accounts);
     Ok(Some(RbacForCheck {
         manifests,
         per_file,
@@ -175,7 +177,11 @@ fn rbac_for_check(
 }
 
 /// Checks files in parallel, keeping input order.
-fn check_all(targets: &[Target], context: &check::Context<'_>, policies: &Policies<'_>) -> Vec<Reported> {
+fn check_all(
+    targets: &[Target],
+    context: &check::Context<'_>,
+    policies: &Policies<'_>,
+) -> Vec<Reported> {
     let check_one = |target: &Target| -> Option<Reported> {
         let mut reported = check_target(target, context, policies)?;
         reported.named = target.named;
@@ -216,7 +222,9 @@ fn check_target(
         Err(error) => {
             return Some(match load::too_large(&shown, &error) {
                 Some((source, diagnostic)) => Reported::unread(source, diagnostic),
-                None => Reported::unread(SourceFile::unread(shown), inputs::unreadable(path, &error)),
+                None => {
+                    Reported::unread(SourceFile::unread(shown), inputs::unreadable(path, &error))
+                }
             });
         }
     };
@@ -226,7 +234,7 @@ fn check_target(
     }
     let policy = match policies.for_file(path) {
         Ok(policy) => policy,
-        Err(problem) => return Some(Reported::unread(SourceFile::unread(shown), problem)),
+        Err(problem) => return Some(Reported::unread(SourceFile::unread(shown), *problem)),
     };
     Some(match what {
         Content::Rbac => {

@@ -21,10 +21,7 @@ pub fn explain(args: &ExplainArgs, streams: &mut Streams<'_>) -> Result<u8, Stop
         None => rules::catalog::text(),
         Some(code) => rules::find(code)
             .ok_or_else(|| {
-                invalid_argument(
-                    format!("no rule `{code}`"),
-                    "`plx explain` lists them all",
-                )
+                invalid_argument(format!("no rule `{code}`"), "`plx explain` lists them all")
             })?
             .explanation
             .to_owned(),

@@ -102,11 +102,8 @@ pub fn presets(paths: &[std::path::PathBuf]) -> Result<Vec<Node>, Stop> {
     let mut presets = Vec::new();
     for path in paths {
         let bytes = read_named(path)?;
-        let (_, tree, _) = crate::document::load::load(
-            &display(path),
-            bytes,
-            crate::yaml::Limits::default(),
-        );
+        let (_, tree, _) =
+            crate::document::load::load(&display(path), bytes, crate::yaml::Limits::default());
         match tree {
             Some(tree) if tree.entries().is_some() => presets.push(tree),
             _ => {
@@ -131,7 +128,10 @@ pub enum ProfileName<'a> {
 impl<'a> ProfileName<'a> {
     /// The flag, else `profile` in plx.toml, else Polyaxon's own.
     pub fn chosen(flag: Option<&'a str>, config: Option<&'a Config>) -> Self {
-        match (flag, config.and_then(|c| c.profile.as_deref().map(|p| (c, p)))) {
+        match (
+            flag,
+            config.and_then(|c| c.profile.as_deref().map(|p| (c, p))),
+        ) {
             (Some(flag), _) => ProfileName::Flag(flag),
             (None, Some((config, name))) => ProfileName::Config(config, name),
             (None, None) => ProfileName::Default,

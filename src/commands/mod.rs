@@ -63,6 +63,12 @@ impl From<Diagnostic> for Stop {
     }
 }
 
+impl From<Box<Diagnostic>> for Stop {
+    fn from(diagnostic: Box<Diagnostic>) -> Self {
+        Stop::from(*diagnostic)
+    }
+}
+
 /// A bad argument: CLI001 with what to do instead.
 pub fn invalid_argument(message: impl Into<String>, help: impl Into<String>) -> Stop {
     Stop::from(Diagnostic::new(&rules::CLI_INVALID_ARGUMENT, message).help(help))
@@ -154,8 +160,11 @@ pub fn usage_error(args: &[OsString], error: &clap::Error, streams: &mut Streams
 fn requested_format(args: &[OsString]) -> Format {
     let words: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
     let value = words.iter().enumerate().find_map(|(i, word)| {
-        word.strip_prefix("--format=")
-            .or_else(|| (*word == "--format").then(|| words.get(i + 1).copied()).flatten())
+        word.strip_prefix("--format=").or_else(|| {
+            (*word == "--format")
+                .then(|| words.get(i + 1).copied())
+                .flatten()
+        })
     });
     match value {
         Some("json") => Format::Json,
@@ -168,12 +177,12 @@ fn requested_format(args: &[OsString]) -> Format {
 /// Bytes to stdout; a closed pipe (`plx man | head`) is not an error.
 fn write_stdout(stdout: &mut dyn Write, bytes: &[u8]) -> Result<(), Stop> {
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(Stop::from(
-            Diagnostic::new(
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Stop::from(Diagnostic::new(
                 &rules::IO_UNREADABLE_FILE,
                 format!("cannot write to stdout: {error}"),
-            ),
-        )),
+            )))
+        }
         _ => Ok(()),
     }
 }

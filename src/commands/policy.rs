@@ -24,7 +24,7 @@ pub struct Policy {
 pub struct Policies<'a> {
     flags: &'a RuleFlags,
     strict: bool,
-    cache: Mutex<HashMap<PathBuf, Result<Policy, Diagnostic>>>,
+    cache: Mutex<HashMap<PathBuf, Result<Policy, Box<Diagnostic>>>>,
 }
 
 impl<'a> Policies<'a> {
@@ -42,7 +42,7 @@ impl<'a> Policies<'a> {
     }
 
     /// The `plx.toml` for a file (`-` and `.`: the current folder's), or `--config`'s.
-    pub fn config_for(&self, path: &Path) -> Result<Option<Config>, Diagnostic> {
+    pub fn config_for(&self, path: &Path) -> Result<Option<Config>, Box<Diagnostic>> {
         match &self.flags.config {
             Some(file) => Config::read(file).map(Some),
             None if path == Path::new("-") => Config::find(Path::new(".")),
@@ -50,7 +50,7 @@ impl<'a> Policies<'a> {
         }
     }
 
-    pub fn for_file(&self, path: &Path) -> Result<Policy, Diagnostic> {
+    pub fn for_file(&self, path: &Path) -> Result<Policy, Box<Diagnostic>> {
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let cached = || self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(known) = cached().get(&folder) {

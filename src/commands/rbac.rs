@@ -19,9 +19,8 @@ pub fn check(args: &RbacCheckArgs, streams: &mut Streams<'_>) -> Result<u8, Stop
         })?,
         (None, Some(path)) => {
             let bytes = inputs::read_named(path)?;
-            rbac::sky::account(&display(path), &bytes, &args.namespace).map_err(|message| {
-                invalid_argument(message, "see `plx rbac check --help`")
-            })?
+            rbac::sky::account(&display(path), &bytes, &args.namespace)
+                .map_err(|message| invalid_argument(message, "see `plx rbac check --help`"))?
         }
         (None, None) => {
             return Err(invalid_argument(
@@ -100,7 +99,11 @@ pub fn findings(
 
 pub fn render(args: &RbacRenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     let profile = inputs::profile(ProfileName::Flag(&args.profile), &args.with)?;
-    let values = args.values.as_deref().map(inputs::agent_values).transpose()?;
+    let values = args
+        .values
+        .as_deref()
+        .map(inputs::agent_values)
+        .transpose()?;
     let account = args
         .service_account
         .clone()

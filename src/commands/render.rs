@@ -24,7 +24,11 @@ pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     if let Some(namespace) = &args.namespace {
         inputs::namespace("--namespace", namespace)?;
     }
-    let values = args.values.as_deref().map(inputs::agent_values).transpose()?;
+    let values = args
+        .values
+        .as_deref()
+        .map(inputs::agent_values)
+        .transpose()?;
     let params = inputs::params(&args.params, args.params_file.as_deref())?;
     let presets = inputs::presets(&args.presets)?;
     let bytes = inputs::read_named(&args.file)?;
@@ -138,7 +142,11 @@ fn not_a_polyaxonfile(path: &std::path::Path, what: Content) -> Stop {
 }
 
 /// The findings on stderr, when there are any; the exit code they call for.
-fn report(findings: Vec<(&SourceFile, Vec<Diagnostic>)>, fail_on_warnings: bool, streams: &mut Streams<'_>) -> u8 {
+fn report(
+    findings: Vec<(&SourceFile, Vec<Diagnostic>)>,
+    fail_on_warnings: bool,
+    streams: &mut Streams<'_>,
+) -> u8 {
     if findings.iter().all(|(_, d)| d.is_empty()) {
         return 0;
     }

@@ -84,18 +84,29 @@ pub fn resolve(
     let (boundary, base, named) = match reference {
         Reference::Path(path) => {
             let base = from.parent().unwrap_or(Path::new("."));
-            (Boundary::repository_of(from), base.to_path_buf(), path.clone())
+            (
+                Boundary::repository_of(from),
+                base.to_path_buf(),
+                path.clone(),
+            )
         }
         Reference::Hub(hub) => {
             let Some(dir) = &sources.hub_dir else {
                 return Err(Unresolved::new(
-                    format!("{} needs Polyaxon's hub, which plx never reaches over the network", reference.describe()),
+                    format!(
+                        "{} needs Polyaxon's hub, which plx never reaches over the network",
+                        reference.describe()
+                    ),
                     "vendor the component (`<dir>/<name>/<tag>.yaml`) and pass `--hub-dir <dir>`, or copy it next to this file and use `pathRef`",
                 ));
             };
             let (name, tag) = hub.split_once(':').unwrap_or((hub, "latest"));
             let name = name.rsplit('/').next().unwrap_or(name);
-            (Boundary::hub_dir(dir), dir.join(name), format!("{tag}.yaml"))
+            (
+                Boundary::hub_dir(dir),
+                dir.join(name),
+                format!("{tag}.yaml"),
+            )
         }
         Reference::Url(_) => {
             return Err(Unresolved::new(

@@ -146,8 +146,7 @@ mod tests {
     #[test]
     fn a_symbolic_link_does_not_lead_out() {
         let dir = scratch("link");
-        std::os::unix::fs::symlink(dir.join("outside.yaml"), dir.join("repo/link.yaml"))
-            .unwrap();
+        std::os::unix::fs::symlink(dir.join("outside.yaml"), dir.join("repo/link.yaml")).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", dir.join("repo/passwd.yaml")).unwrap();
         let repository = Boundary::repository_of(&dir.join("repo/comp.yaml"));
         for link in ["link.yaml", "passwd.yaml"] {

@@ -17,9 +17,12 @@ pub fn load(
     let secrets = secrets::find(&text);
     let loaded = match unreadable {
         Some(diagnostic) => Err(diagnostic),
-        None => parse(&text, &secrets, |text| yaml::load(text, limits), |tree| {
-            tree.get("kind").is_some()
-        })
+        None => parse(
+            &text,
+            &secrets,
+            |text| yaml::load(text, limits),
+            |tree| tree.get("kind").is_some(),
+        )
         .map_err(load_error),
     };
     let source = shown(path, &text, secrets);
@@ -61,7 +64,10 @@ pub fn too_large(path: &str, error: &ReadError) -> Option<(SourceFile, Diagnosti
         return None;
     };
     let size = size.map_or_else(|| format!("more than {MAX_FILE_BYTES}"), |s| s.to_string());
-    Some((SourceFile::new(path, String::new()), too_large_diagnostic(&size)))
+    Some((
+        SourceFile::new(path, String::new()),
+        too_large_diagnostic(&size),
+    ))
 }
 
 fn too_large_diagnostic(size: &str) -> Diagnostic {
@@ -101,7 +107,10 @@ fn shown(path: &str, text: &str, secrets: Secrets) -> SourceFile {
 /// kept it from being read, with what could be shown of it.
 fn text(bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
     if bytes.len() > MAX_FILE_BYTES {
-        return (String::new(), Some(too_large_diagnostic(&bytes.len().to_string())));
+        return (
+            String::new(),
+            Some(too_large_diagnostic(&bytes.len().to_string())),
+        );
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,

@@ -90,7 +90,9 @@ pub fn find(text: &str) -> Secrets {
         }
         line_start = line_end + 1;
     }
-    secrets.values.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    secrets
+        .values
+        .sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     secrets.values.dedup();
     secrets
 }
@@ -132,14 +134,15 @@ fn next_key(bytes: &[u8], from: usize, line_end: usize) -> Option<Key> {
         }
         colon = skip_blanks(bytes, colon, line_end);
         let is_colon = colon < line_end && bytes[colon] == b':';
-        let spaced =
-            colon + 1 >= line_end || matches!(bytes[colon + 1], b' ' | b'\t' | b'\r');
+        let spaced = colon + 1 >= line_end || matches!(bytes[colon + 1], b' ' | b'\t' | b'\r');
         if end > name_start && is_colon && (spaced || quote.is_some()) {
             let line_start = bytes[..i]
                 .iter()
                 .rposition(|b| *b == b'\n')
                 .map_or(0, |at| at + 1);
-            let in_flow = bytes[line_start..i].iter().any(|b| matches!(b, b'{' | b','));
+            let in_flow = bytes[line_start..i]
+                .iter()
+                .any(|b| matches!(b, b'{' | b','));
             return Some(Key {
                 name: name_start..end,
                 after_colon: colon + 1,
@@ -289,7 +292,10 @@ fn block(bytes: &[u8], line_end: usize, indent: usize) -> Option<Range<usize>> {
     while at < bytes.len() {
         let next_end = memchr_newline(bytes, at);
         let line = &bytes[at..next_end];
-        let spaces = line.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+        let spaces = line
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
         let blank = line[spaces..].iter().all(|b| b.is_ascii_whitespace());
         if !blank && spaces <= indent {
             break;

@@ -5,10 +5,10 @@
 use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 
-use crate::document::SourceFile;
 use crate::check::decode::decode_typed;
-use crate::document::load::load_documents;
 use crate::diagnostic::Diagnostic;
+use crate::document::SourceFile;
+use crate::document::load::load_documents;
 use crate::yaml::{Limits, Node};
 
 /// One object of a manifest file.

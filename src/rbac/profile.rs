@@ -6,10 +6,10 @@
 use k8s_openapi::api::rbac::v1::PolicyRule;
 use serde::Deserialize;
 
-use crate::document::SourceFile;
 use crate::check::decode::decode_typed;
-use crate::document::load::load;
 use crate::diagnostic::Diagnostic;
+use crate::document::SourceFile;
+use crate::document::load::load;
 use crate::yaml::Limits;
 
 /// The built-in profiles, by name; the first is the default.
@@ -60,7 +60,7 @@ pub struct ProfileError {
 }
 
 /// Parses a profile file.
-pub fn parse(path: &str, bytes: Vec<u8>) -> Result<Profile, ProfileError> {
+pub fn parse(path: &str, bytes: Vec<u8>) -> Result<Profile, Box<ProfileError>> {
     let (source, tree, mut diagnostics) = load(path, bytes, Limits::default());
     let profile = tree.and_then(|tree| {
         let (profile, found) = decode_typed::<Profile>(&tree);
@@ -69,10 +69,10 @@ pub fn parse(path: &str, bytes: Vec<u8>) -> Result<Profile, ProfileError> {
     });
     match profile {
         Some(profile) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(profile),
-        _ => Err(ProfileError {
+        _ => Err(Box::new(ProfileError {
             source,
             diagnostics,
-        }),
+        })),
     }
 }
 

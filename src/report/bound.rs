@@ -26,7 +26,9 @@ pub fn bound(source: &SourceFile, diagnostics: Vec<Diagnostic>) -> Vec<Diagnosti
     let line = |d: &Diagnostic| {
         d.span
             .filter(|_| !source.text.is_empty())
-            .map_or(0, |span| source.lines.line_of(span.start.min(source.text.len())) + 1)
+            .map_or(0, |span| {
+                source.lines.line_of(span.start.min(source.text.len())) + 1
+            })
     };
     let mut seen: HashMap<(&'static str, usize), usize> = HashMap::new();
     let mut hidden: HashMap<(&'static str, usize), (usize, Severity)> = HashMap::new();
@@ -97,9 +99,8 @@ fn cut(text: &str) -> String {
 
 /// Control characters and bidirectional overrides written out (`\n`, `\u{1b}`).
 pub fn escape_controls(text: &str) -> String {
-    let hostile = |c: char| {
-        c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let hostile =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     if !text.chars().any(hostile) {
         return text.to_owned();
     }

@@ -293,7 +293,10 @@ mod tests {
         let (excerpt, spans) = Excerpt::new(&source(&line), &[Span::new(at, at + 1)]);
         assert!(excerpt.text.len() < MAX_LINE_BYTES + 2 * CUT.len() + 2);
         assert!(excerpt.text.starts_with(CUT));
-        assert_eq!(&excerpt.text[spans[0].start..spans[0].end], &line[at..at + 1]);
+        assert_eq!(
+            &excerpt.text[spans[0].start..spans[0].end],
+            &line[at..at + 1]
+        );
         let contents = excerpt
             .read_span(&SourceSpan::new(spans[0].start.into(), 1), 0, 0)
             .unwrap();

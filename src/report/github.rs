@@ -3,8 +3,8 @@
 //! turns into annotations on the pull request's lines.
 
 use super::{Located, Reporter, Summary};
-use crate::document::SourceFile;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::SourceFile;
 
 #[derive(Default)]
 pub struct Github {

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::{Located, Reporter, Summary};
-use crate::document::SourceFile;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::document::SourceFile;
 
 #[derive(Default)]
 pub struct Json {

@@ -111,7 +111,12 @@ impl<'w> Report<'w> {
     }
 
     /// Reports one file's findings; `fail_on_warnings` is the file's policy.
-    pub fn file(&mut self, source: &SourceFile, diagnostics: Vec<Diagnostic>, fail_on_warnings: bool) {
+    pub fn file(
+        &mut self,
+        source: &SourceFile,
+        diagnostics: Vec<Diagnostic>,
+        fail_on_warnings: bool,
+    ) {
         self.exit = self.exit.max(exit_code(&diagnostics, fail_on_warnings));
         // The totals count every finding, also those a bounded report only counts.
         self.summary.add(source, &diagnostics);

@@ -134,9 +134,12 @@ impl miette::Diagnostic for Snippet<'_> {
         let (_, spans) = self.excerpt.as_ref()?;
         let (primary, secondary) = spans.split_first()?;
         let primary = LabeledSpan::new_primary_with_span(None, (primary.start, primary.len()));
-        let secondary = secondary.iter().zip(&self.diagnostic.labels).map(|(span, label)| {
-            LabeledSpan::new_with_span(Some(label.message.clone()), (span.start, span.len()))
-        });
+        let secondary = secondary
+            .iter()
+            .zip(&self.diagnostic.labels)
+            .map(|(span, label)| {
+                LabeledSpan::new_with_span(Some(label.message.clone()), (span.start, span.len()))
+            });
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }
 }

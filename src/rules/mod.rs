@@ -159,8 +159,8 @@ mod tests {
             let family = rule.code.trim_end_matches(|c: char| c.is_ascii_digit());
             assert!(
                 [
-                    "YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "PRM", "TPL", "REF", "IGN", "RND",
-                    "CLI", "IO"
+                    "YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "PRM", "TPL", "REF", "IGN",
+                    "RND", "CLI", "IO"
                 ]
                 .contains(&family),
                 "{}",
