@@ -177,10 +177,15 @@ pub struct Selection {
 }
 
 impl Selection {
+    /// Usage and I/O problems (CLI, IO) are always reported: a selection cannot hide that a
+    /// file was not read.
     pub fn reports(&self, code: &str) -> bool {
         let Some(rule) = RULES.iter().find(|r| r.code == code) else {
             return true;
         };
+        if rule.is_usage() {
+            return true;
+        }
         let selected =
             self.select.is_empty() || self.select.iter().any(|s| matches(rule.code, rule.name, s));
         selected && !self.ignore.iter().any(|s| matches(rule.code, rule.name, s))

@@ -116,6 +116,10 @@ pub fn apply(
     }
     let mut suppressions = parse(&source.text);
     kept.retain(|diagnostic| {
+        // A file cannot silence what plx refused to read for it (IO002).
+        if diagnostic.rule.is_usage() {
+            return true;
+        }
         let line = diagnostic
             .span
             .map(|span| source.lines.position(&source.text, span.start).line);
@@ -152,6 +156,14 @@ pub fn apply(
                     None => "`plx rules` lists the codes".to_owned(),
                 },
             ),
+            Some(rule) if rule.is_usage() => Diagnostic::new(
+                &rules::IGN_UNUSED,
+                format!(
+                    "`{}` cannot be suppressed: it reports what plx could not or would not read",
+                    named.code
+                ),
+            )
+            .help("remove the suppression and fix the problem it names"),
             // A rule this configuration does not report may be reported under another.
             Some(rule) if !named.used && selection.reports(rule.code) => Diagnostic::new(
                 &rules::IGN_UNUSED,

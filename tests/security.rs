@@ -517,3 +517,16 @@ fn render_says_what_a_file_that_is_no_polyaxonfile_is() {
         assert!(stdout.is_empty() && stderr.contains(hint), "{stderr}");
     }
 }
+
+#[test]
+fn a_refusal_cannot_be_suppressed_or_ignored() {
+    let project = Scratch::new("unsuppressible");
+    project.file(
+        "op.yaml",
+        "# plx: ignore-file[IO002, REF001]\nversion: 1.1\nkind: operation\npathRef: /etc/passwd\n",
+    );
+    project.file("plx.toml", "ignore = [\"IO\", \"REF\"]\n");
+    let (code, _, stderr) = run(&project.0, &["check", "op.yaml"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("IO002") && stderr.contains("cannot be suppressed"), "{stderr}");
+}
