@@ -528,5 +528,8 @@ fn a_refusal_cannot_be_suppressed_or_ignored() {
     project.file("plx.toml", "ignore = [\"IO\", \"REF\"]\n");
     let (code, _, stderr) = run(&project.0, &["check", "op.yaml"]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("IO002") && stderr.contains("cannot be suppressed"), "{stderr}");
+    assert!(
+        stderr.contains("IO002") && stderr.contains("cannot be suppressed"),
+        "{stderr}"
+    );
 }

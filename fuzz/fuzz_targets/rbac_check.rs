@@ -10,21 +10,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let path = input::file(data);
-    if let Err(problem) = promises::judge_with(
-        &[
-            &[
-                "rbac",
-                "check",
-                "--format",
-                "json",
-                "--service-account",
-                "default:trainer",
-            ],
-            &["rbac", "check", "--service-account", "default:trainer"],
-        ],
-        &path,
-        data.len(),
-    ) {
+    if let Err(problem) = promises::judge_with(&promises::of("rbac"), &path, data.len()) {
         panic!("{problem}");
     }
 });

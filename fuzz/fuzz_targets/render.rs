@@ -10,9 +10,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let path = input::file(data);
-    if let Err(problem) =
-        promises::judge_with(&[&["render"], &["render", "-o", "json"]], &path, data.len())
-    {
+    if let Err(problem) = promises::judge_with(&promises::of("render"), &path, data.len()) {
         panic!("{problem}");
     }
 });

@@ -13,19 +13,12 @@ pub fn load(
     bytes: Vec<u8>,
     limits: Limits,
 ) -> (SourceFile, Option<Node>, Vec<Diagnostic>) {
-    let (text, unreadable) = text(bytes);
-    let secrets = secrets::find(&text);
-    let loaded = match unreadable {
-        Some(diagnostic) => Err(diagnostic),
-        None => parse(
-            &text,
-            &secrets,
-            |text| yaml::load(text, limits),
-            |tree| tree.get("kind").is_some(),
-        )
-        .map_err(load_error),
-    };
-    let source = shown(path, &text, secrets);
+    let (source, loaded) = load_with(
+        path,
+        bytes,
+        |text| yaml::load(text, limits),
+        |tree| tree.get("kind").is_some(),
+    );
     match loaded {
         Ok(tree) => (source, Some(tree), Vec::new()),
         Err(diagnostic) => (source, None, vec![diagnostic]),
@@ -38,23 +31,32 @@ pub fn load_documents(
     bytes: Vec<u8>,
     limits: Limits,
 ) -> (SourceFile, Vec<Node>, Vec<Diagnostic>) {
-    let (text, unreadable) = text(bytes);
-    let secrets = secrets::find(&text);
-    let loaded = match unreadable {
-        Some(diagnostic) => Err(diagnostic),
-        None => parse(
-            &text,
-            &secrets,
-            |text| yaml::load_documents(text, limits),
-            |documents| documents.iter().any(|d| d.get("kind").is_some()),
-        )
-        .map_err(load_error),
-    };
-    let source = shown(path, &text, secrets);
+    let (source, loaded) = load_with(
+        path,
+        bytes,
+        |text| yaml::load_documents(text, limits),
+        |documents| documents.iter().any(|d| d.get("kind").is_some()),
+    );
     match loaded {
         Ok(documents) => (source, documents, Vec::new()),
         Err(diagnostic) => (source, Vec::new(), vec![diagnostic]),
     }
+}
+
+/// The file as it may be shown, and what `load` made of its text with the secrets masked.
+fn load_with<T>(
+    path: &str,
+    bytes: Vec<u8>,
+    load: impl Fn(&str) -> Result<T, LoadError>,
+    declares_kind: impl Fn(&T) -> bool,
+) -> (SourceFile, Result<T, Diagnostic>) {
+    let (text, unreadable) = text(bytes);
+    let secrets = secrets::find(&text);
+    let loaded = match unreadable {
+        Some(diagnostic) => Err(diagnostic),
+        None => parse(&text, &secrets, load, declares_kind).map_err(load_error),
+    };
+    (shown(path, &text, secrets), loaded)
 }
 
 /// What a file that could not be read gets: a file over the size limit is a finding of its

@@ -85,6 +85,15 @@ pub fn run(args: &[&str], path: &Path) -> Outcome {
     }
 }
 
+/// The commands of one `plx` subcommand (`check`, `render`, `rbac`).
+pub fn of(subcommand: &str) -> Vec<&'static [&'static str]> {
+    COMMANDS
+        .iter()
+        .copied()
+        .filter(|args| args[0] == subcommand)
+        .collect()
+}
+
 /// Runs every command on the file; the first promise broken, if any.
 pub fn judge(path: &Path, input_len: usize) -> Result<(), String> {
     judge_with(COMMANDS, path, input_len)
