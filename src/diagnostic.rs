@@ -1,30 +1,10 @@
 //! plx's one diagnostic type. Every output format (text, JSON, and later SARIF and GitHub)
 //! is built from it, never from a library's own error type.
 
-use std::fmt;
-
 use serde::Serialize;
 
-use crate::rules::Rule;
+use crate::rules::{Rule, Severity};
 use crate::yaml::Span;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        })
-    }
-}
 
 /// A secondary place in the same file ("first defined here").
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -159,7 +159,7 @@ fn each_warning_fixture_warns_and_fails_only_with_strict() {
             .arg(&path)
             .output()
             .unwrap();
-        let fails = plx::rules::find(&code).unwrap().severity != plx::diagnostic::Severity::Info;
+        let fails = plx::rules::find(&code).unwrap().severity != plx::rules::Severity::Info;
         assert_eq!(
             strict.status.code(),
             Some(i32::from(fails)),

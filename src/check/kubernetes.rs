@@ -1257,7 +1257,7 @@ mod tests {
     /// The codes of the K8S findings for a job whose run holds `run` (YAML, indented 2).
     fn k8s_codes(run: &str) -> Vec<&'static str> {
         let text = format!("version: 1.1\nkind: component\nrun:\n  kind: job\n{run}");
-        crate::check::family_codes(text, "K8S")
+        crate::check::family_codes(text, crate::rules::Family::Kubernetes)
     }
 
     #[test]

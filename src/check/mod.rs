@@ -69,12 +69,12 @@ impl Checked {
 
 /// The codes of a text's findings in one rule family (`K8S`, `SEC`), for unit tests.
 #[cfg(test)]
-pub(crate) fn family_codes(text: String, family: &str) -> Vec<&'static str> {
+pub(crate) fn family_codes(text: String, family: crate::rules::Family) -> Vec<&'static str> {
     check_bytes("t.yaml", text.into_bytes())
         .diagnostics
         .iter()
+        .filter(|d| d.rule.family == family)
         .map(|d| d.rule.code)
-        .filter(|code| code.starts_with(family))
         .collect()
 }
 
@@ -199,7 +199,7 @@ fn follow(
                 // Its params are the operation's, judged there.
                 component
                     .diagnostics
-                    .retain(|d| !d.rule.code.starts_with("PRM"));
+                    .retain(|d| d.rule.family != crate::rules::Family::Params);
                 if component.diagnostics.iter().any(Diagnostic::is_error) {
                     return Err(fail(
                         format!("the component `{shown}` has errors"),

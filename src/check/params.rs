@@ -4,10 +4,11 @@
 
 use serde_json::Value;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::model::{V1Io, V1Polyaxonfile};
 use crate::params::{self, Given, Origin, Raw};
 use crate::rules;
+use crate::rules::Severity;
 use crate::yaml::Node;
 
 /// One declared input or output and the value it runs with.

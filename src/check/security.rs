@@ -355,7 +355,7 @@ mod tests {
         let text = format!(
             "version: 1.1\nkind: component\nrun:\n  kind: job\n  environment:\n{environment}  container:\n    name: main\n    image: busybox:1.36\n    resources: {{limits: {{memory: 1Gi}}}}\n"
         );
-        crate::check::family_codes(text, "SEC")
+        crate::check::family_codes(text, crate::rules::Family::Security)
     }
 
     #[test]

@@ -339,7 +339,7 @@ mod tests {
         checked
             .diagnostics
             .iter()
-            .filter(|d| d.rule.code.starts_with("TPL"))
+            .filter(|d| d.rule.family == crate::rules::Family::Template)
             .map(|d| {
                 let span = d.span.unwrap();
                 (

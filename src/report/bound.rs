@@ -13,8 +13,9 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::document::SourceFile;
+use crate::rules::Severity;
 
 /// Findings of one rule on one line beyond this many are counted, not shown.
 pub const SAME_LINE: usize = 10;

@@ -3,8 +3,9 @@
 //! turns into annotations on the pull request's lines.
 
 use super::{Located, Reporter, Summary};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::document::SourceFile;
+use crate::rules::Severity;
 
 #[derive(Default)]
 pub struct Github {

@@ -3,8 +3,9 @@
 use serde::Serialize;
 
 use super::{Located, Reporter, Summary};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::document::SourceFile;
+use crate::rules::Severity;
 
 #[derive(Default)]
 pub struct Json {

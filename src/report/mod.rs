@@ -9,8 +9,9 @@ mod json;
 mod sarif;
 mod text;
 
-use crate::diagnostic::{Diagnostic, Position, Severity};
+use crate::diagnostic::{Diagnostic, Position};
 use crate::document::SourceFile;
+use crate::rules::Severity;
 
 pub use github::Github;
 pub use json::Json;

@@ -8,8 +8,9 @@ use serde_sarif::sarif::{
 };
 
 use super::{Located, Reporter, Summary};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::document::SourceFile;
+use crate::rules::Severity;
 use crate::rules::{RULES, Rule};
 
 /// Where each rule's page is published: `docs/rules/` in the repository `Cargo.toml` names.

@@ -7,8 +7,9 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use super::excerpt::Excerpt;
 use super::{Reporter, Summary};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::document::SourceFile;
+use crate::rules::Severity;
 use crate::yaml::Span;
 
 pub struct Text<'w> {

@@ -1,36 +1,7 @@
 //! The rule catalog in the forms `plx rules` prints. `docs/rules/README.md` is the Markdown
 //! form, and a test keeps the two identical.
 
-use super::{RULES, Rule};
-
-/// Each family of codes, with what its rules judge.
-const FAMILIES: &[(&str, &str)] = &[
-    ("YAML", "the YAML itself"),
-    ("SCH", "the Polyaxonfile specification"),
-    ("K8S", "what the Kubernetes API server would refuse"),
-    ("SEC", "security lint"),
-    ("RBAC", "service account permissions against a profile"),
-    ("AGENT", "the agent's Helm values"),
-    ("PRM", "params given to a run's inputs"),
-    ("TPL", "`{{ ... }}` templates"),
-    ("REF", "component references"),
-    ("IGN", "suppression comments"),
-    ("RND", "what `plx render` cannot write"),
-    ("CLI", "the command line and `plx.toml`"),
-    ("IO", "reading files"),
-];
-
-fn family(rule: &Rule) -> &'static str {
-    FAMILIES
-        .iter()
-        .map(|(prefix, _)| *prefix)
-        .find(|prefix| {
-            rule.code
-                .strip_prefix(prefix)
-                .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .unwrap_or("")
-}
+use super::{Family, RULES};
 
 /// One line per rule: code, name, severity, summary.
 pub fn text() -> String {
@@ -71,10 +42,10 @@ pub fn markdown() -> String {
          registry (`src/rules/mod.rs`) differ. `plx explain CODE` prints a rule's page.\n\n\
          Errors make `plx check` exit 1; warnings do with `--strict`; info never does.\n",
     );
-    for (prefix, about) in FAMILIES {
-        out.push_str(&format!("\n## {prefix}: {about}\n\n"));
+    for family in Family::ALL {
+        out.push_str(&format!("\n## {}: {}\n\n", family.prefix(), family.about()));
         out.push_str("| Code | Name | Severity | Summary |\n|---|---|---|---|\n");
-        for rule in RULES.iter().filter(|r| family(r) == *prefix) {
+        for rule in RULES.iter().filter(|r| r.family == *family) {
             out.push_str(&format!(
                 "| [{code}]({code}.md) | `{name}` | {severity} | {summary} |\n",
                 code = rule.code,
@@ -85,16 +56,4 @@ pub fn markdown() -> String {
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_rule_belongs_to_a_family() {
-        for rule in RULES {
-            assert!(!family(rule).is_empty(), "{}", rule.code);
-        }
-    }
 }
