@@ -21,8 +21,6 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// Where the problem is: `None` only for findings about the file as a whole.
     pub span: Option<Span>,
-    /// The JSON pointer of the key or value, when the finding is about one.
-    pub pointer: Option<String>,
     pub labels: Vec<Label>,
 }
 
@@ -34,18 +32,12 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             span: None,
-            pointer: None,
             labels: Vec::new(),
         }
     }
 
     pub fn at(mut self, span: Span) -> Self {
         self.span = Some(span);
-        self
-    }
-
-    pub fn pointer(mut self, pointer: impl Into<String>) -> Self {
-        self.pointer = Some(pointer.into());
         self
     }
 

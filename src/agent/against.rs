@@ -3,9 +3,9 @@
 //! have fails when it is scheduled, not when it is written.
 
 use super::values::AgentValues;
-use crate::check::locate::{Target, diagnostic};
 use crate::check::runs::RunView;
 use crate::diagnostic::Diagnostic;
+use crate::document::locate::{Target, diagnostic};
 use crate::model::V1Polyaxonfile;
 use crate::rules;
 use crate::yaml::Node;

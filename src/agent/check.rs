@@ -2,8 +2,8 @@
 //! legacy security-context keys, a token written into the values, and runs as root.
 
 use super::values::AgentValues;
-use crate::check::locate::{Target, diagnostic};
 use crate::diagnostic::Diagnostic;
+use crate::document::locate::{Target, diagnostic};
 use crate::rules;
 use crate::yaml::Node;
 
@@ -302,7 +302,7 @@ fn connections(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
-            let first = crate::check::locate::place(tree, first, Target::Value).span;
+            let first = crate::document::locate::span(tree, first, Target::Value);
             out.push(problem(format!("{at}/name"), format!("two connections are named `{name}`"), "Polyaxon resolves a connection by name: the second one is never used; rename one".into()).label(first, "first named here"));
         } else {
             seen.push((name.to_owned(), format!("{at}/name")));
@@ -321,7 +321,7 @@ fn connections(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
             ));
             continue;
         };
-        let schema = crate::check::locate::node(tree, &format!("{at}/schema"));
+        let schema = crate::document::locate::node(tree, &format!("{at}/schema"));
         if let (Some((_, allowed)), Some(entries)) = (
             SCHEMA_KEYS.iter().find(|(k, _)| *k == kind),
             schema.and_then(Node::entries),

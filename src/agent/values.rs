@@ -331,7 +331,7 @@ impl AgentValues {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::decode::decode_typed;
+    use crate::document::decode::decode_typed;
     use crate::yaml::{Limits, load};
 
     #[test]

@@ -6,15 +6,16 @@ use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::core::v1::{Container, PodSecurityContext, Probe, SecurityContext, Volume};
 
-use super::decode::display_path;
-use super::locate::{self, Place, Target, place};
 use super::runs::{PodContainer, Role, RunView, Workload};
 use crate::diagnostic::Diagnostic;
+use crate::document::decode::display_path;
+use crate::document::locate::{self, Target};
 use crate::k8s::schema::{self, Subject, Violation};
 use crate::k8s::validation;
 use crate::model::{V1Environment, V1Polyaxonfile, is_polyaxon_volume};
 use crate::rules::{self, Rule};
 use crate::yaml::Node;
+use crate::yaml::Span;
 
 /// `MaxDNSNameservers`, `MaxDNSSearchPaths` and `MaxDNSSearchListChars` in core validation.
 const MAX_NAMESERVERS: usize = 3;
@@ -129,8 +130,8 @@ struct Check<'a> {
 }
 
 impl Check<'_> {
-    fn place(&self, pointer: &str, target: Target) -> Place {
-        place(self.tree, pointer, target)
+    fn span(&self, pointer: &str, target: Target) -> Span {
+        locate::span(self.tree, pointer, target)
     }
 
     fn report(
@@ -253,7 +254,7 @@ impl Check<'_> {
             let Some(node) = locate::node(self.tree, &pointer) else {
                 continue;
             };
-            let span = self.place(&pointer, Target::Key).span;
+            let span = self.span(&pointer, Target::Key);
             for finding in schema::check(Subject {
                 definition,
                 node,
@@ -292,8 +293,7 @@ impl Check<'_> {
                         .help(help)
                     }
                 };
-                self.out
-                    .push(diagnostic.at(finding.span).pointer(finding.pointer));
+                self.out.push(diagnostic.at(finding.span));
             }
         }
     }
@@ -395,8 +395,8 @@ impl Check<'_> {
                 )
                 .help("the kubelet of that node admits or rejects the pod itself: if the node lacks room, the pod fails instead of waiting; to pin a node through the scheduler, drop `nodeName` and add `kubernetes.io/hostname: <node>` to `nodeSelector`");
                 for key in bypassed {
-                    let place = self.place(&format!("{at}/{key}"), Target::Key);
-                    diagnostic = diagnostic.label(place.span, "not used for placement");
+                    let place = self.span(&format!("{at}/{key}"), Target::Key);
+                    diagnostic = diagnostic.label(place, "not used for placement");
                 }
                 self.out.push(diagnostic);
             }
@@ -815,7 +815,7 @@ impl Check<'_> {
                 let here = format!("{pointer}/name");
                 match names.get(&name) {
                     Some(first) => {
-                        let first = self.place(first, Target::Value);
+                        let first = self.span(first, Target::Value);
                         let diagnostic = locate::diagnostic(
                             self.tree,
                             &rules::K8S_DUPLICATE_NAME,
@@ -824,7 +824,7 @@ impl Check<'_> {
                             format!("two containers are named `{name}`"),
                         )
                         .help(format!("container names must be unique across the main container, sidecars and init containers; the API server refuses it: `Duplicate value: \"{name}\"`"))
-                        .label(first.span, "first used here");
+                        .label(first, "first used here");
                         self.out.push(diagnostic);
                     }
                     None => {
@@ -1038,7 +1038,7 @@ impl Check<'_> {
         why: &str,
     ) {
         if let Some(first) = seen.get(value) {
-            let first = self.place(first, Target::Value);
+            let first = self.span(first, Target::Value);
             let diagnostic = locate::diagnostic(
                 self.tree,
                 &rules::K8S_DUPLICATE_NAME,
@@ -1049,7 +1049,7 @@ impl Check<'_> {
             .help(format!(
                 "{why}; the API server refuses it: `Duplicate value: \"{value}\"`"
             ))
-            .label(first.span, "first used here");
+            .label(first, "first used here");
             self.out.push(diagnostic);
         } else {
             seen.insert(value, pointer.to_owned());

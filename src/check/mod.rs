@@ -4,9 +4,7 @@
 //! unreadable YAML has no tree; a tree with schema errors is not judged by the semantic
 //! rules (their findings would only echo the schema errors).
 
-pub(crate) mod decode;
 mod kubernetes;
-pub(crate) mod locate;
 pub mod params;
 pub(crate) mod runs;
 mod security;
@@ -15,7 +13,7 @@ mod templates;
 
 use crate::agent::values::AgentValues;
 use crate::diagnostic::Diagnostic;
-use crate::document::{SourceFile, load};
+use crate::document::{SourceFile, decode, load};
 use crate::model::V1Polyaxonfile;
 use crate::yaml::{Limits, Node};
 

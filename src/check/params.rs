@@ -286,7 +286,7 @@ pub fn bind_to(
                 io.name
             ));
             if let Some(span) = span {
-                diagnostic = diagnostic.at(span).pointer(pointer);
+                diagnostic = diagnostic.at(span);
             }
             if rendering {
                 diagnostic.severity = Severity::Error;

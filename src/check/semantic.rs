@@ -54,7 +54,6 @@ pub fn legacy_format(tree: &Node) -> Option<Diagnostic> {
         format!("`kind: {value}` is the Polyaxon 0.x format, which Polyaxon 1.x and 2.x no longer read"),
     )
     .at(kind.value.span)
-    .pointer("/kind")
     .help(format!(
         "rewrite it for Polyaxon 2.x: `version: 1.1` and {equivalent}; `environment` moves under `run`, and `environment.service_account` becomes `run.environment.serviceAccountName`"
     ));
@@ -101,7 +100,6 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
                 format!("`version: {written}` is not a Polyaxonfile specification version; the current one is 1.1"),
             )
             .at(value_span("version").unwrap_or_default())
-            .pointer(format!("{prefix}/version"))
             .help("write `version: 1.1`; Polyaxon 2.18 ignores `version`, but other readers and people go by it"),
         );
     }
@@ -130,7 +128,6 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
                 format!("name `{name}` may only hold letters, digits, `-` and `_`"),
             )
             .at(value_span("name").unwrap_or_default())
-            .pointer(format!("{prefix}/name"))
             .help(format!(
                 "Polyaxon refuses this name; write e.g. `{suggestion}`"
             )),
@@ -157,7 +154,6 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
         out.push(
             Diagnostic::new(&rules::SCH_MISSING_RUN, format!("nothing to run: {what}"))
                 .at(file_start.unwrap_or_default())
-                .pointer(prefix.to_owned())
                 .help(if is_operation {
                     "add `component: {run: ...}` inline, or `pathRef: ./component.yaml`"
                 } else {
@@ -172,7 +168,6 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
         out.push(
             Diagnostic::new(&rules::SCH_MISSING_KEY, "a dag needs at least one operation in `operations`")
                 .at(key_span("run").unwrap_or_default())
-                .pointer(format!("{prefix}/run"))
                 .help("add `operations: [{name: ..., hubRef: ...}]`, or use `run.kind: job` for a single step"),
         );
     }
@@ -191,7 +186,6 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
                     format!("this {} has no main `container`", run.kind()),
                 )
                 .at(key_span("run").unwrap_or_default())
-                .pointer(format!("{prefix}/run"))
                 .help("add `container: {name: main, image: ..., command: [...]}` under `run`; Polyaxon's check passes this file but its converter fails on it"),
             );
         }

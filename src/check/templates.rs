@@ -134,13 +134,12 @@ pub fn check(tree: &Node, source: &str) -> Vec<Diagnostic> {
         std::sync::LazyLock::new(template::environment);
     let env = &*ENVIRONMENT;
     let mut out = Vec::new();
-    level(tree, "", None, env, source, &mut out);
+    level(tree, None, env, source, &mut out);
     out
 }
 
 fn level(
     node: &Node,
-    pointer: &str,
     parent: Option<&Scope>,
     env: &minijinja::Environment<'_>,
     source: &str,
@@ -156,25 +155,16 @@ fn level(
     }
     let scope = Scope::of(node, parent);
     for entry in entries {
-        let at = format!(
-            "{pointer}/{}",
-            crate::yaml::tree::escape_pointer_token(&entry.key)
-        );
         match entry.key.as_str() {
             key if template::NOT_RENDERED.contains(&key) => {}
-            "component" => level(&entry.value, &at, Some(&scope), env, source, out),
+            "component" => level(&entry.value, Some(&scope), env, source, out),
             "run" => {
                 for run_entry in entry.value.entries().unwrap_or_default() {
-                    let run_at = format!(
-                        "{at}/{}",
-                        crate::yaml::tree::escape_pointer_token(&run_entry.key)
-                    );
                     if run_entry.key == "operations"
                         && let NodeKind::Seq(operations) = &run_entry.value.kind
                     {
-                        for (index, operation) in operations.iter().enumerate() {
-                            let op_at = format!("{run_at}/{index}");
-                            level(operation, &op_at, Some(&scope), env, source, out);
+                        for operation in operations {
+                            level(operation, Some(&scope), env, source, out);
                         }
                     } else if run_entry.key == "components"
                         && let NodeKind::Seq(components) = &run_entry.value.kind
@@ -190,23 +180,21 @@ fn level(
                                 .collect(),
                             is_service: scope.is_service,
                         };
-                        for (index, component) in components.iter().enumerate() {
-                            let at = format!("{run_at}/{index}");
-                            level(component, &at, Some(&given), env, source, out);
+                        for component in components {
+                            level(component, Some(&given), env, source, out);
                         }
                     } else {
-                        scalars(&run_entry.value, &run_at, &scope, true, env, source, out);
+                        scalars(&run_entry.value, &scope, true, env, source, out);
                     }
                 }
             }
-            _ => scalars(&entry.value, &at, &scope, false, env, source, out),
+            _ => scalars(&entry.value, &scope, false, env, source, out),
         }
     }
 }
 
 fn scalars(
     node: &Node,
-    pointer: &str,
     scope: &Scope,
     in_run: bool,
     env: &minijinja::Environment<'_>,
@@ -214,13 +202,8 @@ fn scalars(
     out: &mut Vec<Diagnostic>,
 ) {
     let mut found = Vec::new();
-    template::find(node, pointer, &mut found);
-    for Found {
-        node,
-        text,
-        pointer,
-    } in found
-    {
+    template::find(node, &mut found);
+    for Found { node, text } in found {
         let references = match template::references(env, text) {
             Ok(references) => references,
             Err(error) => {
@@ -230,7 +213,6 @@ fn scalars(
                         format!("this template is not valid Jinja: {}", error.message),
                     )
                     .at(node.span)
-                    .pointer(pointer)
                     .help("close every `{{` with `}}` and every `{%` with `%}`; write a literal `{{` as `{{ '{{' }}`"),
                 );
                 continue;
@@ -241,7 +223,6 @@ fn scalars(
                 out.push(
                     Diagnostic::new(&rules::TPL_UNDEFINED_NAME, message)
                         .at(template::reference_span(source, node, &reference))
-                        .pointer(pointer.clone())
                         .help(help),
                 );
             }

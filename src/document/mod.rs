@@ -1,9 +1,13 @@
 //! The per-file layer every rule family and command stands on: reading a file within the
-//! trust boundary ([`read`], [`boundary`]), masking its secrets ([`secrets`]) and loading it
-//! into a YAML tree with its YAML-level findings ([`load`]).
+//! trust boundary ([`read`], [`boundary`]), masking its secrets ([`secrets`]), loading it
+//! into a YAML tree with its YAML-level findings ([`load`]), decoding the tree into a typed
+//! document with its schema findings ([`decode`]), and finding any pointer's place in the
+//! text ([`locate`]).
 
 pub mod boundary;
+pub mod decode;
 pub mod load;
+pub mod locate;
 pub mod read;
 pub mod secrets;
 

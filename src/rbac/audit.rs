@@ -12,8 +12,8 @@ use super::lint::is_cluster_scoped;
 use super::manifests::{ManifestFile, Object};
 use super::matching::{Atom, breakdown, rules_allow, uncovered};
 use super::profile::{Part, Profile, Scope};
-use crate::check::locate::{Target, place};
 use crate::diagnostic::Diagnostic;
+use crate::document::locate::{Target, span};
 use crate::rules;
 
 /// One line of the summary: a part of the profile and how much of it the account holds.
@@ -115,7 +115,7 @@ pub fn audit(
     for binding in &effective.dangling {
         let file = &files[binding.file];
         let manifest = &file.manifests[binding.manifest];
-        let span = place(&manifest.node, "/roleRef", Target::Key).span;
+        let span = span(&manifest.node, "/roleRef", Target::Key);
         diagnostics[binding.file].push(
             Diagnostic::new(
                 &rules::RBAC_DANGLING_BINDING,
@@ -305,8 +305,7 @@ fn describe(atoms: &[Atom]) -> String {
 fn at_rule(files: &[ManifestFile], grant: &Grant, diagnostic: Diagnostic) -> Diagnostic {
     let manifest = &files[grant.role.file].manifests[grant.role.manifest];
     let pointer = format!("/rules/{}", grant.rule_index);
-    let place = place(&manifest.node, &pointer, Target::Key);
-    diagnostic.at(place.span)
+    diagnostic.at(span(&manifest.node, &pointer, Target::Key))
 }
 
 /// A missing part, at the role that should hold it: the role bound to the account at that
@@ -344,17 +343,11 @@ fn missing_diagnostic(
         .map(|(at, _)| *at);
     if let Some(at) = role_here {
         let node = &files[at.file].manifests[at.manifest].node;
-        return (
-            at.file,
-            diagnostic.at(place(node, "/rules", Target::Key).span),
-        );
+        return (at.file, diagnostic.at(span(node, "/rules", Target::Key)));
     }
     if let Some(at) = binding_here {
         let node = &files[at.file].manifests[at.manifest].node;
-        return (
-            at.file,
-            diagnostic.at(place(node, "/roleRef", Target::Key).span),
-        );
+        return (at.file, diagnostic.at(span(node, "/roleRef", Target::Key)));
     }
     for (index, file) in files.iter().enumerate() {
         for manifest in &file.manifests {
@@ -371,7 +364,7 @@ fn missing_diagnostic(
             {
                 return (
                     index,
-                    diagnostic.at(place(&manifest.node, "/metadata", Target::Key).span),
+                    diagnostic.at(span(&manifest.node, "/metadata", Target::Key)),
                 );
             }
         }

@@ -3,8 +3,8 @@
 //! each at its line, like every other finding.
 
 use super::manifests::{Manifest, ManifestFile, Object};
-use crate::check::locate::{Target, place};
 use crate::diagnostic::Diagnostic;
+use crate::document::locate::{Target, span};
 use crate::rules::{self, Rule};
 
 const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
@@ -163,8 +163,9 @@ fn report(
     message: String,
     help: String,
 ) -> Diagnostic {
-    let place = place(&manifest.node, pointer, target);
-    Diagnostic::new(rule, message).at(place.span).help(help)
+    Diagnostic::new(rule, message)
+        .at(span(&manifest.node, pointer, target))
+        .help(help)
 }
 
 fn cluster_object_namespace(
@@ -331,7 +332,7 @@ fn subjects_lint(
 }
 
 fn subject_has(manifest: &Manifest, pointer: &str) -> bool {
-    crate::check::locate::node(&manifest.node, pointer).is_some()
+    crate::document::locate::node(&manifest.node, pointer).is_some()
 }
 
 fn role_ref_lint(

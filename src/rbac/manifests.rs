@@ -5,9 +5,9 @@
 use k8s_openapi::api::core::v1::ServiceAccount;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 
-use crate::check::decode::decode_typed;
 use crate::diagnostic::Diagnostic;
 use crate::document::SourceFile;
+use crate::document::decode::decode_typed;
 use crate::document::load::load_documents;
 use crate::yaml::{Limits, Node};
 

@@ -6,9 +6,9 @@
 use k8s_openapi::api::rbac::v1::PolicyRule;
 use serde::Deserialize;
 
-use crate::check::decode::decode_typed;
 use crate::diagnostic::Diagnostic;
 use crate::document::SourceFile;
+use crate::document::decode::decode_typed;
 use crate::document::load::load;
 use crate::yaml::Limits;
 

@@ -61,7 +61,7 @@ pub fn compile(
     };
     let mut templated = Vec::new();
     if let Some(level) = tree.pointer(target.prefix) {
-        crate::template::find(level.node, target.prefix, &mut templated);
+        crate::template::find(level.node, &mut templated);
     }
     let to_env = bound.ios.iter().any(|item| item.io.to_env.is_some());
     if templated.is_empty() && !to_env && !target.composed {
@@ -82,12 +82,11 @@ pub fn compile(
                     format!("this template does not render: {}", first_line(&failure.message)),
                 )
                 .at(failure.node.span)
-                .pointer(failure.pointer)
                 .help("every name it reads must have a value: pass the params it needs (`-P name=value`)")
             })
             .collect::<Vec<_>>()
     })?;
-    let (resolved_file, mut diagnostics) = crate::check::decode::decode_polyaxonfile(&resolved);
+    let (resolved_file, mut diagnostics) = crate::document::decode::decode_polyaxonfile(&resolved);
     let Some(mut resolved_file) =
         resolved_file.filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
     else {

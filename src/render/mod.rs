@@ -84,7 +84,7 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
         .map_err(|invalid| crate::check::shortcut_findings(&invalid))?
     {
         Some(tree) => {
-            let (file, found) = crate::check::decode::decode_polyaxonfile(&tree);
+            let (file, found) = crate::document::decode::decode_polyaxonfile(&tree);
             match file.filter(|_| !found.iter().any(Diagnostic::is_error)) {
                 Some(file) => Some((file, tree)),
                 None => return Err(found),

@@ -2,8 +2,8 @@
 //! rather than written out wrong.
 
 use crate::agent::values::AgentValues;
-use crate::check::locate::{self, Target};
 use crate::diagnostic::Diagnostic;
+use crate::document::locate::{self, Target};
 use crate::model::{V1Polyaxonfile, is_polyaxon_volume};
 use crate::rules;
 use crate::yaml::{Node, Span};
@@ -94,7 +94,7 @@ pub fn refusals(
                         &rules::RND_NOT_YET_RENDERED,
                         format!("`{}` is a volume Polyaxon's agent adds to its pods; plain manifests have no such volume", mount.name),
                     )
-                    .at(locate::place(tree, &format!("{pointer}/volumeMounts/{index}/name"), Target::Value).span)
+                    .at(locate::span(tree, &format!("{pointer}/volumeMounts/{index}/name"), Target::Value))
                     .help("declare the volume under `run.volumes` (an emptyDir or a PersistentVolumeClaim) to render this file"),
                 );
             }

@@ -17,8 +17,6 @@ const FUEL: u64 = 50_000;
 pub struct Found<'a> {
     pub node: &'a Node,
     pub text: &'a str,
-    /// Its JSON pointer in the file (`/run/container/args/0`).
-    pub pointer: String,
 }
 
 /// Keys Polyaxon never renders at a file's level (or drops before it does).
@@ -40,23 +38,18 @@ pub fn is_template(text: &str) -> bool {
 }
 
 /// Every template scalar under `node`, in document order.
-pub fn find<'a>(node: &'a Node, pointer: &str, out: &mut Vec<Found<'a>>) {
+pub fn find<'a>(node: &'a Node, out: &mut Vec<Found<'a>>) {
     match &node.kind {
-        NodeKind::Scalar { text, .. } if is_template(text) => out.push(Found {
-            node,
-            text,
-            pointer: pointer.to_owned(),
-        }),
+        NodeKind::Scalar { text, .. } if is_template(text) => out.push(Found { node, text }),
         NodeKind::Scalar { .. } => {}
         NodeKind::Seq(items) => {
-            for (index, item) in items.iter().enumerate() {
-                find(item, &format!("{pointer}/{index}"), out);
+            for item in items {
+                find(item, out);
             }
         }
         NodeKind::Map(entries) => {
             for entry in entries {
-                let token = crate::yaml::tree::escape_pointer_token(&entry.key);
-                find(&entry.value, &format!("{pointer}/{token}"), out);
+                find(&entry.value, out);
             }
         }
     }

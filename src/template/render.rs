@@ -317,7 +317,6 @@ fn from_json(value: &serde_json::Value, span: crate::yaml::Span) -> Node {
 #[derive(Debug)]
 pub struct Failure {
     pub node: Node,
-    pub pointer: String,
     pub message: String,
 }
 
@@ -408,7 +407,6 @@ fn walk(
                 }
                 Err(error) => failures.push(Failure {
                     node: node.clone(),
-                    pointer: pointer.to_owned(),
                     message: error.to_string(),
                 }),
             }

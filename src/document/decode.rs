@@ -83,7 +83,6 @@ fn decode_error(tree: &Node, error: &Error) -> Diagnostic {
                 format!("`{path}` must be {expected}, found {found}"),
             )
             .at(span)
-            .pointer(pointer)
             .help(help)
         }
         ErrorKind::UnknownVariant { value, expected } => {
@@ -96,7 +95,6 @@ fn decode_error(tree: &Node, error: &Error) -> Diagnostic {
                 format!("unknown value `{value}` for `{path}`"),
             )
             .at(span)
-            .pointer(pointer)
             .help(help)
         }
         ErrorKind::MissingField { field } => {
@@ -112,13 +110,10 @@ fn decode_error(tree: &Node, error: &Error) -> Diagnostic {
                 format!("missing required key `{field}` {}", where_(&pointer)),
             )
             .at(at)
-            .pointer(pointer)
             .help(format!("add `{field}: ...` here"))
         }
         ErrorKind::Message(message) => {
-            Diagnostic::new(&rules::SCH_INVALID_TYPE, format!("`{path}`: {message}"))
-                .at(span)
-                .pointer(pointer)
+            Diagnostic::new(&rules::SCH_INVALID_TYPE, format!("`{path}`: {message}")).at(span)
         }
     }
 }
@@ -169,7 +164,6 @@ fn notice(notice: &Notice) -> Diagnostic {
                     ),
                 )
                 .at(*key_span)
-                .pointer(pointer.clone())
                 .help(format!(
                     "move `{key}` to `container.securityContext` (and to each sidecar that needs it); the pod-level context takes runAsUser, runAsGroup, runAsNonRoot, fsGroup, supplementalGroups, seccompProfile, ..."
                 ));
@@ -183,7 +177,6 @@ fn notice(notice: &Notice) -> Diagnostic {
                 format!("unknown key `{key}` {}", where_(parent)),
             )
             .at(*key_span)
-            .pointer(pointer.clone())
             .help(help)
         }
         Notice::AmbiguousScalar {
@@ -199,7 +192,6 @@ fn notice(notice: &Notice) -> Diagnostic {
             ),
         )
         .at(*span)
-        .pointer(pointer.clone())
         .help(format!("quote it: `\"{text}\"`")),
         Notice::StringAsList {
             pointer,
@@ -215,7 +207,6 @@ fn notice(notice: &Notice) -> Diagnostic {
                 ),
             )
             .at(*span)
-            .pointer(pointer.clone())
             .help(if text.contains("{{") {
                 "write a list with one argument per item, or `command: [/bin/sh, -c]` with the line in `args`".to_owned()
             } else {
