@@ -3,10 +3,10 @@
 //! have fails when it is scheduled, not when it is written.
 
 use super::values::AgentValues;
-use crate::check::runs::RunView;
 use crate::diagnostic::Diagnostic;
 use crate::document::locate::{Target, diagnostic};
 use crate::model::V1Polyaxonfile;
+use crate::model::runs::RunView;
 use crate::rules;
 use crate::yaml::Node;
 use crate::yaml::scalar::is_whole_template;

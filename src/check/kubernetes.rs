@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 
 use k8s_openapi::api::core::v1::{Container, PodSecurityContext, Probe, SecurityContext, Volume};
 
-use super::runs::{PodContainer, Role, RunView, Workload};
 use crate::diagnostic::Diagnostic;
 use crate::document::decode::display_path;
 use crate::document::locate::{self, Target};
 use crate::k8s::schema::{self, Subject, Violation};
 use crate::k8s::validation;
+use crate::model::MAIN_CONTAINER;
+use crate::model::runs::{PodContainer, Role, RunView, Workload};
 use crate::model::{V1Environment, V1Polyaxonfile, is_polyaxon_volume};
 use crate::rules::{self, Rule};
 use crate::yaml::Node;
@@ -21,8 +22,6 @@ use crate::yaml::Span;
 const MAX_NAMESERVERS: usize = 3;
 const MAX_SEARCH_PATHS: usize = 32;
 const MAX_SEARCH_CHARS: usize = 2048;
-/// The main container's and init containers' names when the file gives none (render's).
-const MAIN_CONTAINER: &str = crate::render::MAIN_CONTAINER;
 
 pub fn check(run: &RunView<'_>, tree: &Node) -> Vec<Diagnostic> {
     let mut check = Check {
@@ -1204,7 +1203,7 @@ impl Check<'_> {
 
 /// The closest DNS-1123 label to `text`, when there is one that differs.
 fn suggest_label(text: &str) -> Option<String> {
-    crate::render::dns1123_label(text).filter(|label| label != text)
+    crate::k8s::names::to_dns1123_label(text).filter(|label| label != text)
 }
 
 fn suggest_subdomain(text: &str) -> Option<String> {

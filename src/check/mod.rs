@@ -6,7 +6,6 @@
 
 mod kubernetes;
 pub mod params;
-pub(crate) mod runs;
 mod security;
 mod semantic;
 mod templates;
@@ -28,7 +27,7 @@ pub struct Checked {
     /// The agent's Helm values, when the file is a values file that decoded without errors.
     pub agent_values: Option<AgentValues>,
     /// The params bound to the runnable component's inputs and outputs.
-    pub bound: Option<params::Bound>,
+    pub bound: Option<crate::params::Bound>,
     /// The component an operation runs by `pathRef` (or vendored `hubRef`), checked on its own.
     pub referenced: Option<Box<Checked>>,
 }
@@ -56,7 +55,7 @@ impl Checked {
         let Some(file) = &self.polyaxonfile else {
             return Vec::new();
         };
-        runs::runs(file)
+        crate::model::runs::runs(file)
             .iter()
             .filter_map(|run| run.environment?.service_account_name.clone())
             .filter(|name| name != "default")
@@ -104,7 +103,7 @@ pub(crate) fn judge(
     let mut diagnostics = semantic::check(polyaxonfile, tree);
     diagnostics.extend(kubernetes::namespaces(polyaxonfile, tree));
     let agent_context = values.and_then(AgentValues::pod_security_context);
-    for run in runs::runs(polyaxonfile) {
+    for run in crate::model::runs::runs(polyaxonfile) {
         diagnostics.extend(kubernetes::check(&run, tree));
         diagnostics.extend(security::check(&run, tree, agent_context.as_ref()));
         if let Some(values) = values {
@@ -316,7 +315,7 @@ pub fn check_with(path: &str, bytes: Vec<u8>, context: &Context<'_>) -> Checked 
                                 context.params,
                                 context.rendering,
                             ),
-                            _ => (params::Bound::default(), Vec::new()),
+                            _ => (crate::params::Bound::default(), Vec::new()),
                         };
                         checked.referenced = Some(Box::new(component));
                         bound
@@ -324,7 +323,7 @@ pub fn check_with(path: &str, bytes: Vec<u8>, context: &Context<'_>) -> Checked 
                     Ok(None) => {
                         params::bind(&polyaxonfile, &tree, context.params, context.rendering)
                     }
-                    Err(unresolved) => (params::Bound::default(), vec![*unresolved]),
+                    Err(unresolved) => (crate::params::Bound::default(), vec![*unresolved]),
                 };
                 diagnostics.extend(found);
                 diagnostics.extend(dag_path_refs(path, &tree));

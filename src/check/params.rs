@@ -5,52 +5,12 @@
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
+use crate::model::runnable;
 use crate::model::{V1Io, V1Polyaxonfile};
-use crate::params::{self, Given, Origin, Raw};
+use crate::params::{self, Bound, BoundIo, Given, Origin, Raw};
 use crate::rules;
 use crate::rules::Severity;
 use crate::yaml::Node;
-
-/// One declared input or output and the value it runs with.
-#[derive(Clone, Debug)]
-pub struct BoundIo {
-    pub io: V1Io,
-    pub is_output: bool,
-    /// `None`: no value (an optional input, or an output Polyaxon fills at run time).
-    pub value: Option<Value>,
-    /// Where the value came from; `None` for a default or no value.
-    pub origin: Option<Origin>,
-}
-
-/// Everything templates can read about a run's params.
-#[derive(Clone, Debug, Default)]
-pub struct Bound {
-    pub ios: Vec<BoundIo>,
-    /// Params an operation declares `contextOnly`, or that come with a `ref` Polyaxon resolves.
-    pub contexts: Vec<(String, Option<Value>)>,
-    /// Whether every required input has a value: the run's templates can be rendered.
-    pub complete: bool,
-}
-
-impl Bound {
-    /// The names a template may use bare (`{{ lr }}`) and under `params.`.
-    pub fn names(&self) -> Vec<&str> {
-        self.ios
-            .iter()
-            .map(|b| b.io.name.as_str())
-            .chain(self.contexts.iter().map(|(name, _)| name.as_str()))
-            .collect()
-    }
-}
-
-/// The file level whose `inputs` the params are for: the file itself, or an operation's
-/// inline component.
-pub fn runnable(file: &V1Polyaxonfile) -> (&V1Polyaxonfile, &'static str) {
-    match (&file.run, &file.component) {
-        (None, Some(component)) => (component, "/component"),
-        _ => (file, ""),
-    }
-}
 
 /// Binds `given` (from the command line) and the file's own `params` to the runnable
 /// component's IO. `rendering` makes a missing required input an error: `check` can judge

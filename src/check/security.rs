@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Container, PodSecurityContext};
 
-use super::runs::{Role, RunView};
 use crate::diagnostic::Diagnostic;
 use crate::document::locate::{self, Target};
+use crate::model::runs::{Role, RunView};
 use crate::rules::{self, Rule};
 use crate::yaml::Node;
 use crate::yaml::scalar::is_whole_template;

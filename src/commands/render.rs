@@ -14,7 +14,7 @@ use crate::report::{EXIT_FINDINGS, Report, exit_code};
 
 pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     if let Some(name) = &args.name {
-        render::validate_name(name).map_err(|error| {
+        crate::k8s::names::validate_name(name).map_err(|error| {
             invalid_argument(
                 format!("invalid --name: {error}"),
                 "a name is a DNS-1123 label: lowercase letters, digits and `-`",

@@ -1,5 +1,6 @@
-//! Kubernetes' own rules, independent of Polyaxon: the API server's format checks and the
-//! pinned OpenAPI schema.
+//! Kubernetes' own rules, independent of Polyaxon: the API server's format checks
+//! ([`validation`]), the pinned OpenAPI schema ([`schema`]), and names made valid ([`names`]).
 
+pub mod names;
 pub mod schema;
 pub mod validation;

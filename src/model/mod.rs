@@ -9,10 +9,12 @@ mod environment;
 mod init;
 mod polyaxonfile;
 mod run;
+pub mod runs;
 mod values;
 
 pub use environment::V1Environment;
 pub use init::{V1FileType, V1Init};
 pub use polyaxonfile::{FileKind, PatchStrategy, V1Io, V1Param, V1Polyaxonfile, V1Validation};
 pub use run::{V1Job, V1Run, V1Service, V1Termination, is_polyaxon_volume};
+pub use runs::{MAIN_CONTAINER, runnable};
 pub use values::{Any, LaxInt, Templated, Version};

@@ -5,10 +5,14 @@
 
 mod validation;
 
+mod bound;
+
 use serde_json::Value;
 
 use crate::model::V1Io;
 use crate::yaml::Span;
+
+pub use bound::{Bound, BoundIo};
 
 /// A param as given, before it is typed against its declaration.
 #[derive(Clone, Debug, PartialEq)]

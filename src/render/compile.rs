@@ -5,9 +5,10 @@
 use k8s_openapi::api::core::v1::EnvVar;
 
 use crate::check::Checked;
-use crate::check::params::{Bound, runnable};
 use crate::diagnostic::Diagnostic;
+use crate::model::runnable;
 use crate::model::{V1Polyaxonfile, V1Run};
+use crate::params::Bound;
 use crate::rules;
 use crate::template::render::{self as templates, RunIdentity};
 use crate::yaml::Node;

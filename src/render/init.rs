@@ -633,7 +633,8 @@ pub fn apply(init: &mut Option<Vec<V1Init>>, values: Option<&AgentValues>) -> Ad
 
 /// A valid container name, unique in the pod: Polyaxon's random suffix becomes `-2`, `-3`, ...
 fn unique_name(base: &str, taken: &mut Vec<String>) -> String {
-    let base = crate::render::dns1035_label(base).unwrap_or_else(|| "polyaxon-init".to_owned());
+    let base =
+        crate::k8s::names::to_dns1035_label(base).unwrap_or_else(|| "polyaxon-init".to_owned());
     let mut name = base.clone();
     let mut n = 1;
     while taken.contains(&name) {

@@ -14,13 +14,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::check::Checked;
-use crate::check::params::runnable;
 use crate::diagnostic::Diagnostic;
 use crate::model::V1Run;
+use crate::model::runnable;
 
 pub use compile::Identity;
-pub use names::{NameError, dns1035_label, dns1123_label, validate_name};
-pub use workload::MAIN_CONTAINER;
 
 /// What the user asked for on the command line.
 #[derive(Clone, Debug, Default)]

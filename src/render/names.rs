@@ -1,40 +1,6 @@
-//! Object names: Kubernetes wants DNS labels; Polyaxon names allow `_` and capitals.
+//! The name a run's objects get.
 
-use std::fmt;
-
-/// Service names are DNS-1035 labels (the strictest of what plx writes): at most 63
-/// characters of `a-z`, `0-9` and `-`, starting with a letter and ending alphanumeric.
-pub const MAX_NAME: usize = 63;
-
-/// Turns any text into a DNS-1123 label (lowercase alphanumerics and `-`, at most 63
-/// characters, alphanumeric at both ends), or `None` if nothing usable is left.
-pub fn dns1123_label(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let c = c.to_ascii_lowercase();
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let mut out = out.trim_matches('-').to_owned();
-    out.truncate(MAX_NAME);
-    let out = out.trim_end_matches('-');
-    (!out.is_empty()).then(|| out.to_owned())
-}
-
-/// Turns any text into a DNS-1035 label (a DNS-1123 label that starts with a letter), or
-/// `None` if nothing usable is left.
-pub fn dns1035_label(text: &str) -> Option<String> {
-    let label = dns1123_label(text)?;
-    if !label.starts_with(|c: char| c.is_ascii_digit()) {
-        return Some(label);
-    }
-    let mut name = format!("plx-{label}");
-    name.truncate(MAX_NAME);
-    Some(name.trim_end_matches('-').to_owned())
-}
+use crate::k8s::names::to_dns1035_label;
 
 /// The name objects get when `--name` is not given: the component's, else the file's stem.
 pub fn default_name(component: Option<&str>, path: &str) -> String {
@@ -43,42 +9,14 @@ pub fn default_name(component: Option<&str>, path: &str) -> String {
         .and_then(|s| s.to_str())
         .unwrap_or("");
     component
-        .and_then(dns1035_label)
-        .or_else(|| dns1035_label(stem))
+        .and_then(to_dns1035_label)
+        .or_else(|| to_dns1035_label(stem))
         .unwrap_or_else(|| "plx-run".to_owned())
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub struct NameError(pub String);
-
-impl fmt::Display for NameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Checks a name given on the command line: it is used as is, so it must already be valid.
-pub fn validate_name(name: &str) -> Result<(), NameError> {
-    match dns1035_label(name) {
-        Some(valid) if valid == name => Ok(()),
-        Some(valid) => Err(NameError(format!(
-            "`{name}` is not a valid object name (lowercase letters, digits and `-`, starting with a letter, at most {MAX_NAME} characters); try `{valid}`"
-        ))),
-        None => Err(NameError(format!("`{name}` is not a valid object name"))),
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn makes_dns_labels() {
-        assert_eq!(dns1035_label("My_Notebook").as_deref(), Some("my-notebook"));
-        assert_eq!(dns1035_label("2-gpus").as_deref(), Some("plx-2-gpus"));
-        assert_eq!(dns1035_label("--").as_deref(), None);
-        assert_eq!(dns1035_label(&"a".repeat(100)).unwrap().len(), MAX_NAME);
-    }
 
     #[test]
     fn defaults_to_the_file_stem() {
@@ -87,11 +25,5 @@ mod tests {
             "service-tensorboard"
         );
         assert_eq!(default_name(Some("tb_1"), "x.yaml"), "tb-1");
-    }
-
-    #[test]
-    fn validates_given_names() {
-        assert!(validate_name("web").is_ok());
-        assert!(validate_name("Web").is_err());
     }
 }

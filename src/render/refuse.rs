@@ -49,7 +49,7 @@ pub fn refusals(
     };
     let run_pointer = format!("{prefix}/run");
     // A job or service as the checks see it; any other kind is not rendered.
-    let Some(view) = crate::check::runs::view(run_file, prefix, None) else {
+    let Some(view) = crate::model::runs::view(run_file, prefix, None) else {
         out.push(
             Diagnostic::new(
                 &rules::RND_UNSUPPORTED_RUN_KIND,
@@ -83,7 +83,7 @@ pub fn refusals(
         }
     }
     let declared = |name: &str| view.volumes.iter().any(|v| v.name == name);
-    for crate::check::runs::PodContainer {
+    for crate::model::runs::PodContainer {
         container, pointer, ..
     } in view.containers()
     {

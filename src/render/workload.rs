@@ -12,10 +12,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Object, selector_labels};
-use crate::model::{V1Environment, V1Init, V1Job, V1Service, V1Termination};
-
-/// The main container's name when the Polyaxonfile does not give one (Polyaxon's own).
-pub const MAIN_CONTAINER: &str = "polyaxon-main";
+use crate::model::{MAIN_CONTAINER, V1Environment, V1Init, V1Job, V1Service, V1Termination};
 
 pub struct Context<'a> {
     pub name: &'a str,

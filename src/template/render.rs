@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use minijinja::value::{Value, ValueKind};
 use serde_json::json;
 
-use crate::check::params::{Bound, BoundIo};
+use crate::params::{Bound, BoundIo};
 use crate::yaml::{Node, NodeKind, Style};
 
 /// What a run is, for its `globals`: plx has no Polyaxon run, so these come from flags with

@@ -5,6 +5,18 @@ use k8s_openapi::api::core::v1::{Container, Volume};
 
 use crate::model::{V1Environment, V1Init, V1Polyaxonfile, V1Run, V1Service, V1Termination};
 
+/// The main container's name when the Polyaxonfile does not give one (Polyaxon's own).
+pub const MAIN_CONTAINER: &str = "polyaxon-main";
+
+/// The file level whose `inputs` the params are for: the file itself, or an operation's
+/// inline component.
+pub fn runnable(file: &V1Polyaxonfile) -> (&V1Polyaxonfile, &'static str) {
+    match (&file.run, &file.component) {
+        (None, Some(component)) => (component, "/component"),
+        _ => (file, ""),
+    }
+}
+
 /// The workload object a run becomes (`docs/render.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Workload {
