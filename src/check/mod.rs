@@ -218,7 +218,7 @@ pub(crate) fn shortcut_findings(invalid: &[crate::compose::shortcuts::Invalid]) 
                 Diagnostic::new(&crate::rules::SCH_INVALID_VALUE, i.message.clone()).help(
                     "see the shortcuts in `docs/params.md`, or write the run in full under `run`",
                 );
-            if i.span != crate::yaml::Span::default() {
+            if !i.span.is_elsewhere() {
                 diagnostic = diagnostic.at(i.span);
             }
             diagnostic
@@ -341,7 +341,7 @@ pub fn check_with(path: &str, bytes: Vec<u8>, context: &Context<'_>) -> Checked 
                                 judge(&composed_file, &composed, values)
                                     .into_iter()
                                     // A referenced component's findings are its file's.
-                                    .filter(|d| d.span != Some(crate::yaml::Span::default())),
+                                    .filter(|d| !d.span.is_some_and(|s| s.is_elsewhere())),
                             ),
                             None => diagnostics.extend(found),
                         }

@@ -47,7 +47,7 @@ pub fn operation(
         entries.retain(|e| !REFERENCE_KEYS.contains(&e.key.as_str()));
         entries.push(Entry {
             key: "component".to_owned(),
-            key_span: Span::default(),
+            key_span: Span::ELSEWHERE,
             key_style: Style::Plain,
             value: patch::foreign(component),
         });
@@ -77,7 +77,7 @@ pub fn operation(
             if !moved.is_empty() {
                 let mut operation_level = Node {
                     kind: NodeKind::Map(moved),
-                    span: Span::default(),
+                    span: Span::ELSEWHERE,
                 };
                 if let (Some(run), NodeKind::Map(level)) =
                     (component.get("run"), &mut operation_level.kind)
@@ -162,7 +162,7 @@ pub fn presets(tree: &mut Node, presets: &[Node]) {
                 }
                 None => entries.push(Entry {
                     key: entry.key.clone(),
-                    key_span: Span::default(),
+                    key_span: Span::ELSEWHERE,
                     key_style: entry.key_style,
                     value: patch::foreign(&entry.value),
                 }),

@@ -117,14 +117,14 @@ pub fn foreign(node: &Node) -> Node {
     };
     Node {
         kind,
-        span: Span::default(),
+        span: Span::ELSEWHERE,
     }
 }
 
 fn foreign_entry(entry: &Entry) -> Entry {
     Entry {
         key: entry.key.clone(),
-        key_span: Span::default(),
+        key_span: Span::ELSEWHERE,
         key_style: entry.key_style,
         value: foreign(&entry.value),
     }

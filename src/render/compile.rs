@@ -100,7 +100,7 @@ pub fn compile(
     ));
     // A referenced component's own findings have no place in this file (its nodes carry no
     // spans here); they are reported with that file.
-    diagnostics.retain(|d| d.span != Some(crate::yaml::Span::default()));
+    diagnostics.retain(|d| !d.span.is_some_and(|s| s.is_elsewhere()));
     // What the file as written already showed is reported once.
     diagnostics.retain(|d| {
         !checked.diagnostics.iter().any(|seen| {

@@ -73,8 +73,11 @@ pub fn bound(source: &SourceFile, diagnostics: Vec<Diagnostic>) -> Vec<Diagnosti
     kept
 }
 
-/// A finding's texts as they may be shown.
+/// A finding's texts as they may be shown; a place in another file (a referenced component's)
+/// is no place in this one.
 fn clean(source: &SourceFile, mut diagnostic: Diagnostic) -> Diagnostic {
+    diagnostic.span = diagnostic.span.filter(|span| !span.is_elsewhere());
+    diagnostic.labels.retain(|label| !label.span.is_elsewhere());
     let text = |text: &str| {
         let redacted = if source.secrets.is_empty() {
             text.to_owned()

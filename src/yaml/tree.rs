@@ -17,6 +17,17 @@ pub struct Span {
 }
 
 impl Span {
+    /// The span of a node that does not come from this file: a referenced component's or a
+    /// preset's, laid into it by composition. A finding there belongs to that file.
+    pub const ELSEWHERE: Span = Span {
+        start: usize::MAX,
+        end: usize::MAX,
+    };
+
+    pub fn is_elsewhere(&self) -> bool {
+        *self == Span::ELSEWHERE
+    }
+
     pub fn new(start: usize, end: usize) -> Self {
         Self {
             start,
