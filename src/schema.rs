@@ -31,7 +31,7 @@ pub fn generate(target: Target) -> Value {
             "Polyaxonfile (Polyaxon 2.x, as plx reads it)",
         ),
         Target::AgentValues => (
-            generator.into_root_schema_for::<crate::agent::values::AgentValues>(),
+            generator.into_root_schema_for::<crate::model::agent::AgentValues>(),
             "Polyaxon agent Helm values (chart 2.15, as plx reads them)",
         ),
     };

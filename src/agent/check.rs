@@ -1,9 +1,9 @@
 //! What the chart accepts but does not do what the values say: keys it no longer reads, the
 //! legacy security-context keys, a token written into the values, and runs as root.
 
-use super::values::AgentValues;
 use crate::diagnostic::Diagnostic;
 use crate::document::locate::{Target, diagnostic};
+use crate::model::agent::AgentValues;
 use crate::rules;
 use crate::yaml::Node;
 

@@ -1276,7 +1276,7 @@ mod tests {
         let run = "  container:\n    name: main\n";
         assert_eq!(k8s_codes(run), vec!["K8S006"]);
         let built = "version: 1.1\nkind: component\nbuild: {hubRef: kaniko}\nrun:\n  kind: job\n  container:\n    name: main\n";
-        let checked = check_bytes("t.yaml", built.as_bytes().to_vec());
+        let checked = check_bytes("t.yaml", built.as_bytes().to_vec(), &Default::default());
         assert!(checked.diagnostics.iter().all(|d| d.rule.code != "K8S006"));
     }
 
@@ -1285,7 +1285,7 @@ mod tests {
         let job = "  environment: {restartPolicy: Always}\n  container: {name: main, image: busybox:1.36}\n";
         assert_eq!(k8s_codes(job), vec!["K8S007"]);
         let text = "version: 1.1\nkind: component\nrun:\n  kind: service\n  replicas: 2\n  environment: {restartPolicy: Never}\n  container: {name: main, image: busybox:1.36}\n";
-        let checked = check_bytes("t.yaml", text.as_bytes().to_vec());
+        let checked = check_bytes("t.yaml", text.as_bytes().to_vec(), &Default::default());
         assert!(checked.diagnostics.iter().any(|d| d.rule.code == "K8S007"));
     }
 }

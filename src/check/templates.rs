@@ -316,7 +316,7 @@ mod tests {
     use crate::check::check_bytes;
 
     fn findings(text: &str) -> Vec<(String, String)> {
-        let checked = check_bytes("t.yaml", text.as_bytes().to_vec());
+        let checked = check_bytes("t.yaml", text.as_bytes().to_vec(), &Default::default());
         checked
             .diagnostics
             .iter()

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use super::discover::{self, Content, Target};
 use super::inputs::{self, ProfileName, display};
+use super::inspect::{Inspected, inspect};
 use super::policy::{Policies, Policy};
 use super::{Stop, Streams, invalid_argument, reporter, write_stdout};
-use crate::check::{self, Checked};
+use crate::check;
 use crate::cli::{CheckArgs, Format};
 use crate::diagnostic::Diagnostic;
 use crate::document::{SourceFile, load, read};
@@ -244,9 +245,13 @@ fn check_target(
             Reported::new(manifest.source, diagnostics, Vec::new(), &policy)
         }
         _ => {
-            let checked: Checked = check::check_with(&shown, bytes, context);
-            let accounts = checked.service_accounts();
-            Reported::new(checked.source, checked.diagnostics, accounts, &policy)
+            let inspected = inspect(&shown, bytes, context);
+            let accounts = match &inspected {
+                Inspected::Polyaxonfile(checked) => checked.service_accounts(),
+                Inspected::AgentValues(_) => Vec::new(),
+            };
+            let (source, diagnostics) = inspected.into_parts();
+            Reported::new(source, diagnostics, accounts, &policy)
         }
     })
 }

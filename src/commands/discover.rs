@@ -88,6 +88,23 @@ pub fn nothing_to_check(path: &Path) -> Problem {
     (display(path), diagnostic)
 }
 
+/// Keys only the agent chart's values have: a file with one of them and no `kind` is the
+/// platform team's values file, not a Polyaxonfile.
+const AGENT_VALUES_KEYS: &[&str] = &[
+    "deploymentChart",
+    "agent",
+    "artifactsStore",
+    "defaultArtifactsStore",
+    "connections",
+    "gateway",
+    "externalServices",
+];
+
+/// Whether a loaded file is the agent's Helm values rather than a Polyaxonfile.
+pub fn is_agent_values(tree: &crate::yaml::Node) -> bool {
+    tree.get("kind").is_none() && AGENT_VALUES_KEYS.iter().any(|key| tree.get(key).is_some())
+}
+
 /// What a file is, by its content: plx reads Polyaxonfiles, the agent's Helm values and RBAC
 /// manifests; any other YAML in a repository is left alone.
 #[derive(Debug, PartialEq)]
@@ -129,10 +146,7 @@ pub fn content(bytes: &[u8]) -> Content {
     }
     let polyaxonfile = matches!(kind.as_deref(), Some("component" | "operation"))
         || (top_level("version").is_some() && kind.is_some());
-    let values = kind.is_none()
-        && crate::check::AGENT_VALUES_KEYS
-            .iter()
-            .any(|key| top_level(key).is_some());
+    let values = kind.is_none() && AGENT_VALUES_KEYS.iter().any(|key| top_level(key).is_some());
     if polyaxonfile || values {
         Content::Polyaxon
     } else {

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use super::{Stop, invalid_argument};
-use crate::agent::values::AgentValues;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{SourceFile, read};
+use crate::model::agent::AgentValues;
 use crate::params;
 use crate::rbac::profile::{self, Profile};
 use crate::rules;
@@ -50,11 +50,16 @@ pub fn read_named(path: &Path) -> Result<Vec<u8>, Stop> {
 /// are reported as `plx check` reports them).
 pub fn agent_values(path: &Path) -> Result<AgentValues, Stop> {
     let bytes = read_named(path)?;
-    let checked = crate::check::check_bytes(&display(path), bytes);
-    if checked.diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Stop::file(checked.source, checked.diagnostics));
+    let inspected = super::inspect::inspect(&display(path), bytes, &Default::default());
+    if inspected.diagnostics().iter().any(Diagnostic::is_error) {
+        let (source, diagnostics) = inspected.into_parts();
+        return Err(Stop::file(source, diagnostics));
     }
-    checked.agent_values.ok_or_else(|| {
+    let values = match inspected {
+        super::inspect::Inspected::AgentValues(checked) => checked.values,
+        super::inspect::Inspected::Polyaxonfile(_) => None,
+    };
+    values.ok_or_else(|| {
         invalid_argument(
             format!(
                 "{} is not the agent's Helm values (no `deploymentChart`, `agent`, `artifactsStore`, `connections`, `gateway` or `externalServices` key)",

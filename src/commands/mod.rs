@@ -6,6 +6,7 @@ mod check;
 mod discover;
 mod info;
 mod inputs;
+mod inspect;
 mod policy;
 mod rbac;
 mod render;

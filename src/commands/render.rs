@@ -3,14 +3,17 @@
 
 use super::discover::{self, Content};
 use super::inputs::{self, ProfileName, display};
+use super::inspect::{Inspected, inspect};
 use super::policy::Policies;
 use super::{Stop, Streams, invalid_argument, reporter, write_stdout};
-use crate::check;
+use crate::check::{self, Checked, Composition};
 use crate::cli::{Format, Output, RenderArgs};
 use crate::diagnostic::Diagnostic;
 use crate::document::SourceFile;
+use crate::model::V1Polyaxonfile;
 use crate::render::{self, RenderOptions};
 use crate::report::{EXIT_FINDINGS, Report, exit_code};
+use crate::yaml::Node;
 
 pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     if let Some(name) = &args.name {
@@ -35,20 +38,17 @@ pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     refuse_other_files(&args.file, &bytes)?;
     let policies = Policies::new(&args.rules, args.strict)?;
     let policy = policies.for_file(&args.file).map_err(Stop::from)?;
-    let checked = check::check_with(
-        &display(&args.file),
-        bytes,
-        &check::Context {
-            values: values.as_ref(),
-            params: &params,
-            rendering: true,
-            hub_dir: args.hub_dir.as_deref(),
-            presets: &presets,
-        },
-    );
-    if checked.tree.as_ref().is_some_and(check::is_agent_values) {
-        return Err(not_a_polyaxonfile(&args.file, Content::Polyaxon));
-    }
+    let context = check::Context {
+        values: values.as_ref(),
+        params: &params,
+        rendering: true,
+        hub_dir: args.hub_dir.as_deref(),
+        presets: &presets,
+    };
+    let checked = match inspect(&display(&args.file), bytes, &context) {
+        Inspected::Polyaxonfile(checked) => *checked,
+        Inspected::AgentValues(_) => return Err(not_a_polyaxonfile(&args.file, Content::Polyaxon)),
+    };
     // Suppressions apply once, to everything the file gets, so an unused one is truly unused.
     let judged = |source: &SourceFile, diagnostics: Vec<Diagnostic>| {
         crate::suppress::apply(source, diagnostics, &policy.selection, policy.inline)
@@ -69,17 +69,12 @@ pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
         None
     } else {
         let name = ProfileName::chosen(args.rbac.profile.as_deref(), Some(&policy.config));
-        Some(render::RbacOptions {
-            profile: inputs::profile(name, &args.rbac.with)?,
-            with: args.rbac.with.clone(),
-            service_account: !args.rbac.no_service_account,
-        })
+        Some(inputs::profile(name, &args.rbac.with)?)
     };
     let options = RenderOptions {
         namespace: args.namespace.clone(),
         name: args.name.clone(),
-        rbac,
-        agent: values.map(|values| render::AgentOptions {
+        agent: values.clone().map(|values| render::AgentOptions {
             values,
             release: args.release.clone(),
         }),
@@ -91,7 +86,8 @@ pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
         default_service_accounts: policy.config.service_accounts.clone(),
     };
     let mut diagnostics = checked.diagnostics.clone();
-    let outcome = render::render(&checked, &options);
+    let outcome = rendered(&checked, &options, context.values)
+        .and_then(|rendered| with_rbac(rendered, rbac.as_ref(), args));
     match &outcome {
         Ok(rendered) => diagnostics.extend(rendered.warnings.iter().cloned()),
         Err(refusals) => diagnostics.extend(refusals.iter().cloned()),
@@ -101,6 +97,85 @@ pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     match outcome {
         Ok(rendered) if code == 0 => write_objects(&rendered.objects, args.output, streams),
         _ => Ok(code.max(EXIT_FINDINGS)),
+    }
+}
+
+/// The checked file rendered as it runs; its resolved form is judged again by `check`'s rules,
+/// and only what the written file did not already show is reported.
+fn rendered(
+    checked: &Checked,
+    options: &RenderOptions,
+    values: Option<&crate::model::agent::AgentValues>,
+) -> Result<render::Rendered, Vec<Diagnostic>> {
+    let (Some(written), Some(written_tree)) = (&checked.polyaxonfile, &checked.tree) else {
+        return Err(Vec::new());
+    };
+    let (file, tree, composed) = match &checked.composition {
+        Composition::AsWritten => (written, written_tree, false),
+        Composition::Composed(composed) => (&composed.file, &composed.tree, true),
+        Composition::Failed(found) => return Err(found.clone()),
+    };
+    let judge = |file: &V1Polyaxonfile, tree: &Node| {
+        check::judge(file, tree, values)
+            .into_iter()
+            // A referenced component's own findings are reported with that file.
+            .filter(|d| !d.span.is_some_and(|s| s.is_elsewhere()))
+            // What the file as written already showed is reported once.
+            .filter(|d| {
+                !checked.diagnostics.iter().any(|seen| {
+                    seen.rule == d.rule && seen.span == d.span && seen.message == d.message
+                })
+            })
+            .collect()
+    };
+    let input = render::Input {
+        file,
+        tree,
+        composed,
+        bound: checked.bound.as_ref(),
+        path: &checked.source.path,
+    };
+    render::render(&input, options, &judge)
+}
+
+/// The RBAC of the account a run names (`--profile`, unless `--no-rbac`), before the
+/// workload: the ServiceAccount, its Roles and bindings.
+fn with_rbac(
+    mut rendered: render::Rendered,
+    profile: Option<&crate::rbac::profile::Profile>,
+    args: &RenderArgs,
+) -> Result<render::Rendered, Vec<Diagnostic>> {
+    let (Some(profile), Some(account)) = (profile, &rendered.account) else {
+        return Ok(rendered);
+    };
+    let request = crate::rbac::render::Request {
+        profile,
+        with: &args.rbac.with,
+        account: &account.name,
+        namespace: rendered.namespace.as_deref(),
+        service_account: !args.rbac.no_service_account,
+        labels: std::collections::BTreeMap::from([
+            (
+                "app.kubernetes.io/instance".to_owned(),
+                rendered.name.clone(),
+            ),
+            ("app.kubernetes.io/managed-by".to_owned(), "plx".to_owned()),
+        ]),
+    };
+    match crate::rbac::render::objects(&request) {
+        Ok(mut objects) => {
+            objects.append(&mut rendered.objects);
+            rendered.objects = objects;
+            Ok(rendered)
+        }
+        Err(crate::rbac::render::RenderError::NamespaceNeeded { part }) => Err(vec![
+            Diagnostic::new(
+                &crate::rules::RND_NOT_YET_RENDERED,
+                format!("the `{}` profile's `{part}` part is granted cluster-wide, and a ClusterRoleBinding must name the account's namespace", profile.name),
+            )
+            .at(account.span)
+            .help("pass `--namespace`, or `--no-rbac` to write the workload only"),
+        ]),
     }
 }
 

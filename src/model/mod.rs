@@ -5,6 +5,7 @@
 //! k8s-openapi types, decoded strictly: an unknown nested key is an error, where Polyaxon
 //! lets it through and the API server later refuses it.
 
+pub mod agent;
 mod environment;
 mod init;
 mod polyaxonfile;
@@ -16,5 +17,5 @@ pub use environment::V1Environment;
 pub use init::{V1FileType, V1Init};
 pub use polyaxonfile::{FileKind, PatchStrategy, V1Io, V1Param, V1Polyaxonfile, V1Validation};
 pub use run::{V1Job, V1Run, V1Service, V1Termination, is_polyaxon_volume};
-pub use runs::{MAIN_CONTAINER, runnable};
+pub use runs::{Composed, MAIN_CONTAINER, runnable};
 pub use values::{Any, LaxInt, Templated, Version};

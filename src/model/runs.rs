@@ -5,6 +5,14 @@ use k8s_openapi::api::core::v1::{Container, Volume};
 
 use crate::model::{V1Environment, V1Init, V1Polyaxonfile, V1Run, V1Service, V1Termination};
 
+/// A Polyaxonfile as it runs: an operation with its component in place, its shortcuts and
+/// `runPatch` applied, decoded again.
+#[derive(Clone, Debug)]
+pub struct Composed {
+    pub file: V1Polyaxonfile,
+    pub tree: crate::yaml::Node,
+}
+
 /// The main container's name when the Polyaxonfile does not give one (Polyaxon's own).
 pub const MAIN_CONTAINER: &str = "polyaxon-main";
 

@@ -4,7 +4,7 @@
 
 use k8s_openapi::api::core::v1::EnvVar;
 
-use crate::check::Checked;
+use super::{Input, Judge};
 use crate::diagnostic::Diagnostic;
 use crate::model::runnable;
 use crate::model::{V1Polyaxonfile, V1Run};
@@ -44,20 +44,18 @@ pub struct Target<'a> {
     pub namespace: Option<&'a str>,
     pub prefix: &'a str,
     pub identity: &'a Identity,
-    pub values: Option<&'a crate::agent::values::AgentValues>,
-    /// The file was composed (shortcuts, `runPatch`, a referenced component): judge the result.
-    pub composed: bool,
+    pub values: Option<&'a crate::model::agent::AgentValues>,
 }
 
-/// `None` when the file has nothing to resolve (no templates, no `toEnv` params). `file`
-/// and `tree` are the file as composed (its component in place, its `runPatch` applied).
+/// `None` when the file has nothing to resolve (no templates, no `toEnv` params) and was not
+/// composed (a composed file is judged as it runs).
 pub fn compile(
-    checked: &Checked,
-    file: &V1Polyaxonfile,
-    tree: &Node,
+    input: &Input<'_>,
     target: &Target<'_>,
+    judge: Judge<'_>,
 ) -> Result<Option<Compiled>, Vec<Diagnostic>> {
-    let Some(bound) = &checked.bound else {
+    let (file, tree) = (input.file, input.tree);
+    let Some(bound) = input.bound else {
         return Ok(None);
     };
     let mut templated = Vec::new();
@@ -65,7 +63,7 @@ pub fn compile(
         crate::template::find(level.node, &mut templated);
     }
     let to_env = bound.ios.iter().any(|item| item.io.to_env.is_some());
-    if templated.is_empty() && !to_env && !target.composed {
+    if templated.is_empty() && !to_env && !input.composed {
         return Ok(None);
     }
     let (run_file, _) = runnable(file);
@@ -93,20 +91,7 @@ pub fn compile(
     else {
         return Err(diagnostics);
     };
-    diagnostics.extend(crate::check::judge(
-        &resolved_file,
-        &resolved,
-        target.values,
-    ));
-    // A referenced component's own findings have no place in this file (its nodes carry no
-    // spans here); they are reported with that file.
-    diagnostics.retain(|d| !d.span.is_some_and(|s| s.is_elsewhere()));
-    // What the file as written already showed is reported once.
-    diagnostics.retain(|d| {
-        !checked.diagnostics.iter().any(|seen| {
-            seen.rule.code == d.rule.code && seen.span == d.span && seen.message == d.message
-        })
-    });
+    diagnostics.extend(judge(&resolved_file, &resolved));
     add_to_env(&mut resolved_file, target.prefix, bound);
     Ok(Some(Compiled {
         file: resolved_file,
@@ -167,7 +152,7 @@ fn identity(run_file: &V1Polyaxonfile, target: &Target<'_>) -> RunIdentity {
 }
 
 /// `connections` and `init` in templates: each connection's `schema` by name.
-fn connection_schemas(values: Option<&crate::agent::values::AgentValues>) -> serde_json::Value {
+fn connection_schemas(values: Option<&crate::model::agent::AgentValues>) -> serde_json::Value {
     let mut out = serde_json::Map::new();
     if let Some(values) = values {
         for connection in values.catalog() {

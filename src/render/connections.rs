@@ -12,8 +12,8 @@ use k8s_openapi::api::core::v1::{
     SecretVolumeSource, Volume, VolumeMount,
 };
 
-use crate::agent::values::{AgentValues, ConnectionResource};
 use crate::model::V1Environment;
+use crate::model::agent::{AgentValues, ConnectionResource};
 
 /// What the named connections add to a pod.
 #[derive(Default)]

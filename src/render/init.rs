@@ -11,8 +11,8 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
-use crate::agent::values::{AgentValues, Connection};
 use crate::model::V1Init;
+use crate::model::agent::{AgentValues, Connection};
 
 /// Where Polyaxon's initializers write when a step names no `path`.
 pub const CONTEXT_VOLUME: &str = "artifacts-context";
@@ -748,7 +748,7 @@ fn default_resources() -> ResourceRequirements {
 /// A connection as Polyaxon's catalog variable lists it: what it is and where its credentials
 /// are (Secret and ConfigMap names, never their data).
 fn catalog_entry(connection: &Connection) -> serde_json::Value {
-    fn resource(resource: &crate::agent::values::ConnectionResource) -> serde_json::Value {
+    fn resource(resource: &crate::model::agent::ConnectionResource) -> serde_json::Value {
         let mut out = serde_json::Map::new();
         out.insert("name".into(), resource.name.clone().into());
         if let Some(items) = &resource.items {

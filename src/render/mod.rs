@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::check::Checked;
 use crate::diagnostic::Diagnostic;
-use crate::model::V1Run;
-use crate::model::runnable;
+use crate::model::{V1Job, V1Polyaxonfile, V1Service, runnable};
+use crate::params::Bound;
+use crate::yaml::{Node, Span};
 
 pub use compile::Identity;
 
@@ -25,8 +25,6 @@ pub use compile::Identity;
 pub struct RenderOptions {
     pub namespace: Option<String>,
     pub name: Option<String>,
-    /// The RBAC to write for a run's own service account; `None` writes none (`--no-rbac`).
-    pub rbac: Option<RbacOptions>,
     /// The agent's Helm values (`--values`), which decide where and as whom runs execute.
     pub agent: Option<AgentOptions>,
     /// The run's identity for `globals` in templates.
@@ -43,7 +41,7 @@ pub fn runs_service_account(release: &str) -> String {
 
 #[derive(Clone, Debug)]
 pub struct AgentOptions {
-    pub values: crate::agent::values::AgentValues,
+    pub values: crate::model::agent::AgentValues,
     /// The agent's Helm release name: the chart names the runs' account after it.
     pub release: String,
 }
@@ -54,76 +52,83 @@ impl AgentOptions {
     }
 }
 
-/// What `plx render` writes for `environment.serviceAccountName`.
-#[derive(Clone, Debug)]
-pub struct RbacOptions {
-    pub profile: crate::rbac::profile::Profile,
-    pub with: Vec<String>,
-    /// Write the ServiceAccount itself (false with `--no-service-account`).
-    pub service_account: bool,
+/// What a run renders from: the file as it runs (composed, or as written), the params bound
+/// to its inputs, and the file's path (its stem names the objects when nothing else does).
+pub struct Input<'a> {
+    pub file: &'a V1Polyaxonfile,
+    pub tree: &'a Node,
+    /// Whether `file` was composed (a referenced component, shortcuts, `runPatch`).
+    pub composed: bool,
+    pub bound: Option<&'a Bound>,
+    pub path: &'a str,
 }
+
+/// The rules a run is judged by again once its templates resolve (a param may make an image
+/// `:latest` or a port out of range): the findings the resolved file has that the written
+/// one did not.
+pub type Judge<'a> = &'a dyn Fn(&V1Polyaxonfile, &Node) -> Vec<Diagnostic>;
 
 /// The rendered objects, in the order Helm installs kinds (Services before workloads).
 #[derive(Debug)]
 pub struct Rendered {
+    /// The objects' name.
+    pub name: String,
+    pub namespace: Option<String>,
     pub objects: Vec<serde_json::Value>,
     /// Warnings about parts of the file that have no plain-Kubernetes form.
     pub warnings: Vec<Diagnostic>,
+    /// The service account the file names for its run (not `default`), for the RBAC the
+    /// caller writes with it.
+    pub account: Option<NamedAccount>,
 }
 
-/// Renders a checked file. The caller must only call this for files without errors.
-pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Vec<Diagnostic>> {
-    let (Some(written), Some(written_tree)) = (&checked.polyaxonfile, &checked.tree) else {
-        return Err(Vec::new());
-    };
-    // The operation with its component in place and its `runPatch` applied.
-    let referenced = checked.referenced.as_ref().and_then(|c| c.tree.as_ref());
-    let composed = match crate::compose::operation(written_tree, referenced)
-        .map_err(|invalid| crate::check::shortcut_findings(&invalid))?
-    {
-        Some(tree) => {
-            let (file, found) = crate::document::decode::decode_polyaxonfile(&tree);
-            match file.filter(|_| !found.iter().any(Diagnostic::is_error)) {
-                Some(file) => Some((file, tree)),
-                None => return Err(found),
-            }
-        }
-        None => None,
-    };
-    let (base, base_tree) = match &composed {
-        Some((file, tree)) => (file, tree),
-        None => (written, written_tree),
-    };
-    let (written_run, prefix) = runnable(base);
+/// A service account a run names, with where it names it.
+#[derive(Debug)]
+pub struct NamedAccount {
+    pub name: String,
+    pub span: Span,
+}
+
+/// What a run renders to: a job or a service. Every other run kind is refused first.
+enum Renderable<'a> {
+    Job(&'a V1Job),
+    Service(&'a V1Service),
+}
+
+/// Renders a run. The caller must only call this for files without errors.
+pub fn render(
+    input: &Input<'_>,
+    options: &RenderOptions,
+    judge: Judge<'_>,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    let (written_run, prefix) = runnable(input.file);
     let name = match &options.name {
         Some(name) => name.clone(),
         None => names::default_name(
-            base.name.as_deref().or(written_run.name.as_deref()),
-            &checked.source.path,
+            input.file.name.as_deref().or(written_run.name.as_deref()),
+            input.path,
         ),
     };
     let values = options.agent.as_ref().map(|a| &a.values);
     let namespace = options
         .namespace
         .as_deref()
-        .or(base.namespace.as_deref())
+        .or(input.file.namespace.as_deref())
         .or(values.and_then(|v| v.namespace.as_deref()));
     let compiled = compile::compile(
-        checked,
-        base,
-        base_tree,
+        input,
         &compile::Target {
             name: &name,
             namespace,
             prefix,
             identity: &options.identity,
             values,
-            composed: composed.is_some(),
         },
+        judge,
     )?;
     let (file, tree) = match &compiled {
         Some(compiled) => (&compiled.file, &compiled.tree),
-        None => (base, base_tree),
+        None => (input.file, input.tree),
     };
     let mut warnings: Vec<Diagnostic> = compiled
         .as_ref()
@@ -133,22 +138,16 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
         return Err(warnings);
     }
     let (run_file, prefix) = runnable(file);
-    let refusals = refuse::refusals(file, run_file, prefix, tree, values);
-    if !refusals.is_empty() {
-        return Err(refusals);
-    }
+    let renderable = refuse::renderable(file, run_file, prefix, tree, values)?;
     warnings.extend(refuse::ignored_sections(tree));
-    let run = run_file
-        .run
-        .as_ref()
-        .expect("refusals cover files without run");
     let context = workload::Context {
         name: &name,
         namespace,
         termination: file.termination.as_ref().or(run_file.termination.as_ref()),
     };
-    let (objects, environment) = match run {
-        V1Run::Service(service) => {
+    let defaults = &options.default_service_accounts;
+    let (objects, environment) = match renderable {
+        Renderable::Service(service) => {
             let mut service = service.clone();
             let own = service.environment.clone();
             complete(
@@ -160,14 +159,11 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
                     connections: service.connections.as_deref(),
                 },
                 options.agent.as_ref(),
-                options
-                    .default_service_accounts
-                    .get("service")
-                    .map(String::as_str),
+                defaults.get("service").map(String::as_str),
             );
             (workload::service(&context, &service), own)
         }
-        V1Run::Job(job) => {
+        Renderable::Job(job) => {
             let mut job = job.clone();
             let own = job.environment.clone();
             complete(
@@ -179,53 +175,29 @@ pub fn render(checked: &Checked, options: &RenderOptions) -> Result<Rendered, Ve
                     connections: job.connections.as_deref(),
                 },
                 options.agent.as_ref(),
-                options
-                    .default_service_accounts
-                    .get("job")
-                    .map(String::as_str),
+                defaults.get("job").map(String::as_str),
             );
             (workload::job(&context, &job), own)
         }
-        _ => unreachable!("refusals cover other run kinds"),
     };
-    let environment = environment.as_ref();
-    let mut rendered: Vec<serde_json::Value> = Vec::new();
-    let account = environment.and_then(|e| e.service_account_name.as_deref());
-    // `default` is the namespace's own account (SEC012): plx does not grant it anything.
-    if let (Some(rbac), Some(account)) = (&options.rbac, account.filter(|a| *a != "default")) {
-        let request = crate::rbac::render::Request {
-            profile: &rbac.profile,
-            with: &rbac.with,
-            account,
-            namespace: context.namespace,
-            service_account: rbac.service_account,
-            labels: BTreeMap::from([
-                ("app.kubernetes.io/instance".to_owned(), name.clone()),
-                ("app.kubernetes.io/managed-by".to_owned(), "plx".to_owned()),
-            ]),
-        };
-        match crate::rbac::render::objects(&request) {
-            Ok(objects) => rendered.extend(objects),
-            Err(crate::rbac::render::RenderError::NamespaceNeeded { part }) => {
-                let span = tree
-                    .pointer(&format!("{prefix}/run/environment/serviceAccountName"))
-                    .map(|l| l.node.span)
-                    .unwrap_or_default();
-                return Err(vec![
-                    Diagnostic::new(
-                        &crate::rules::RND_NOT_YET_RENDERED,
-                        format!("the `{}` profile's `{part}` part is granted cluster-wide, and a ClusterRoleBinding must name the account's namespace", rbac.profile.name),
-                    )
-                    .at(span)
-                    .help("pass `--namespace`, or `--no-rbac` to write the workload only"),
-                ]);
-            }
-        }
-    }
-    rendered.extend(objects.into_iter().map(to_value));
+    // `default` is the namespace's own account (SEC012): plx grants it nothing.
+    let account = environment
+        .as_ref()
+        .and_then(|e| e.service_account_name.clone())
+        .filter(|account| account != "default")
+        .map(|account| NamedAccount {
+            name: account,
+            span: tree
+                .pointer(&format!("{prefix}/run/environment/serviceAccountName"))
+                .map(|l| l.node.span)
+                .unwrap_or_default(),
+        });
     Ok(Rendered {
-        objects: rendered,
+        namespace: namespace.map(str::to_owned),
+        name,
+        objects: objects.into_iter().map(to_value).collect(),
         warnings,
+        account,
     })
 }
 

@@ -1,14 +1,35 @@
 //! What `plx render` will not turn into manifests, said up front and at the exact place,
 //! rather than written out wrong.
 
-use crate::agent::values::AgentValues;
+use super::Renderable;
 use crate::diagnostic::Diagnostic;
 use crate::document::locate::{self, Target};
-use crate::model::{V1Polyaxonfile, is_polyaxon_volume};
+use crate::model::agent::AgentValues;
+use crate::model::{V1Polyaxonfile, V1Run, is_polyaxon_volume};
 use crate::rules;
 use crate::yaml::{Node, Span};
 
-pub fn refusals(
+/// The job or service to render, or why the file is not rendered.
+pub(super) fn renderable<'a>(
+    file: &V1Polyaxonfile,
+    run_file: &'a V1Polyaxonfile,
+    prefix: &str,
+    tree: &Node,
+    values: Option<&AgentValues>,
+) -> Result<Renderable<'a>, Vec<Diagnostic>> {
+    let refusals = refusals(file, run_file, prefix, tree, values);
+    if !refusals.is_empty() {
+        return Err(refusals);
+    }
+    match &run_file.run {
+        Some(V1Run::Job(job)) => Ok(Renderable::Job(job)),
+        Some(V1Run::Service(service)) => Ok(Renderable::Service(service)),
+        // `refusals` refuses every other file.
+        _ => Err(Vec::new()),
+    }
+}
+
+fn refusals(
     file: &V1Polyaxonfile,
     run_file: &V1Polyaxonfile,
     prefix: &str,

@@ -2,10 +2,10 @@
 //! Polyaxon's own `check` verifies neither: a run naming a connection the agent does not
 //! have fails when it is scheduled, not when it is written.
 
-use super::values::AgentValues;
 use crate::diagnostic::Diagnostic;
 use crate::document::locate::{Target, diagnostic};
 use crate::model::V1Polyaxonfile;
+use crate::model::agent::AgentValues;
 use crate::model::runs::RunView;
 use crate::rules;
 use crate::yaml::Node;

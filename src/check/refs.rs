@@ -1,0 +1,132 @@
+//! REF001 and IO002 of a Polyaxonfile: the component an operation runs by reference,
+//! followed and checked as a file of its own, and the `pathRef`s of a dag's operations.
+
+use super::{Checked, Context};
+use crate::diagnostic::Diagnostic;
+use crate::document::load;
+use crate::yaml::{Limits, Node};
+
+/// How long a chain of references may be: real ones are one or two hops, and a bound keeps a
+/// generated chain from costing more than it is worth.
+const MAX_REFERENCES: usize = 32;
+
+/// The component an operation runs by reference, followed through every `pathRef` (and
+/// `hubRef` with `--hub-dir`) and checked as a file of its own; its params are judged with the
+/// operation's. `Ok(None)`: no reference, or one `check` leaves to Polyaxon (the hub).
+pub(super) fn follow(
+    path: &str,
+    tree: &Node,
+    context: &Context<'_>,
+) -> Result<Option<Checked>, Box<Diagnostic>> {
+    use crate::compose::refs::{self, Reference};
+    let Some((first, span)) = Reference::of(tree) else {
+        return Ok(None);
+    };
+    let fail_with = |rule: &'static crate::rules::Rule, message: String, help: String| {
+        Box::new(Diagnostic::new(rule, message).at(span).help(help))
+    };
+    let fail =
+        |message: String, help: String| fail_with(&crate::rules::REF_UNRESOLVED, message, help);
+    let reaches = |reference: &Reference| match reference {
+        Reference::Path(_) => true,
+        Reference::Hub(_) => context.hub_dir.is_some() || context.rendering,
+        Reference::Url(_) | Reference::Dag(_) => context.rendering,
+    };
+    if !reaches(&first) || path == "-" {
+        return Ok(None);
+    }
+    let sources = refs::Sources {
+        hub_dir: context.hub_dir.map(std::path::Path::to_path_buf),
+    };
+    let start = std::fs::canonicalize(path).map_err(|e| {
+        fail(
+            format!("cannot follow references from `{path}`: {e}"),
+            "check the file from disk".to_owned(),
+        )
+    })?;
+    let mut seen = vec![start.clone()];
+    let mut reference = first;
+    let mut from = start;
+    loop {
+        let target = refs::resolve(&reference, &from, &sources, &seen)
+            .map_err(|u| fail_with(u.rule, u.message, u.help))?;
+        let bytes = crate::document::read::read(&target).map_err(|e| {
+            fail(
+                format!("cannot read `{}`: {e}", refs::shown(&target)),
+                "name a Polyaxonfile of the repository".to_owned(),
+            )
+        })?;
+        let shown = target.display().to_string();
+        let (_, target_tree, _) = load::load(&shown, bytes.clone(), Limits::default());
+        match target_tree.as_ref().and_then(Reference::of) {
+            Some(_) if seen.len() >= MAX_REFERENCES => {
+                return Err(fail(
+                    format!(
+                        "more than {MAX_REFERENCES} references lead from this file to its component"
+                    ),
+                    "point the operation at the component itself".to_owned(),
+                ));
+            }
+            Some((next, _)) if reaches(&next) => {
+                seen.push(target.clone());
+                from = target;
+                reference = next;
+            }
+            _ => {
+                let mut component = super::check_bytes(
+                    &shown,
+                    bytes,
+                    &Context {
+                        params: &[],
+                        rendering: false,
+                        presets: &[],
+                        ..*context
+                    },
+                );
+                // Its params are the operation's, judged there.
+                component
+                    .diagnostics
+                    .retain(|d| d.rule.family != crate::rules::Family::Params);
+                if component.diagnostics.iter().any(Diagnostic::is_error) {
+                    return Err(fail(
+                        format!("the component `{shown}` has errors"),
+                        format!("`plx check {shown}` shows them"),
+                    ));
+                }
+                return Ok(Some(component));
+            }
+        }
+    }
+}
+
+/// A dag's operations that run a component by `pathRef`: each must name a file (relative to
+/// this one). Polyaxon refuses the dag otherwise.
+pub(super) fn dag_path_refs(path: &str, tree: &Node) -> Vec<Diagnostic> {
+    use crate::compose::refs::{self, Reference};
+    // A component's dag, or the dag of an operation's inline component.
+    let operations: Vec<&Node> = ["/run/operations", "/component/run/operations"]
+        .iter()
+        .filter_map(|pointer| match &tree.pointer(pointer)?.node.kind {
+            crate::yaml::NodeKind::Seq(operations) => Some(operations),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let Ok(from) = std::fs::canonicalize(path) else {
+        return Vec::new();
+    };
+    operations
+        .into_iter()
+        .filter_map(|operation| {
+            let entry = operation.get("pathRef")?;
+            let reference = Reference::Path(entry.value.as_str()?.to_owned());
+            let unresolved =
+                refs::resolve(&reference, &from, &refs::Sources::default(), &[]).err()?;
+            Some(
+                Diagnostic::new(unresolved.rule, unresolved.message)
+                    .at(entry.value.span)
+                    .help(unresolved.help),
+            )
+        })
+        .collect()
+}
