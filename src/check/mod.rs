@@ -145,7 +145,7 @@ pub fn polyaxonfile(
     if let Some(legacy) = semantic::legacy_format(&tree) {
         diagnostics.push(legacy);
     } else {
-        let (polyaxonfile, found) = decode::decode_polyaxonfile(&tree);
+        let (polyaxonfile, found) = decode::decode_typed::<V1Polyaxonfile>(&tree);
         diagnostics.extend(found);
         if let Some(polyaxonfile) = polyaxonfile {
             if !diagnostics.iter().any(Diagnostic::is_error) {
@@ -217,7 +217,7 @@ fn compose(tree: &Node, referenced: Option<&Node>) -> Composition {
         Err(invalid) => Composition::Failed(shortcut_findings(&invalid)),
         Ok(None) => Composition::AsWritten,
         Ok(Some(composed)) => {
-            let (file, found) = decode::decode_polyaxonfile(&composed);
+            let (file, found) = decode::decode_typed::<V1Polyaxonfile>(&composed);
             match file.filter(|_| !found.iter().any(Diagnostic::is_error)) {
                 Some(file) => Composition::Composed(Box::new(Composed {
                     file,

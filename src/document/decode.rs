@@ -1,7 +1,7 @@
-//! Tree -> typed Polyaxonfile, and the decoder's facts -> diagnostics.
+//! Tree -> a typed document (a Polyaxonfile, the agent's values, an RBAC object), and the
+//! decoder's facts -> diagnostics.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::V1Polyaxonfile;
 use crate::rules;
 use crate::suggest;
 use crate::yaml::de::{Error, ErrorKind};
@@ -17,10 +17,6 @@ const CONTAINER_ONLY_SECURITY_FIELDS: &[&str] = &[
     "readOnlyRootFilesystem",
     "procMount",
 ];
-
-pub fn decode_polyaxonfile(tree: &Node) -> (Option<V1Polyaxonfile>, Vec<Diagnostic>) {
-    decode_typed(tree)
-}
 
 /// Any typed document, its decoding problems as diagnostics (SCH001, SCH002, ...).
 pub fn decode_typed<T: serde::de::DeserializeOwned>(tree: &Node) -> (Option<T>, Vec<Diagnostic>) {
