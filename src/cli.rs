@@ -164,9 +164,8 @@ pub struct CheckArgs {
     /// RBAC manifests: check the service account each run names against `--profile`
     #[arg(long, value_name = "FILE")]
     pub rbac: Vec<PathBuf>,
-    /// The Polyaxon agent's Helm values: check the runs' connections and namespace against them
-    #[arg(long, value_name = "FILE")]
-    pub values: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunFlags,
     /// The RBAC profile for `--rbac` (built-in name or file; default: `profile` in plx.toml,
     /// else polyaxon)
     #[arg(long, value_name = "NAME|FILE", requires = "rbac")]
@@ -177,6 +176,15 @@ pub struct CheckArgs {
     /// The runs' namespace for `--rbac` (default: each file's `namespace`, else `default`)
     #[arg(short, long, value_name = "NS", requires = "rbac")]
     pub namespace: Option<String>,
+}
+
+/// What a run is checked and rendered with besides its file: the deployment and the params.
+#[derive(Debug, Default, clap::Args)]
+pub struct RunFlags {
+    /// The Polyaxon agent's Helm values: the runs' connections and namespace must be the
+    /// agent's, and `render` takes its namespace, runs service account and security context
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
     /// A value for an input or output: `-P lr=0.01` (repeatable; numbers, lists and mappings
     /// are read as JSON)
     #[arg(short = 'P', long = "param", value_name = "NAME=VALUE", value_parser = crate::params::parse_flag)]
@@ -228,21 +236,10 @@ pub struct RenderArgs {
     pub strict: bool,
     #[command(flatten)]
     pub rules: RuleFlags,
-    /// A value for an input or output: `-P lr=0.01` (repeatable; numbers, lists and mappings
-    /// are read as JSON)
-    #[arg(short = 'P', long = "param", value_name = "NAME=VALUE", value_parser = crate::params::parse_flag)]
-    pub params: Vec<(String, String)>,
-    /// Values for inputs and outputs from a YAML or JSON mapping (`-P` wins over it)
-    #[arg(long, value_name = "FILE")]
-    pub params_file: Option<PathBuf>,
-    /// A folder of vendored hub components (`<dir>/<name>/<tag>.yaml`) for `hubRef`
-    #[arg(long, value_name = "DIR")]
-    pub hub_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunFlags,
     #[command(flatten)]
     pub rbac: RbacRenderFlags,
-    /// The Polyaxon agent's Helm values: namespace, runs service account and security context
-    #[arg(long, value_name = "FILE")]
-    pub values: Option<PathBuf>,
     /// The agent's Helm release, for the runs service account `<release>-polyaxon-runs-sa`
     #[arg(
         long,

@@ -1,8 +1,6 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 // Checking a repository allocates many small trees on two threads at once; mimalloc's
 // thread-local heaps make that about a quarter faster than the system allocator (measured in
 // docs/performance.md).
@@ -19,9 +17,10 @@ fn main() -> ExitCode {
         stderr: &mut stderr,
         color,
     };
-    let code = match plx::cli::Cli::try_parse_from(&args) {
-        Ok(cli) => plx::commands::run(cli, &mut streams),
-        Err(error) => plx::commands::usage_error(&args, &error, &mut streams),
-    };
-    ExitCode::from(code)
+    // Errors are values until here, and printed once.
+    let outcome = plx::commands::parse(&args).and_then(|cli| plx::commands::run(cli, &mut streams));
+    ExitCode::from(match outcome {
+        Ok(code) => code,
+        Err(failure) => plx::commands::report(failure, &mut streams),
+    })
 }

@@ -65,18 +65,13 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     if let Some(namespace) = &args.namespace {
         inputs::namespace("--namespace", namespace)?;
     }
-    let values = args
-        .values
-        .as_deref()
-        .map(inputs::agent_values)
-        .transpose()?;
-    let params = inputs::params(&args.params, args.params_file.as_deref())?;
+    let (values, params) = inputs::run_flags(&args.run)?;
     let (targets, problems) = discover::targets(&args.paths, args.by_content);
     let context = check::Context {
         values: values.as_ref(),
         params: &params,
         rendering: false,
-        hub_dir: args.hub_dir.as_deref(),
+        hub_dir: args.run.hub_dir.as_deref(),
         presets: &[],
     };
     let results = check_all(&targets, &context, &policies);

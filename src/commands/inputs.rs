@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::{Stop, invalid_argument};
+use crate::cli::RunFlags;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::document::{SourceFile, read};
@@ -70,8 +71,15 @@ pub fn agent_values(path: &Path) -> Result<AgentValues, Stop> {
     })
 }
 
+/// What `--values`, `-P` and `--params-file` give a run: the agent's values, and the params.
+pub fn run_flags(flags: &RunFlags) -> Result<(Option<AgentValues>, Vec<params::Given>), Stop> {
+    let values = flags.values.as_deref().map(agent_values).transpose()?;
+    let params = params(&flags.params, flags.params_file.as_deref())?;
+    Ok((values, params))
+}
+
 /// `-P name=value` flags and a `--params-file`, the flags winning over the file.
-pub fn params(flags: &[(String, String)], file: Option<&Path>) -> Result<Vec<params::Given>, Stop> {
+fn params(flags: &[(String, String)], file: Option<&Path>) -> Result<Vec<params::Given>, Stop> {
     let mut given = match file {
         Some(path) => {
             let bytes = read_named(path)?;

@@ -75,8 +75,25 @@ pub fn invalid_argument(message: impl Into<String>, help: impl Into<String>) -> 
     Stop::from(Diagnostic::new(&rules::CLI_INVALID_ARGUMENT, message).help(help))
 }
 
-/// Runs a parsed command line; the process's exit code.
-pub fn run(cli: Cli, streams: &mut Streams<'_>) -> u8 {
+/// What kept a command line from running, with the format to report it in: printed once,
+/// by [`report`], in `main`.
+pub enum Failure {
+    /// The arguments did not parse (or asked for `--help` or `--version`).
+    Arguments { error: clap::Error, format: Format },
+    /// The command stopped.
+    Stopped { stop: Stop, format: Format },
+}
+
+/// Parses the command line (its first word is the program's name).
+pub fn parse(args: &[OsString]) -> Result<Cli, Failure> {
+    <Cli as clap::Parser>::try_parse_from(args).map_err(|error| Failure::Arguments {
+        error,
+        format: requested_format(args),
+    })
+}
+
+/// Runs a parsed command line: its exit code, or what stopped it.
+pub fn run(cli: Cli, streams: &mut Streams<'_>) -> Result<u8, Failure> {
     let format = report_format(&cli.command);
     let outcome = match cli.command {
         Command::Check(args) => check::run(&args, streams),
@@ -89,9 +106,14 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> u8 {
         Command::Man => info::man(streams),
         Command::Schema(args) => info::schema(&args, streams),
     };
-    match outcome {
-        Ok(code) => code,
-        Err(stop) => report_stop(format, stop, streams),
+    outcome.map_err(|stop| Failure::Stopped { stop, format })
+}
+
+/// Prints what stopped a command line, in its format; the exit code it calls for.
+pub fn report(failure: Failure, streams: &mut Streams<'_>) -> u8 {
+    match failure {
+        Failure::Stopped { stop, format } => report_stop(format, stop, streams),
+        Failure::Arguments { error, format } => report_arguments(&error, format, streams),
     }
 }
 
@@ -129,7 +151,7 @@ fn report_stop(format: Format, stop: Stop, streams: &mut Streams<'_>) -> u8 {
 
 /// clap's own errors (an unknown flag, a bad `-P`): as clap prints them, but a command asked
 /// for `--format json|sarif|github` gets its one document, with the error as CLI001.
-pub fn usage_error(args: &[OsString], error: &clap::Error, streams: &mut Streams<'_>) -> u8 {
+fn report_arguments(error: &clap::Error, format: Format, streams: &mut Streams<'_>) -> u8 {
     use clap::error::ErrorKind;
     if matches!(
         error.kind(),
@@ -138,7 +160,6 @@ pub fn usage_error(args: &[OsString], error: &clap::Error, streams: &mut Streams
         let _ = write!(streams.stdout, "{}", error.render());
         return EXIT_CLEAN;
     }
-    let format = requested_format(args);
     if format == Format::Text {
         let rendered = if streams.color {
             error.render().ansi().to_string()

@@ -16,23 +16,8 @@ use crate::report::{EXIT_FINDINGS, Report, exit_code};
 use crate::yaml::Node;
 
 pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
-    if let Some(name) = &args.name {
-        crate::k8s::names::validate_name(name).map_err(|error| {
-            invalid_argument(
-                format!("invalid --name: {error}"),
-                "a name is a DNS-1123 label: lowercase letters, digits and `-`",
-            )
-        })?;
-    }
-    if let Some(namespace) = &args.namespace {
-        inputs::namespace("--namespace", namespace)?;
-    }
-    let values = args
-        .values
-        .as_deref()
-        .map(inputs::agent_values)
-        .transpose()?;
-    let params = inputs::params(&args.params, args.params_file.as_deref())?;
+    check_names(args)?;
+    let (values, params) = inputs::run_flags(&args.run)?;
     let presets = inputs::presets(&args.presets)?;
     let bytes = inputs::read_named(&args.file)?;
     refuse_other_files(&args.file, &bytes)?;
@@ -42,7 +27,7 @@ pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
         values: values.as_ref(),
         params: &params,
         rendering: true,
-        hub_dir: args.hub_dir.as_deref(),
+        hub_dir: args.run.hub_dir.as_deref(),
         presets: &presets,
     };
     let checked = match inspect(&display(&args.file), bytes, &context) {
@@ -71,20 +56,7 @@ pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
         let name = ProfileName::chosen(args.rbac.profile.as_deref(), Some(&policy.config));
         Some(inputs::profile(name, &args.rbac.with)?)
     };
-    let options = RenderOptions {
-        namespace: args.namespace.clone(),
-        name: args.name.clone(),
-        agent: values.clone().map(|values| render::AgentOptions {
-            values,
-            release: args.release.clone(),
-        }),
-        identity: render::Identity {
-            uuid: args.uuid.clone(),
-            owner: args.owner.clone(),
-            project: args.project.clone(),
-        },
-        default_service_accounts: policy.config.service_accounts.clone(),
-    };
+    let options = options(args, values.clone(), &policy.config);
     let mut diagnostics = checked.diagnostics.clone();
     let outcome = rendered(&checked, &options, context.values)
         .and_then(|rendered| with_rbac(rendered, rbac.as_ref(), args));
@@ -97,6 +69,44 @@ pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     match outcome {
         Ok(rendered) if code == 0 => write_objects(&rendered.objects, args.output, streams),
         _ => Ok(code.max(EXIT_FINDINGS)),
+    }
+}
+
+/// `--name` and `--namespace` are used as they are written: they must be valid already.
+fn check_names(args: &RenderArgs) -> Result<(), Stop> {
+    if let Some(name) = &args.name {
+        crate::k8s::names::validate_name(name).map_err(|error| {
+            invalid_argument(
+                format!("invalid --name: {error}"),
+                "a name is a DNS-1123 label: lowercase letters, digits and `-`",
+            )
+        })?;
+    }
+    if let Some(namespace) = &args.namespace {
+        inputs::namespace("--namespace", namespace)?;
+    }
+    Ok(())
+}
+
+/// What the command line and `plx.toml` ask of the rendered objects.
+fn options(
+    args: &RenderArgs,
+    values: Option<crate::model::agent::AgentValues>,
+    config: &crate::config::Config,
+) -> RenderOptions {
+    RenderOptions {
+        namespace: args.namespace.clone(),
+        name: args.name.clone(),
+        agent: values.map(|values| render::AgentOptions {
+            values,
+            release: args.release.clone(),
+        }),
+        identity: render::Identity {
+            uuid: args.uuid.clone(),
+            owner: args.owner.clone(),
+            project: args.project.clone(),
+        },
+        default_service_accounts: config.service_accounts.clone(),
     }
 }
 

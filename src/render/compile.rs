@@ -85,7 +85,8 @@ pub fn compile(
             })
             .collect::<Vec<_>>()
     })?;
-    let (resolved_file, mut diagnostics) = crate::document::decode::decode_typed::<crate::model::V1Polyaxonfile>(&resolved);
+    let (resolved_file, mut diagnostics) =
+        crate::document::decode::decode_typed::<crate::model::V1Polyaxonfile>(&resolved);
     let Some(mut resolved_file) =
         resolved_file.filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
     else {

@@ -58,9 +58,11 @@ pub fn run(args: &[&str], path: &Path) -> Outcome {
             stderr: &mut stderr,
             color: false,
         };
-        match <plx::cli::Cli as clap::Parser>::try_parse_from(&words) {
-            Ok(cli) => plx::commands::run(cli, &mut streams),
-            Err(error) => plx::commands::usage_error(&words, &error, &mut streams),
+        let outcome =
+            plx::commands::parse(&words).and_then(|cli| plx::commands::run(cli, &mut streams));
+        match outcome {
+            Ok(code) => code,
+            Err(failure) => plx::commands::report(failure, &mut streams),
         }
     }));
     match result {
