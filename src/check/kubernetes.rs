@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{Container, PodSecurityContext, Probe, SecurityC
 
 use crate::diagnostic::Diagnostic;
 use crate::document::decode::display_path;
-use crate::document::locate::{self, Target};
+use crate::document::locate::{self, Findings, Target};
 use crate::k8s::schema::{self, Subject, Violation};
 use crate::k8s::validation;
 use crate::model::MAIN_CONTAINER;
@@ -25,8 +25,7 @@ const MAX_SEARCH_CHARS: usize = 2048;
 
 pub fn check(run: &RunView<'_>, tree: &Node) -> Vec<Diagnostic> {
     let mut check = Check {
-        tree,
-        out: Vec::new(),
+        findings: Findings::new(tree),
     };
     check.schema(run);
     check.environment(run);
@@ -34,15 +33,14 @@ pub fn check(run: &RunView<'_>, tree: &Node) -> Vec<Diagnostic> {
     check.volumes(run);
     check.service(run);
     check.termination(run);
-    check.out
+    check.findings.into_vec()
 }
 
 /// The namespaces a file names (its own, its build's and its hooks'): the API server takes
 /// only DNS-1123 labels.
 pub fn namespaces(file: &V1Polyaxonfile, tree: &Node) -> Vec<Diagnostic> {
     let mut check = Check {
-        tree,
-        out: Vec::new(),
+        findings: Findings::new(tree),
     };
     let build = file
         .build
@@ -62,7 +60,7 @@ pub fn namespaces(file: &V1Polyaxonfile, tree: &Node) -> Vec<Diagnostic> {
             check.dns_label(&pointer, "namespace", namespace);
         }
     }
-    check.out
+    check.findings.into_vec()
 }
 
 /// The ranges the API server checks, with its own wording for each.
@@ -124,25 +122,12 @@ struct Invalid {
 }
 
 struct Check<'a> {
-    tree: &'a Node,
-    out: Vec<Diagnostic>,
+    findings: Findings<'a>,
 }
 
 impl Check<'_> {
     fn span(&self, pointer: &str, target: Target) -> Span {
-        locate::span(self.tree, pointer, target)
-    }
-
-    fn report(
-        &mut self,
-        rule: &'static Rule,
-        pointer: &str,
-        target: Target,
-        message: String,
-        help: String,
-    ) {
-        let diagnostic = locate::diagnostic(self.tree, rule, pointer, target, message);
-        self.out.push(diagnostic.help(help));
+        self.findings.span(pointer, target)
     }
 
     /// A format check's result as findings: one per value, the API server's words in help.
@@ -172,7 +157,7 @@ impl Check<'_> {
         if let Some(fix) = fix {
             help.push_str(&format!("; write e.g. `{fix}`"));
         }
-        self.report(rule, pointer, target, message, help);
+        self.findings.at(rule, pointer, target, message).help(help);
     }
 
     fn dns_label(&mut self, pointer: &str, what: &str, name: &str) {
@@ -221,13 +206,16 @@ impl Check<'_> {
             Bound::FileMode => format!("{value} (0{value:o} octal)"),
             _ => value.to_string(),
         };
-        self.report(
-            &rules::K8S_VALUE_OUT_OF_RANGE,
-            pointer,
-            Target::Value,
-            format!("`{path}` is {shown}; it {rule_text}"),
-            format!("the API server refuses it: `Invalid value: {value}: {rule_text}`"),
-        );
+        self.findings
+            .at(
+                &rules::K8S_VALUE_OUT_OF_RANGE,
+                pointer,
+                Target::Value,
+                format!("`{path}` is {shown}; it {rule_text}"),
+            )
+            .help(format!(
+                "the API server refuses it: `Invalid value: {value}: {rule_text}`"
+            ));
     }
 
     /// Required fields and enums everywhere inside the Kubernetes objects, from the schema.
@@ -250,7 +238,7 @@ impl Check<'_> {
             subjects.push((schema::VOLUME, format!("{}/volumes/{index}", run.at), &[]));
         }
         for (definition, pointer, filled) in subjects {
-            let Some(node) = locate::node(self.tree, &pointer) else {
+            let Some(node) = locate::node(self.findings.tree(), &pointer) else {
                 continue;
             };
             let span = self.span(&pointer, Target::Key);
@@ -279,11 +267,12 @@ impl Check<'_> {
                         let mut help = format!("supported values: {supported}");
                         if path.ends_with("restartPolicy") && value == "ExitCode" {
                             help.push_str("; Polyaxon 2.18 accepts `ExitCode`, but it is not a pod restart policy and the API server refuses the pod");
-                        } else if let Some(close) = crate::suggest::closest(
-                            &value,
-                            allowed.iter().map(String::as_str),
-                        ) {
-                            help = format!("did you mean `{close}`? {help}");
+                        } else {
+                            help = crate::suggest::after_did_you_mean(
+                                &value,
+                                allowed.iter().map(String::as_str),
+                                help,
+                            );
                         }
                         Diagnostic::new(
                             &rules::K8S_UNSUPPORTED_VALUE,
@@ -292,7 +281,7 @@ impl Check<'_> {
                         .help(help)
                     }
                 };
-                self.out.push(diagnostic.at(finding.span));
+                self.findings.push(diagnostic.at(finding.span));
             }
         }
     }
@@ -347,7 +336,7 @@ impl Check<'_> {
             let alias_at = format!("{at}/hostAliases/{index}");
             // A missing `ip` is a required value (K8S006); a written empty one is not an IP.
             let ip_at = format!("{alias_at}/ip");
-            if locate::node(self.tree, &ip_at).is_some() {
+            if locate::node(self.findings.tree(), &ip_at).is_some() {
                 self.ip(&ip_at, &alias.ip);
             }
             for (host, hostname) in alias.hostnames.iter().flatten().enumerate() {
@@ -383,8 +372,11 @@ impl Check<'_> {
                     .map(|k| format!("`{k}`"))
                     .collect::<Vec<_>>()
                     .join(" and ");
-                let mut diagnostic = locate::diagnostic(
-                    self.tree,
+                let places: Vec<Span> = bypassed
+                    .iter()
+                    .map(|key| self.span(&format!("{at}/{key}"), Target::Key))
+                    .collect();
+                let mut finding = self.findings.at(
                     &rules::K8S_NODE_NAME_BYPASSES_SCHEDULER,
                     &format!("{at}/nodeName"),
                     Target::Value,
@@ -393,11 +385,9 @@ impl Check<'_> {
                     ),
                 )
                 .help("the kubelet of that node admits or rejects the pod itself: if the node lacks room, the pod fails instead of waiting; to pin a node through the scheduler, drop `nodeName` and add `kubernetes.io/hostname: <node>` to `nodeSelector`");
-                for key in bypassed {
-                    let place = self.span(&format!("{at}/{key}"), Target::Key);
-                    diagnostic = diagnostic.label(place, "not used for placement");
+                for place in places {
+                    finding = finding.label(place, "not used for placement");
                 }
-                self.out.push(diagnostic);
             }
         }
     }
@@ -477,19 +467,13 @@ impl Check<'_> {
             );
         }
         if total > validation::ANNOTATIONS_MAX_BYTES {
-            self.report(
-                &rules::K8S_INVALID_ANNOTATION,
-                &format!("{at}/annotations"),
-                Target::Key,
-                format!(
+            self.findings.at(&rules::K8S_INVALID_ANNOTATION, &format!("{at}/annotations"), Target::Key, format!(
                     "the annotations hold {total} bytes; Kubernetes allows {} in all",
                     validation::ANNOTATIONS_MAX_BYTES
-                ),
-                format!(
+                )).help(format!(
                     "the API server refuses it: `metadata.annotations: Too long: may not be more than {} bytes`; keep large data in a ConfigMap and reference it",
                     validation::ANNOTATIONS_MAX_BYTES
-                ),
-            );
+                ));
         }
     }
 
@@ -499,13 +483,14 @@ impl Check<'_> {
         }
         let errors = validation::ip(text);
         if !errors.is_empty() {
-            self.report(
-                &rules::K8S_INVALID_IP,
-                pointer,
-                Target::Value,
-                format!("`{text}` is not an IP address"),
-                format!("the API server refuses it: {}", errors.join("; ")),
-            );
+            self.findings
+                .at(
+                    &rules::K8S_INVALID_IP,
+                    pointer,
+                    Target::Value,
+                    format!("`{text}` is not an IP address"),
+                )
+                .help(format!("the API server refuses it: {}", errors.join("; ")));
         }
     }
 
@@ -568,37 +553,19 @@ impl Check<'_> {
                 );
             }
             if operator == "Exists" && !value.is_empty() {
-                self.report(
-                    &rules::K8S_INVALID_TOLERATION,
-                    &format!("{here}/value"),
-                    Target::Value,
-                    format!("a toleration with `operator: Exists` has `value: {value}`"),
-                    "the API server refuses it: `value must be empty when `operator` is 'Exists'`; drop `value` to tolerate every value of the key, or use `operator: Equal` to tolerate only this one".into(),
-                );
+                self.findings.at(&rules::K8S_INVALID_TOLERATION, &format!("{here}/value"), Target::Value, format!("a toleration with `operator: Exists` has `value: {value}`")).help("the API server refuses it: `value must be empty when `operator` is 'Exists'`; drop `value` to tolerate every value of the key, or use `operator: Equal` to tolerate only this one");
             }
             if key.is_empty() && operator != "Exists" {
-                self.report(
-                    &rules::K8S_INVALID_TOLERATION,
-                    &format!("{here}/operator"),
-                    if toleration.operator.is_some() {
+                self.findings.at(&rules::K8S_INVALID_TOLERATION, &format!("{here}/operator"), if toleration.operator.is_some() {
                         Target::Value
                     } else {
                         Target::Key
-                    },
-                    "a toleration without `key` must have `operator: Exists`".into(),
-                    "the API server refuses it: `operator must be Exists when `key` is empty, which means \"match all values and all keys\"`; add the taint's `key`".into(),
-                );
+                    }, "a toleration without `key` must have `operator: Exists`").help("the API server refuses it: `operator must be Exists when `key` is empty, which means \"match all values and all keys\"`; add the taint's `key`");
             }
             if toleration.toleration_seconds.is_some()
                 && toleration.effect.as_deref() != Some("NoExecute")
             {
-                self.report(
-                    &rules::K8S_INVALID_TOLERATION,
-                    &format!("{here}/tolerationSeconds"),
-                    Target::Key,
-                    "`tolerationSeconds` needs `effect: NoExecute`".into(),
-                    "the API server refuses it: `effect must be 'NoExecute' when `tolerationSeconds` is set`; only NoExecute taints evict, so only they have a grace period".into(),
-                );
+                self.findings.at(&rules::K8S_INVALID_TOLERATION, &format!("{here}/tolerationSeconds"), Target::Key, "`tolerationSeconds` needs `effect: NoExecute`").help("the API server refuses it: `effect must be 'NoExecute' when `tolerationSeconds` is set`; only NoExecute taints evict, so only they have a grace period");
             }
         }
     }
@@ -610,71 +577,41 @@ impl Check<'_> {
             .and_then(|c| c.nameservers.as_deref())
             .unwrap_or_default();
         if env.dns_policy.as_deref() == Some("None") && nameservers.is_empty() {
-            self.report(
-                &rules::K8S_DNS_NONE_WITHOUT_NAMESERVERS,
-                &format!("{at}/dnsPolicy"),
-                Target::Value,
-                "`dnsPolicy: None` without `dnsConfig.nameservers` leaves the pod with no DNS server".into(),
-                "the API server refuses it: `must provide at least one DNS nameserver when `dnsPolicy` is None`; add `dnsConfig: {nameservers: [<ip>]}`, or use `dnsPolicy: ClusterFirst`".into(),
-            );
+            self.findings.at(&rules::K8S_DNS_NONE_WITHOUT_NAMESERVERS, &format!("{at}/dnsPolicy"), Target::Value, "`dnsPolicy: None` without `dnsConfig.nameservers` leaves the pod with no DNS server").help("the API server refuses it: `must provide at least one DNS nameserver when `dnsPolicy` is None`; add `dnsConfig: {nameservers: [<ip>]}`, or use `dnsPolicy: ClusterFirst`");
         }
         let Some(config) = &env.dns_config else {
             return;
         };
         let config_at = format!("{at}/dnsConfig");
         if nameservers.len() > MAX_NAMESERVERS {
-            self.report(
-                &rules::K8S_INVALID_DNS_CONFIG,
-                &format!("{config_at}/nameservers"),
-                Target::Key,
-                format!(
+            self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &format!("{config_at}/nameservers"), Target::Key, format!(
                     "{} nameservers; a pod may have at most {MAX_NAMESERVERS}",
                     nameservers.len()
-                ),
-                format!(
+                )).help(format!(
                     "the API server refuses it: `must not have more than {MAX_NAMESERVERS} nameservers`; resolv.conf reads only the first {MAX_NAMESERVERS}"
-                ),
-            );
+                ));
         }
         for (index, server) in nameservers.iter().enumerate() {
             self.ip(&format!("{config_at}/nameservers/{index}"), server);
         }
         for (index, option) in config.options.iter().flatten().enumerate() {
             if option.name.as_deref().is_none_or(str::is_empty) {
-                self.report(
-                    &rules::K8S_INVALID_DNS_CONFIG,
-                    &format!("{config_at}/options/{index}"),
-                    Target::Key,
-                    "a dnsConfig option without a `name`".into(),
-                    "the API server refuses it: `Required value: must not be empty`; write the resolv.conf option, e.g. `{name: ndots, value: \"2\"}`".into(),
-                );
+                self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &format!("{config_at}/options/{index}"), Target::Key, "a dnsConfig option without a `name`").help("the API server refuses it: `Required value: must not be empty`; write the resolv.conf option, e.g. `{name: ndots, value: \"2\"}`");
             }
         }
         let searches = config.searches.as_deref().unwrap_or_default();
         if searches.len() > MAX_SEARCH_PATHS {
-            self.report(
-                &rules::K8S_INVALID_DNS_CONFIG,
-                &format!("{config_at}/searches"),
-                Target::Key,
-                format!(
+            self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &format!("{config_at}/searches"), Target::Key, format!(
                     "{} search domains; a pod may have at most {MAX_SEARCH_PATHS}",
                     searches.len()
-                ),
-                format!(
+                )).help(format!(
                     "the API server refuses it: `must not have more than {MAX_SEARCH_PATHS} search paths`"
-                ),
-            );
+                ));
         }
         let chars =
             searches.iter().map(String::len).sum::<usize>() + searches.len().saturating_sub(1);
         if chars > MAX_SEARCH_CHARS {
-            self.report(
-                &rules::K8S_INVALID_DNS_CONFIG,
-                &format!("{config_at}/searches"),
-                Target::Key,
-                format!("the search list is {chars} characters long; at most {MAX_SEARCH_CHARS} are allowed"),
-                format!("the API server refuses it: `must not have more than {MAX_SEARCH_CHARS} characters (including spaces) in the search list`"),
-            );
+            self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &format!("{config_at}/searches"), Target::Key, format!("the search list is {chars} characters long; at most {MAX_SEARCH_CHARS} are allowed")).help(format!("the API server refuses it: `must not have more than {MAX_SEARCH_CHARS} characters (including spaces) in the search list`"));
         }
         for (index, search) in searches.iter().enumerate() {
             // A search domain may end in a dot (fully qualified), or be a lone dot.
@@ -683,13 +620,14 @@ impl Check<'_> {
             }
             let errors = validation::dns_search_domain(search.strip_suffix('.').unwrap_or(search));
             if !errors.is_empty() {
-                self.report(
-                    &rules::K8S_INVALID_DNS_CONFIG,
-                    &format!("{config_at}/searches/{index}"),
-                    Target::Value,
-                    format!("search domain `{search}` is not a DNS subdomain"),
-                    format!("the API server refuses it: {}", errors.join("; ")),
-                );
+                self.findings
+                    .at(
+                        &rules::K8S_INVALID_DNS_CONFIG,
+                        &format!("{config_at}/searches/{index}"),
+                        Target::Value,
+                        format!("search domain `{search}` is not a DNS subdomain"),
+                    )
+                    .help(format!("the API server refuses it: {}", errors.join("; ")));
             }
         }
     }
@@ -722,13 +660,7 @@ impl Check<'_> {
                 "a job becomes a batch/v1 Job, whose pods restart `OnFailure` or `Never` (the Job itself retries, up to `termination.maxRetries`)"
             }
         };
-        self.report(
-            &rules::K8S_WORKLOAD_RESTART_POLICY,
-            &format!("{at}/restartPolicy"),
-            Target::Value,
-            format!("`restartPolicy: {policy}` is not allowed in a {}", run.workload.kind()),
-            format!("{why}; the API server refuses it: `spec.template.spec.restartPolicy: Unsupported value: \"{policy}\": supported values: {listed}`"),
-        );
+        self.findings.at(&rules::K8S_WORKLOAD_RESTART_POLICY, &format!("{at}/restartPolicy"), Target::Value, format!("`restartPolicy: {policy}` is not allowed in a {}", run.workload.kind())).help(format!("{why}; the API server refuses it: `spec.template.spec.restartPolicy: Unsupported value: \"{policy}\": supported values: {listed}`"));
     }
 
     fn affinity_weights(&mut self, at: &str, env: &V1Environment) {
@@ -815,16 +747,15 @@ impl Check<'_> {
                 match names.get(&name) {
                     Some(first) => {
                         let first = self.span(first, Target::Value);
-                        let diagnostic = locate::diagnostic(
-                            self.tree,
-                            &rules::K8S_DUPLICATE_NAME,
-                            &here,
-                            Target::Value,
-                            format!("two containers are named `{name}`"),
-                        )
-                        .help(format!("container names must be unique across the main container, sidecars and init containers; the API server refuses it: `Duplicate value: \"{name}\"`"))
-                        .label(first, "first used here");
-                        self.out.push(diagnostic);
+                        self.findings
+                            .at(
+                                &rules::K8S_DUPLICATE_NAME,
+                                &here,
+                                Target::Value,
+                                format!("two containers are named `{name}`"),
+                            )
+                            .help(format!("container names must be unique across the main container, sidecars and init containers; the API server refuses it: `Duplicate value: \"{name}\"`"))
+                            .label(first, "first used here");
                     }
                     None => {
                         names.insert(name, here);
@@ -833,13 +764,7 @@ impl Check<'_> {
             }
             // `validateContainerCommon`: an image is required, though the schema omits it.
             if container.image.as_deref().is_none_or(str::is_empty) && !run.completed_by_polyaxon {
-                self.report(
-                    &rules::K8S_REQUIRED_VALUE,
-                    pointer,
-                    Target::Key,
-                    format!("`{}` has no `image`, which Kubernetes requires", display_path(pointer)),
-                    format!("add `image: <name>:<tag>`; the API server refuses the pod: `{}.image: Required value`", display_path(pointer)),
-                );
+                self.findings.at(&rules::K8S_REQUIRED_VALUE, pointer, Target::Key, format!("`{}` has no `image`, which Kubernetes requires", display_path(pointer))).help(format!("add `image: <name>:<tag>`; the API server refuses the pod: `{}.image: Required value`", display_path(pointer)));
             }
             self.container(run, pointer, container);
             self.container_kind_fields(*role, pointer, container);
@@ -899,7 +824,7 @@ impl Check<'_> {
                 && !run.volumes.iter().any(|v| v.name == mount.name)
             {
                 let defined: Vec<&str> = run.volumes.iter().map(|v| v.name.as_str()).collect();
-                let mut help = if defined.is_empty() {
+                let listed = if defined.is_empty() {
                     "this run defines no volumes; add one under `run.volumes`".to_owned()
                 } else {
                     format!(
@@ -911,17 +836,20 @@ impl Check<'_> {
                             .join(", ")
                     )
                 };
-                if let Some(close) = crate::suggest::closest(&mount.name, defined.iter().copied()) {
-                    help = format!("did you mean `{close}`? {help}");
-                }
-                help.push_str(&format!("; the API server refuses the pod: `volumeMounts[{index}].name: Not found: \"{}\"`", mount.name));
-                self.report(
-                    &rules::K8S_UNDEFINED_VOLUME,
-                    &format!("{here}/name"),
-                    Target::Value,
-                    format!("volume mount `{}` names no volume of this run", mount.name),
-                    help,
+                let mut help = crate::suggest::after_did_you_mean(
+                    &mount.name,
+                    defined.iter().copied(),
+                    listed,
                 );
+                help.push_str(&format!("; the API server refuses the pod: `volumeMounts[{index}].name: Not found: \"{}\"`", mount.name));
+                self.findings
+                    .at(
+                        &rules::K8S_UNDEFINED_VOLUME,
+                        &format!("{here}/name"),
+                        Target::Value,
+                        format!("volume mount `{}` names no volume of this run", mount.name),
+                    )
+                    .help(help);
             }
             if !mount.mount_path.is_empty() {
                 self.duplicate(
@@ -955,13 +883,14 @@ impl Check<'_> {
             .as_deref()
             .filter(|p| !p.is_empty());
         let refuse = |this: &mut Self, key: &str, message: String, why: &str| {
-            this.report(
-                &rules::K8S_CONTAINER_FIELD_NOT_ALLOWED,
-                &format!("{at}/{key}"),
-                Target::Key,
-                message,
-                why.to_owned(),
-            );
+            this.findings
+                .at(
+                    &rules::K8S_CONTAINER_FIELD_NOT_ALLOWED,
+                    &format!("{at}/{key}"),
+                    Target::Key,
+                    message,
+                )
+                .help(why);
         };
         match role {
             Role::Main | Role::Sidecar if restart.is_some() => refuse(
@@ -1017,13 +946,7 @@ impl Check<'_> {
             if let Some(threshold) = probe.as_ref().and_then(|p| p.success_threshold)
                 && threshold != 1
             {
-                self.report(
-                    &rules::K8S_CONTAINER_FIELD_NOT_ALLOWED,
-                    &format!("{at}/{key}/successThreshold"),
-                    Target::Value,
-                    format!("`{key}.successThreshold` is {threshold}; it must be 1"),
-                    "the API server refuses it: `must be 1`; one success is what ends a liveness or startup failure, so only a readiness probe may ask for more".into(),
-                );
+                self.findings.at(&rules::K8S_CONTAINER_FIELD_NOT_ALLOWED, &format!("{at}/{key}/successThreshold"), Target::Value, format!("`{key}.successThreshold` is {threshold}; it must be 1")).help("the API server refuses it: `must be 1`; one success is what ends a liveness or startup failure, so only a readiness probe may ask for more");
             }
         }
     }
@@ -1038,18 +961,17 @@ impl Check<'_> {
     ) {
         if let Some(first) = seen.get(value) {
             let first = self.span(first, Target::Value);
-            let diagnostic = locate::diagnostic(
-                self.tree,
-                &rules::K8S_DUPLICATE_NAME,
-                pointer,
-                Target::Value,
-                format!("two {what} `{value}`"),
-            )
-            .help(format!(
-                "{why}; the API server refuses it: `Duplicate value: \"{value}\"`"
-            ))
-            .label(first, "first used here");
-            self.out.push(diagnostic);
+            self.findings
+                .at(
+                    &rules::K8S_DUPLICATE_NAME,
+                    pointer,
+                    Target::Value,
+                    format!("two {what} `{value}`"),
+                )
+                .help(format!(
+                    "{why}; the API server refuses it: `Duplicate value: \"{value}\"`"
+                ))
+                .label(first, "first used here");
         } else {
             seen.insert(value, pointer.to_owned());
         }

@@ -139,11 +139,15 @@ pub fn bind_to(
                     component.name.as_deref().unwrap_or("this component")
                 ),
             );
-            diagnostic = match crate::suggest::closest(&param.name, names.iter().copied()) {
-                Some(near) => diagnostic.help(format!("did you mean `{near}`?")),
-                None if names.is_empty() => diagnostic.help("this component declares no inputs or outputs; declare one, or give the param `contextOnly: true` in an operation"),
-                None => diagnostic.help(format!("its inputs and outputs are {}", quoted(&names))),
-            };
+            diagnostic = diagnostic.help(
+                crate::suggest::did_you_mean(&param.name, names.iter().copied()).unwrap_or_else(|| {
+                    if names.is_empty() {
+                        "this component declares no inputs or outputs; declare one, or give the param `contextOnly: true` in an operation".to_owned()
+                    } else {
+                        format!("its inputs and outputs are {}", quoted(&names))
+                    }
+                }),
+            );
             if let Some(span) = param.origin.key_span() {
                 diagnostic = diagnostic.at(span);
             }

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{Container, PodSecurityContext};
 
 use crate::diagnostic::Diagnostic;
-use crate::document::locate::{self, Target};
+use crate::document::locate::{Findings, Target};
 use crate::model::runs::{Role, RunView};
-use crate::rules::{self, Rule};
+use crate::rules;
 use crate::yaml::Node;
 use crate::yaml::scalar::is_whole_template;
 
@@ -21,8 +21,7 @@ pub fn check(
     agent_context: Option<&PodSecurityContext>,
 ) -> Vec<Diagnostic> {
     let mut lint = Lint {
-        tree,
-        out: Vec::new(),
+        findings: Findings::new(tree),
         agent_context,
     };
     lint.host_namespaces(run);
@@ -31,41 +30,22 @@ pub fn check(
     lint.volumes(run);
     lint.service(run);
     lint.service_account(run);
-    lint.out
+    lint.findings.into_vec()
 }
 
 struct Lint<'a> {
-    tree: &'a Node,
-    out: Vec<Diagnostic>,
+    findings: Findings<'a>,
     agent_context: Option<&'a PodSecurityContext>,
 }
 
 impl Lint<'_> {
-    fn report(
-        &mut self,
-        rule: &'static Rule,
-        pointer: &str,
-        target: Target,
-        message: String,
-        help: &str,
-    ) {
-        let diagnostic = locate::diagnostic(self.tree, rule, pointer, target, message);
-        self.out.push(diagnostic.help(help));
-    }
-
     fn host_namespaces(&mut self, run: &RunView<'_>) {
         let Some(env) = run.environment else {
             return;
         };
         let at = run.environment_pointer();
         if env.host_network == Some(true) {
-            self.report(
-                &rules::SEC_HOST_NETWORK,
-                &format!("{at}/hostNetwork"),
-                Target::Key,
-                "the pod uses the node's network namespace (`hostNetwork: true`)".into(),
-                "the pod sees every interface of the node, can reach services bound to the node's localhost and can snoop the traffic of other pods on the node, and its ports take the node's; drop `hostNetwork` and expose ports through `run.ports`, which become a Service",
-            );
+            self.findings.at(&rules::SEC_HOST_NETWORK, &format!("{at}/hostNetwork"), Target::Key, "the pod uses the node's network namespace (`hostNetwork: true`)").help("the pod sees every interface of the node, can reach services bound to the node's localhost and can snoop the traffic of other pods on the node, and its ports take the node's; drop `hostNetwork` and expose ports through `run.ports`, which become a Service");
             // `Default` and `None` choose their resolver on purpose; only ClusterFirst (the
             // default) silently falls back to the node's.
             let policy = env.dns_policy.as_deref().filter(|p| !p.is_empty());
@@ -74,26 +54,14 @@ impl Lint<'_> {
                     Some(_) => (format!("{at}/dnsPolicy"), Target::Value),
                     None => (format!("{at}/hostNetwork"), Target::Key),
                 };
-                self.report(
-                    &rules::SEC_HOST_NETWORK_DNS_POLICY,
-                    &pointer,
-                    target,
-                    format!(
+                self.findings.at(&rules::SEC_HOST_NETWORK_DNS_POLICY, &pointer, target, format!(
                         "a `hostNetwork` pod with `dnsPolicy: {}` resolves names with the node's resolver, not the cluster's",
                         policy.unwrap_or("ClusterFirst")
-                    ),
-                    "with hostNetwork, `ClusterFirst` falls back to the node's /etc/resolv.conf, so cluster Services (and Polyaxon's API) do not resolve; set `dnsPolicy: ClusterFirstWithHostNet`",
-                );
+                    )).help("with hostNetwork, `ClusterFirst` falls back to the node's /etc/resolv.conf, so cluster Services (and Polyaxon's API) do not resolve; set `dnsPolicy: ClusterFirstWithHostNet`");
             }
         }
         if env.host_pid == Some(true) {
-            self.report(
-                &rules::SEC_HOST_PID,
-                &format!("{at}/hostPID"),
-                Target::Key,
-                "the pod shares the node's process namespace (`hostPID: true`)".into(),
-                "its containers see and can signal every process on the node, read their environment (secrets included) through /proc, and with ptrace escalate outside the container; drop `hostPID`",
-            );
+            self.findings.at(&rules::SEC_HOST_PID, &format!("{at}/hostPID"), Target::Key, "the pod shares the node's process namespace (`hostPID: true`)").help("its containers see and can signal every process on the node, read their environment (secrets included) through /proc, and with ptrace escalate outside the container; drop `hostPID`");
         }
     }
 
@@ -105,22 +73,10 @@ impl Lint<'_> {
             if let Some(context) = &container.security_context {
                 let context_at = format!("{at}/securityContext");
                 if context.privileged == Some(true) {
-                    self.report(
-                        &rules::SEC_PRIVILEGED,
-                        &format!("{context_at}/privileged"),
-                        Target::Key,
-                        format!("{name} runs privileged"),
-                        "a privileged container has every capability and all of the node's devices: it is root on the node; grant only the capabilities it needs with `capabilities.add`, or use a device plugin for GPUs",
-                    );
+                    self.findings.at(&rules::SEC_PRIVILEGED, &format!("{context_at}/privileged"), Target::Key, format!("{name} runs privileged")).help("a privileged container has every capability and all of the node's devices: it is root on the node; grant only the capabilities it needs with `capabilities.add`, or use a device plugin for GPUs");
                 }
                 if context.allow_privilege_escalation == Some(true) {
-                    self.report(
-                        &rules::SEC_PRIVILEGE_ESCALATION,
-                        &format!("{context_at}/allowPrivilegeEscalation"),
-                        Target::Key,
-                        format!("{name} allows privilege escalation"),
-                        "a process can gain more privileges than its parent (setuid binaries, file capabilities); set `allowPrivilegeEscalation: false`",
-                    );
+                    self.findings.at(&rules::SEC_PRIVILEGE_ESCALATION, &format!("{context_at}/allowPrivilegeEscalation"), Target::Key, format!("{name} allows privilege escalation")).help("a process can gain more privileges than its parent (setuid binaries, file capabilities); set `allowPrivilegeEscalation: false`");
                 }
                 if let Some(added) = context
                     .capabilities
@@ -128,13 +84,7 @@ impl Lint<'_> {
                     .and_then(|c| c.add.as_ref())
                     .filter(|a| !a.is_empty())
                 {
-                    self.report(
-                        &rules::SEC_ADDED_CAPABILITIES,
-                        &format!("{context_at}/capabilities/add"),
-                        Target::Key,
-                        format!("{name} adds capabilities: {}", added.join(", ")),
-                        "each added Linux capability is a piece of root (NET_ADMIN reconfigures the node's network, SYS_ADMIN is nearly all of root); drop the ones the workload does not need, and `drop: [ALL]` the rest",
-                    );
+                    self.findings.at(&rules::SEC_ADDED_CAPABILITIES, &format!("{context_at}/capabilities/add"), Target::Key, format!("{name} adds capabilities: {}", added.join(", "))).help("each added Linux capability is a piece of root (NET_ADMIN reconfigures the node's network, SYS_ADMIN is nearly all of root); drop the ones the workload does not need, and `drop: [ALL]` the rest");
                 }
             }
             self.image(at, &name, container);
@@ -144,13 +94,7 @@ impl Lint<'_> {
                 if !set(resources.and_then(|r| r.requests.as_ref()))
                     && !set(resources.and_then(|r| r.limits.as_ref()))
                 {
-                    self.report(
-                        &rules::SEC_MISSING_RESOURCES,
-                        at,
-                        Target::Key,
-                        format!("{name} sets no resource requests or limits"),
-                        "without requests the scheduler places the pod blind and it is the first evicted under pressure; without limits one run can starve the node; add `resources: {requests: {cpu: ..., memory: ...}, limits: {memory: ...}}`",
-                    );
+                    self.findings.at(&rules::SEC_MISSING_RESOURCES, at, Target::Key, format!("{name} sets no resource requests or limits")).help("without requests the scheduler places the pod blind and it is the first evicted under pressure; without limits one run can starve the node; add `resources: {requests: {cpu: ..., memory: ...}, limits: {memory: ...}}`");
                 }
             }
         }
@@ -169,13 +113,7 @@ impl Lint<'_> {
             ImageTag::Tag(_) => format!("{name} uses `{image}`, a moving tag"),
             ImageTag::None => format!("{name} uses `{image}` without a tag, which means `:latest`"),
         };
-        self.report(
-            &rules::SEC_MUTABLE_IMAGE_TAG,
-            &format!("{at}/image"),
-            Target::Value,
-            problem,
-            "`latest` changes under you: two pods of the same run can run different code, and a compromised push reaches you on the next pull; pin a version tag, or a digest (`image@sha256:...`)",
-        );
+        self.findings.at(&rules::SEC_MUTABLE_IMAGE_TAG, &format!("{at}/image"), Target::Value, problem).help("`latest` changes under you: two pods of the same run can run different code, and a compromised push reaches you on the next pull; pin a version tag, or a digest (`image@sha256:...`)");
     }
 
     /// Whether each container can run as root, with the pod's `securityContext` as default.
@@ -244,26 +182,14 @@ impl Lint<'_> {
             }
         }
         for (pointer, (target, message)) in findings {
-            self.report(
-                &rules::SEC_RUN_AS_ROOT,
-                &pointer,
-                target,
-                message,
-                "unless `runAsNonRoot: true` or a non-zero `runAsUser` applies, a container runs as its image's user, often root; root in a container is root on the node as soon as anything else goes wrong (a kernel bug, a mounted host path, a privileged setting); set `runAsNonRoot: true` and a `runAsUser` in `run.environment.securityContext` (all containers) or in the container's `securityContext`",
-            );
+            self.findings.at(&rules::SEC_RUN_AS_ROOT, &pointer, target, message).help("unless `runAsNonRoot: true` or a non-zero `runAsUser` applies, a container runs as its image's user, often root; root in a container is root on the node as soon as anything else goes wrong (a kernel bug, a mounted host path, a privileged setting); set `runAsNonRoot: true` and a `runAsUser` in `run.environment.securityContext` (all containers) or in the container's `securityContext`");
         }
     }
 
     fn volumes(&mut self, run: &RunView<'_>) {
         for (index, volume) in run.volumes.iter().enumerate() {
             if let Some(host_path) = &volume.host_path {
-                self.report(
-                    &rules::SEC_HOST_PATH_VOLUME,
-                    &format!("{}/volumes/{index}/hostPath", run.at),
-                    Target::Key,
-                    format!("volume `{}` mounts the node's `{}`", volume.name, host_path.path),
-                    "a hostPath volume reads and writes the node's own files: a container that can write there can plant binaries or read other pods' data, and the pod is tied to what one node holds; use a PersistentVolumeClaim, or an emptyDir for scratch space",
-                );
+                self.findings.at(&rules::SEC_HOST_PATH_VOLUME, &format!("{}/volumes/{index}/hostPath", run.at), Target::Key, format!("volume `{}` mounts the node's `{}`", volume.name, host_path.path)).help("a hostPath volume reads and writes the node's own files: a container that can write there can plant binaries or read other pods' data, and the pod is tied to what one node holds; use a PersistentVolumeClaim, or an emptyDir for scratch space");
             }
         }
     }
@@ -273,13 +199,7 @@ impl Lint<'_> {
             return;
         };
         if service.is_external.as_ref().and_then(|e| e.value()) == Some(&true) {
-            self.report(
-                &rules::SEC_EXTERNAL_SERVICE,
-                &format!("{}/isExternal", run.at),
-                Target::Value,
-                "`isExternal: true` exposes this service without Polyaxon's authentication".into(),
-                "Polyaxon serves an external service on its own, not behind its API's auth proxy: anyone who can reach it can use it (a notebook is a shell); keep `isExternal: false` and reach it through Polyaxon, or put your own authentication in front",
-            );
+            self.findings.at(&rules::SEC_EXTERNAL_SERVICE, &format!("{}/isExternal", run.at), Target::Value, "`isExternal: true` exposes this service without Polyaxon's authentication").help("Polyaxon serves an external service on its own, not behind its API's auth proxy: anyone who can reach it can use it (a notebook is a shell); keep `isExternal: false` and reach it through Polyaxon, or put your own authentication in front");
         }
     }
 
@@ -288,13 +208,7 @@ impl Lint<'_> {
             return;
         };
         if env.service_account_name.as_deref() == Some("default") {
-            self.report(
-                &rules::SEC_DEFAULT_SERVICE_ACCOUNT_TOKEN,
-                &format!("{}/serviceAccountName", run.environment_pointer()),
-                Target::Value,
-                "`serviceAccountName: default` mounts the namespace's default service account token into the pod".into(),
-                "every pod in the namespace shares that account, and anything granted to it is granted to this run's code; without `serviceAccountName` plx renders `automountServiceAccountToken: false`; drop the key, or name a dedicated account with only the rules the run needs",
-            );
+            self.findings.at(&rules::SEC_DEFAULT_SERVICE_ACCOUNT_TOKEN, &format!("{}/serviceAccountName", run.environment_pointer()), Target::Value, "`serviceAccountName: default` mounts the namespace's default service account token into the pod").help("every pod in the namespace shares that account, and anything granted to it is granted to this run's code; without `serviceAccountName` plx renders `automountServiceAccountToken: false`; drop the key, or name a dedicated account with only the rules the run needs");
         }
     }
 }

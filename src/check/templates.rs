@@ -236,13 +236,14 @@ fn undefined(reference: &str, scope: &Scope, in_run: bool) -> Option<(String, St
     let first = parts.next().unwrap_or_default();
     let second = parts.next();
     let names: Vec<&str> = scope.names.iter().map(String::as_str).collect();
-    let suggest = |typo: &str, candidates: &[&str]| match crate::suggest::closest(
-        typo,
-        candidates.iter().copied(),
-    ) {
-        Some(near) => format!("did you mean `{near}`?"),
-        None if candidates.is_empty() => "declare it as an input".to_owned(),
-        None => format!("defined here: {}", list(candidates)),
+    let suggest = |typo: &str, candidates: &[&str]| {
+        crate::suggest::did_you_mean(typo, candidates.iter().copied()).unwrap_or_else(|| {
+            if candidates.is_empty() {
+                "declare it as an input".to_owned()
+            } else {
+                format!("defined here: {}", list(candidates))
+            }
+        })
     };
     if names.contains(&first) || JINJA_GLOBALS.contains(&first) {
         return None;

@@ -3,7 +3,7 @@
 //! have fails when it is scheduled, not when it is written.
 
 use crate::diagnostic::Diagnostic;
-use crate::document::locate::{Target, diagnostic};
+use crate::document::locate::{Findings, Target};
 use crate::model::V1Polyaxonfile;
 use crate::model::agent::AgentValues;
 use crate::model::runs::RunView;
@@ -41,12 +41,12 @@ pub fn connections(run: &RunView<'_>, values: &AgentValues, tree: &Node) -> Vec<
             let name = step.connection.as_deref()?;
             Some((format!("{}/init/{i}/connection", run.at), name))
         }));
-    let mut out = Vec::new();
+    let mut findings = Findings::new(tree);
     for (pointer, name) in named {
         if known.contains(&name) || is_whole_template(name) {
             continue;
         }
-        let mut help = if known.is_empty() {
+        let help = if known.is_empty() {
             "the agent's values define no connections".to_owned()
         } else {
             format!(
@@ -58,21 +58,20 @@ pub fn connections(run: &RunView<'_>, values: &AgentValues, tree: &Node) -> Vec<
                     .join(", ")
             )
         };
-        if let Some(close) = crate::suggest::closest(name, known.iter().copied()) {
-            help = format!("did you mean `{close}`? {help}");
-        }
-        out.push(
-            diagnostic(
-                tree,
+        findings
+            .at(
                 &rules::AGENT_UNKNOWN_CONNECTION,
                 &pointer,
                 Target::Value,
                 format!("the agent has no connection `{name}`"),
             )
-            .help(help),
-        );
+            .help(crate::suggest::after_did_you_mean(
+                name,
+                known.iter().copied(),
+                help,
+            ));
     }
-    out
+    findings.into_vec()
 }
 
 /// A file's `namespace` must be one the agent manages.
@@ -97,9 +96,9 @@ pub fn namespace(file: &V1Polyaxonfile, values: &AgentValues, tree: &Node) -> Ve
     if managed.is_empty() || managed.contains(&namespace) {
         return Vec::new();
     }
-    vec![
-        diagnostic(
-            tree,
+    let mut findings = Findings::new(tree);
+    findings
+        .at(
             &rules::AGENT_UNMANAGED_NAMESPACE,
             "/namespace",
             Target::Value,
@@ -112,6 +111,6 @@ pub fn namespace(file: &V1Polyaxonfile, values: &AgentValues, tree: &Node) -> Ve
                 .map(|m| format!("`{m}`"))
                 .collect::<Vec<_>>()
                 .join(", ")
-        )),
-    ]
+        ));
+    findings.into_vec()
 }

@@ -82,10 +82,8 @@ fn decode_error(tree: &Node, error: &Error) -> Diagnostic {
             .help(help)
         }
         ErrorKind::UnknownVariant { value, expected } => {
-            let help = match suggest::closest(value, expected.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("expected one of: {}", list(expected)),
-            };
+            let help = suggest::did_you_mean(value, expected.iter().copied())
+                .unwrap_or_else(|| format!("expected one of: {}", list(expected)));
             Diagnostic::new(
                 &rules::SCH_INVALID_VALUE,
                 format!("unknown value `{value}` for `{path}`"),
@@ -164,10 +162,8 @@ fn notice(notice: &Notice) -> Diagnostic {
                     "move `{key}` to `container.securityContext` (and to each sidecar that needs it); the pod-level context takes runAsUser, runAsGroup, runAsNonRoot, fsGroup, supplementalGroups, seccompProfile, ..."
                 ));
             }
-            let help = match suggest::closest(key, expected.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("expected one of: {}", list(expected)),
-            };
+            let help = suggest::did_you_mean(key, expected.iter().copied())
+                .unwrap_or_else(|| format!("expected one of: {}", list(expected)));
             Diagnostic::new(
                 &rules::SCH_UNKNOWN_KEY,
                 format!("unknown key `{key}` {}", where_(parent)),

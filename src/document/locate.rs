@@ -71,15 +71,70 @@ pub fn span(tree: &Node, pointer: &str, target: Target) -> Span {
     }
 }
 
-/// A diagnostic at `pointer`.
-pub fn diagnostic(
-    tree: &Node,
-    rule: &'static Rule,
-    pointer: &str,
-    target: Target,
-    message: String,
-) -> Diagnostic {
-    Diagnostic::new(rule, message).at(span(tree, pointer, target))
+/// The findings of the rules that judge one tree: the one way a rule reports a finding, at
+/// the place of a JSON pointer (however the user spelled its keys).
+pub struct Findings<'t> {
+    tree: &'t Node,
+    found: Vec<Diagnostic>,
+}
+
+impl<'t> Findings<'t> {
+    pub fn new(tree: &'t Node) -> Self {
+        Self {
+            tree,
+            found: Vec::new(),
+        }
+    }
+
+    /// The tree the findings are about.
+    pub fn tree(&self) -> &'t Node {
+        self.tree
+    }
+
+    /// Where `pointer` is written (for a finding's secondary labels).
+    pub fn span(&self, pointer: &str, target: Target) -> Span {
+        span(self.tree, pointer, target)
+    }
+
+    /// Reports a finding of `rule` at `pointer`'s key or value; its help and labels follow.
+    pub fn at(
+        &mut self,
+        rule: &'static Rule,
+        pointer: &str,
+        target: Target,
+        message: impl Into<String>,
+    ) -> Finding<'_> {
+        let diagnostic = Diagnostic::new(rule, message).at(span(self.tree, pointer, target));
+        self.found.push(diagnostic);
+        Finding(self.found.last_mut().expect("just pushed"))
+    }
+
+    /// Reports a finding located otherwise (a span of its own, or none).
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.found.push(diagnostic);
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.found
+    }
+}
+
+/// A finding just reported, to add its help and labels to.
+pub struct Finding<'a>(&'a mut Diagnostic);
+
+impl Finding<'_> {
+    pub fn help(self, help: impl Into<String>) -> Self {
+        self.0.help = Some(help.into());
+        self
+    }
+
+    pub fn label(self, span: Span, message: impl Into<String>) -> Self {
+        self.0.labels.push(crate::diagnostic::Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
 }
 
 /// What stands for a whole object: its key, or, for a list item, its first key.

@@ -4,8 +4,8 @@
 
 use super::manifests::{Manifest, ManifestFile, Object};
 use crate::diagnostic::Diagnostic;
-use crate::document::locate::{Target, span};
-use crate::rules::{self, Rule};
+use crate::document::locate::{Findings, Target};
+use crate::rules;
 
 const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
 
@@ -102,20 +102,23 @@ fn known_group(group: &str) -> bool {
 pub fn lint(file: &ManifestFile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for manifest in &file.manifests {
+        let mut findings = Findings::new(&manifest.node);
         match &manifest.object {
             Object::Role(role) => rules_lint(
-                manifest,
                 role.rules.as_deref().unwrap_or_default(),
                 true,
-                &mut out,
+                &mut findings,
             ),
             Object::ClusterRole(role) => {
-                cluster_object_namespace(manifest, role.metadata.namespace.as_deref(), &mut out);
-                rules_lint(
+                cluster_object_namespace(
                     manifest,
+                    role.metadata.namespace.as_deref(),
+                    &mut findings,
+                );
+                rules_lint(
                     role.rules.as_deref().unwrap_or_default(),
                     false,
-                    &mut out,
+                    &mut findings,
                 );
             }
             Object::RoleBinding(binding) => {
@@ -123,74 +126,58 @@ pub fn lint(file: &ManifestFile) -> Vec<Diagnostic> {
                     manifest,
                     binding.subjects.as_deref().unwrap_or_default(),
                     false,
-                    &mut out,
+                    &mut findings,
                 );
                 role_ref_lint(
                     manifest,
                     &binding.role_ref.kind,
                     &binding.role_ref.api_group,
                     &["Role", "ClusterRole"],
-                    &mut out,
+                    &mut findings,
                 );
             }
             Object::ClusterRoleBinding(binding) => {
-                cluster_object_namespace(manifest, binding.metadata.namespace.as_deref(), &mut out);
+                cluster_object_namespace(
+                    manifest,
+                    binding.metadata.namespace.as_deref(),
+                    &mut findings,
+                );
                 subjects_lint(
                     manifest,
                     binding.subjects.as_deref().unwrap_or_default(),
                     true,
-                    &mut out,
+                    &mut findings,
                 );
                 role_ref_lint(
                     manifest,
                     &binding.role_ref.kind,
                     &binding.role_ref.api_group,
                     &["ClusterRole"],
-                    &mut out,
+                    &mut findings,
                 );
             }
             Object::ServiceAccount(_) | Object::Other => {}
         }
+        out.extend(findings.into_vec());
     }
     out
-}
-
-fn report(
-    manifest: &Manifest,
-    rule: &'static Rule,
-    pointer: &str,
-    target: Target,
-    message: String,
-    help: String,
-) -> Diagnostic {
-    Diagnostic::new(rule, message)
-        .at(span(&manifest.node, pointer, target))
-        .help(help)
 }
 
 fn cluster_object_namespace(
     manifest: &Manifest,
     namespace: Option<&str>,
-    out: &mut Vec<Diagnostic>,
+    findings: &mut Findings<'_>,
 ) {
     let Some(namespace) = namespace.filter(|n| !n.is_empty()) else {
         return;
     };
-    out.push(report(
-        manifest,
-        &rules::RBAC_NAMESPACE_ON_CLUSTER_OBJECT,
-        "/metadata/namespace",
-        Target::Key,
-        format!("a {} is cluster-scoped: `namespace: {namespace}` is ignored", manifest.kind()),
-        format!("remove `metadata.namespace`; the API server drops it, so the {} is not limited to `{namespace}` as this file suggests", manifest.kind()),
-    ));
+    findings.at(&rules::RBAC_NAMESPACE_ON_CLUSTER_OBJECT, "/metadata/namespace", Target::Key, format!("a {} is cluster-scoped: `namespace: {namespace}` is ignored", manifest.kind())).help(format!("remove `metadata.namespace`; the API server drops it, so the {} is not limited to `{namespace}` as this file suggests", manifest.kind()));
 }
 
 fn rules_lint(
-    manifest: &Manifest,
     rules: &[k8s_openapi::api::rbac::v1::PolicyRule],
     in_role: bool,
-    out: &mut Vec<Diagnostic>,
+    findings: &mut Findings<'_>,
 ) {
     for (index, rule) in rules.iter().enumerate() {
         let at = format!("/rules/{index}");
@@ -216,14 +203,14 @@ fn rules_lint(
             } else {
                 "verbs are get, list, watch, create, update, patch, delete, deletecollection (and bind, escalate, impersonate, use); a rule with an unknown verb grants nothing".to_owned()
             };
-            out.push(report(
-                manifest,
-                &rules::RBAC_UNKNOWN_VERB,
-                &format!("{at}/verbs/{v}"),
-                Target::Value,
-                format!("`{verb}` is not a verb"),
-                help,
-            ));
+            findings
+                .at(
+                    &rules::RBAC_UNKNOWN_VERB,
+                    &format!("{at}/verbs/{v}"),
+                    Target::Value,
+                    format!("`{verb}` is not a verb"),
+                )
+                .help(help);
         }
         for (r, resource) in resources.iter().enumerate() {
             let base = resource.split('/').next().unwrap_or(resource);
@@ -246,7 +233,7 @@ fn rules_lint(
                     let listed: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
                     format!("API group {} has no resource `{base}`", listed.join(" / "))
                 };
-                out.push(report(manifest, &rules::RBAC_UNKNOWN_RESOURCE, &format!("{at}/resources/{r}"), Target::Value, message, "a rule naming a resource that does not exist grants nothing; `kubectl api-resources` lists each group's resources".to_owned()));
+                findings.at(&rules::RBAC_UNKNOWN_RESOURCE, &format!("{at}/resources/{r}"), Target::Value, message).help("a rule naming a resource that does not exist grants nothing; `kubectl api-resources` lists each group's resources".to_owned());
             }
             if in_role {
                 let cluster_scoped = groups.iter().any(|g| {
@@ -255,7 +242,7 @@ fn rules_lint(
                         .any(|(group, name, namespaced)| group == g && *name == base && !namespaced)
                 });
                 if cluster_scoped {
-                    out.push(report(manifest, &rules::RBAC_CLUSTER_RESOURCE_IN_ROLE, &format!("{at}/resources/{r}"), Target::Value, format!("`{resource}` is cluster-scoped: a Role cannot grant it"), "a Role grants only inside its namespace, and cluster-scoped objects live in none; move the rule to a ClusterRole bound by a ClusterRoleBinding".to_owned()));
+                    findings.at(&rules::RBAC_CLUSTER_RESOURCE_IN_ROLE, &format!("{at}/resources/{r}"), Target::Value, format!("`{resource}` is cluster-scoped: a Role cannot grant it")).help("a Role grants only inside its namespace, and cluster-scoped objects live in none; move the rule to a ClusterRole bound by a ClusterRoleBinding".to_owned());
                 }
             }
         }
@@ -265,16 +252,16 @@ fn rules_lint(
                 .as_ref()
                 .is_some_and(|u| !u.is_empty())
         {
-            out.push(report(manifest, &rules::RBAC_NON_RESOURCE_URLS_IN_ROLE, &format!("{at}/nonResourceURLs"), Target::Key, "a Role cannot grant `nonResourceURLs`".into(), "the API server refuses it (`namespaced rules cannot apply to non-resource URLs`); non-resource URLs such as /healthz belong to no namespace: use a ClusterRole".into()));
+            findings.at(&rules::RBAC_NON_RESOURCE_URLS_IN_ROLE, &format!("{at}/nonResourceURLs"), Target::Key, "a Role cannot grant `nonResourceURLs`").help("the API server refuses it (`namespaced rules cannot apply to non-resource URLs`); non-resource URLs such as /healthz belong to no namespace: use a ClusterRole");
         }
         let named = rule.resource_names.as_ref().is_some_and(|n| !n.is_empty());
         for verb in ["create", "deletecollection"] {
             if named && rule.verbs.iter().any(|v| v == verb) {
-                out.push(report(manifest, &rules::RBAC_RESOURCE_NAMES_WITH_UNNAMED_VERB, &format!("{at}/resourceNames"), Target::Key, format!("`resourceNames` never match `{verb}`"), format!("a `{verb}` request carries no object name, so this rule never grants it; put `{verb}` in a rule without `resourceNames`")));
+                findings.at(&rules::RBAC_RESOURCE_NAMES_WITH_UNNAMED_VERB, &format!("{at}/resourceNames"), Target::Key, format!("`resourceNames` never match `{verb}`")).help(format!("a `{verb}` request carries no object name, so this rule never grants it; put `{verb}` in a rule without `resourceNames`"));
             }
         }
         if groups.iter().any(|g| g == "*") && groups.len() > 1 {
-            out.push(report(manifest, &rules::RBAC_ALL_API_GROUPS, &format!("{at}/apiGroups"), Target::Key, format!("`apiGroups: [{}]` grants every API group", groups.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", ")), "`*` matches every group, so the other entries add nothing and the rule reaches the same resource names in every group (CRDs included); list the groups you mean".into()));
+            findings.at(&rules::RBAC_ALL_API_GROUPS, &format!("{at}/apiGroups"), Target::Key, format!("`apiGroups: [{}]` grants every API group", groups.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", "))).help("`*` matches every group, so the other entries add nothing and the rule reaches the same resource names in every group (CRDs included); list the groups you mean");
         }
     }
 }
@@ -283,7 +270,7 @@ fn subjects_lint(
     manifest: &Manifest,
     subjects: &[k8s_openapi::api::rbac::v1::Subject],
     cluster: bool,
-    out: &mut Vec<Diagnostic>,
+    findings: &mut Findings<'_>,
 ) {
     for (index, subject) in subjects.iter().enumerate() {
         let at = format!("/subjects/{index}");
@@ -319,14 +306,9 @@ fn subjects_lint(
             } else {
                 Target::Key
             };
-            out.push(report(
-                manifest,
-                &rules::RBAC_INVALID_SUBJECT,
-                &pointer,
-                target,
-                message,
-                help,
-            ));
+            findings
+                .at(&rules::RBAC_INVALID_SUBJECT, &pointer, target, message)
+                .help(help);
         }
     }
 }
@@ -340,31 +322,31 @@ fn role_ref_lint(
     kind: &str,
     group: &str,
     allowed: &[&str],
-    out: &mut Vec<Diagnostic>,
+    findings: &mut Findings<'_>,
 ) {
     if !allowed.contains(&kind) {
-        out.push(report(
-            manifest,
-            &rules::RBAC_INVALID_ROLE_REF,
-            "/roleRef/kind",
-            Target::Value,
-            format!("a {} cannot refer to a `{kind}`", manifest.kind()),
-            format!(
+        findings
+            .at(
+                &rules::RBAC_INVALID_ROLE_REF,
+                "/roleRef/kind",
+                Target::Value,
+                format!("a {} cannot refer to a `{kind}`", manifest.kind()),
+            )
+            .help(format!(
                 "the API server refuses it: `roleRef.kind` must be {}",
                 allowed.join(" or ")
-            ),
-        ));
+            ));
     }
     // An empty apiGroup is defaulted (`SetDefaults_RoleBinding`).
     if !group.is_empty() && group != RBAC_GROUP {
-        out.push(report(
-            manifest,
-            &rules::RBAC_INVALID_ROLE_REF,
-            "/roleRef/apiGroup",
-            Target::Value,
-            format!("`roleRef.apiGroup` must be `{RBAC_GROUP}`"),
-            "the API server refuses any other group".to_owned(),
-        ));
+        findings
+            .at(
+                &rules::RBAC_INVALID_ROLE_REF,
+                "/roleRef/apiGroup",
+                Target::Value,
+                format!("`roleRef.apiGroup` must be `{RBAC_GROUP}`"),
+            )
+            .help("the API server refuses any other group".to_owned());
     }
 }
 
