@@ -1,0 +1,29 @@
+//! A service's ports, as the Service and the workload carry them.
+
+use super::Bound;
+use crate::model::runs::RunView;
+
+impl super::Check<'_> {
+    pub(super) fn service(&mut self, run: &RunView<'_>) {
+        let Some(service) = run.service else {
+            return;
+        };
+        for (index, port) in service
+            .ports
+            .as_ref()
+            .and_then(|p| p.value())
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            self.range(&format!("{}/ports/{index}", run.at), *port, Bound::Port);
+        }
+        if let Some(replicas) = service.replicas.as_ref().and_then(|r| r.value()) {
+            self.range(
+                &format!("{}/replicas", run.at),
+                *replicas,
+                Bound::NonNegative32,
+            );
+        }
+    }
+}
