@@ -247,85 +247,102 @@ fn connections(values: &AgentValues, findings: &mut Findings<'_>) {
         } else {
             seen.push((name.to_owned(), format!("{at}/name")));
         }
-        let kind = connection.kind.as_deref().unwrap_or_default();
-        let Some((_, required)) = CONNECTION_KINDS.iter().find(|(k, _)| *k == kind) else {
-            let kinds: Vec<&str> = CONNECTION_KINDS.iter().map(|(k, _)| *k).collect();
-            let help = crate::suggest::after_did_you_mean(
-                kind,
-                kinds.iter().copied(),
-                format!("kinds are {}", kinds.join(", ")),
-            );
+        connection_schema(&at, name, connection.kind.as_deref(), findings);
+    }
+}
+
+/// A connection's kind, and the schema keys it has and needs.
+fn connection_schema(at: &str, name: &str, kind: Option<&str>, findings: &mut Findings<'_>) {
+    let kind = kind.unwrap_or_default();
+    let Some((_, required)) = CONNECTION_KINDS.iter().find(|(k, _)| *k == kind) else {
+        let kinds: Vec<&str> = CONNECTION_KINDS.iter().map(|(k, _)| *k).collect();
+        let help = crate::suggest::after_did_you_mean(
+            kind,
+            kinds.iter().copied(),
+            format!("kinds are {}", kinds.join(", ")),
+        );
+        findings
+            .at(
+                &rules::AGENT_INVALID_CONNECTION,
+                &format!("{at}/kind"),
+                Target::Key,
+                format!("`{kind}` is not a connection kind"),
+            )
+            .help(help);
+        return;
+    };
+    let schema = crate::document::locate::node(findings.tree(), &format!("{at}/schema"));
+    if let (Some((_, allowed)), Some(entries)) = (
+        SCHEMA_KEYS.iter().find(|(k, _)| *k == kind),
+        schema.and_then(Node::entries),
+    ) {
+        unknown_schema_keys(at, kind, allowed, entries, findings);
+    }
+    for key in *required {
+        let present = schema
+            .and_then(|s| s.field(key))
+            .is_some_and(|e| !e.value.is_null());
+        if !present {
+            let pointer = if schema.is_some() {
+                format!("{at}/schema")
+            } else {
+                at.to_owned()
+            };
             findings
                 .at(
                     &rules::AGENT_INVALID_CONNECTION,
-                    &format!("{at}/kind"),
+                    &pointer,
                     Target::Key,
-                    format!("`{kind}` is not a connection kind"),
+                    format!("a connection of kind `{kind}` needs `schema.{key}`"),
                 )
-                .help(help);
-            continue;
-        };
-        let schema = crate::document::locate::node(findings.tree(), &format!("{at}/schema"));
-        if let (Some((_, allowed)), Some(entries)) = (
-            SCHEMA_KEYS.iter().find(|(k, _)| *k == kind),
-            schema.and_then(Node::entries),
-        ) {
-            // Polyaxon's models take the snake_case spellings too (`mount_path`).
-            let known = |key: &str| {
+                .help(format!(
+                    "without `{key}` Polyaxon cannot mount or reach `{name}`"
+                ));
+        }
+    }
+}
+
+/// Schema keys a kind does not have. Polyaxon's models take the snake_case spellings too
+/// (`mount_path`).
+fn unknown_schema_keys(
+    at: &str,
+    kind: &str,
+    allowed: &[&str],
+    entries: &[crate::yaml::Entry],
+    findings: &mut Findings<'_>,
+) {
+    let known = |key: &str| {
+        allowed
+            .iter()
+            .any(|a| *a == key || crate::yaml::tree::is_snake_spelling(key, a))
+    };
+    for entry in entries.iter().filter(|e| !known(&e.key)) {
+        let help = crate::suggest::after_did_you_mean(
+            &entry.key,
+            allowed.iter().copied(),
+            format!(
+                "a `{kind}` schema has {}",
                 allowed
                     .iter()
-                    .any(|a| *a == key || crate::yaml::tree::is_snake_spelling(key, a))
-            };
-            for entry in entries.iter().filter(|e| !known(&e.key)) {
-                let help = crate::suggest::after_did_you_mean(
-                    &entry.key,
-                    allowed.iter().copied(),
-                    format!(
-                        "a `{kind}` schema has {}",
-                        allowed
-                            .iter()
-                            .map(|a| format!("`{a}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-                findings
-                    .at(
-                        &rules::AGENT_INVALID_CONNECTION,
-                        &format!(
-                            "{at}/schema/{}",
-                            crate::yaml::tree::escape_pointer_token(&entry.key)
-                        ),
-                        Target::Key,
-                        format!(
-                            "`{}` is not a key of a `{kind}` connection's schema",
-                            entry.key
-                        ),
-                    )
-                    .help(help);
-            }
-        }
-        for key in *required {
-            let present = schema
-                .and_then(|s| s.field(key))
-                .is_some_and(|e| !e.value.is_null());
-            if !present {
-                findings
-                    .at(
-                        &rules::AGENT_INVALID_CONNECTION,
-                        &if schema.is_some() {
-                            format!("{at}/schema")
-                        } else {
-                            at.clone()
-                        },
-                        Target::Key,
-                        format!("a connection of kind `{kind}` needs `schema.{key}`"),
-                    )
-                    .help(format!(
-                        "without `{key}` Polyaxon cannot mount or reach `{name}`"
-                    ));
-            }
-        }
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        );
+        findings
+            .at(
+                &rules::AGENT_INVALID_CONNECTION,
+                &format!(
+                    "{at}/schema/{}",
+                    crate::yaml::tree::escape_pointer_token(&entry.key)
+                ),
+                Target::Key,
+                format!(
+                    "`{}` is not a key of a `{kind}` connection's schema",
+                    entry.key
+                ),
+            )
+            .help(help);
     }
 }
 

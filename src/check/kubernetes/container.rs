@@ -72,6 +72,24 @@ impl super::Check<'_> {
     }
 
     pub(super) fn container(&mut self, run: &RunView<'_>, at: &str, container: &Container) {
+        self.ports(at, container);
+        self.mounts(run, at, container);
+        if let Some(context) = &container.security_context {
+            self.security_context(&format!("{at}/securityContext"), context);
+        }
+        for (key, probe) in [
+            ("livenessProbe", &container.liveness_probe),
+            ("readinessProbe", &container.readiness_probe),
+            ("startupProbe", &container.startup_probe),
+        ] {
+            if let Some(probe) = probe {
+                self.probe(&format!("{at}/{key}"), probe);
+            }
+        }
+    }
+
+    /// Port numbers, and names that are IANA service names, unique in the container.
+    fn ports(&mut self, at: &str, container: &Container) {
         let mut port_names: HashMap<&str, String> = HashMap::new();
         for (index, port) in container.ports.iter().flatten().enumerate() {
             let here = format!("{at}/ports/{index}");
@@ -115,6 +133,10 @@ impl super::Check<'_> {
                 );
             }
         }
+    }
+
+    /// Volume mounts: each of a volume of the run, each at a path of its own.
+    fn mounts(&mut self, run: &RunView<'_>, at: &str, container: &Container) {
         let mut mount_paths: HashMap<&str, String> = HashMap::new();
         for (index, mount) in container.volume_mounts.iter().flatten().enumerate() {
             let here = format!("{at}/volumeMounts/{index}");
@@ -159,18 +181,6 @@ impl super::Check<'_> {
                     "volume mounts of this container use the path",
                     "a path can hold one mount",
                 );
-            }
-        }
-        if let Some(context) = &container.security_context {
-            self.security_context(&format!("{at}/securityContext"), context);
-        }
-        for (key, probe) in [
-            ("livenessProbe", &container.liveness_probe),
-            ("readinessProbe", &container.readiness_probe),
-            ("startupProbe", &container.startup_probe),
-        ] {
-            if let Some(probe) = probe {
-                self.probe(&format!("{at}/{key}"), probe);
             }
         }
     }

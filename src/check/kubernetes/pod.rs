@@ -28,6 +28,24 @@ impl super::Check<'_> {
         self.labels(&at, "labels", env.labels.as_ref());
         self.labels(&at, "nodeSelector", env.node_selector.as_ref());
         self.annotations(&at, env.annotations.as_ref());
+        self.references(&at, env);
+        self.host_aliases(&at, env);
+        if let Some(priority) = env.priority {
+            self.range(&format!("{at}/priority"), priority.0, Bound::Int32);
+        }
+        if let Some(context) = &env.security_context {
+            self.pod_security_context(&format!("{at}/securityContext"), context);
+        }
+        self.tolerations(&at, env);
+        self.dns(&at, env);
+        self.restart_policy(run, &at, env);
+        self.affinity_weights(&at, env);
+        self.node_name(&at, env);
+    }
+
+    /// The names the pod refers to: its service account, priority class, node and image pull
+    /// secrets.
+    fn references(&mut self, at: &str, env: &V1Environment) {
         if let Some(name) = &env.service_account_name {
             self.dns_subdomain(
                 &format!("{at}/serviceAccountName"),
@@ -66,6 +84,9 @@ impl super::Check<'_> {
                 "no Secret can have this name, so the image is pulled without these credentials",
             );
         }
+    }
+
+    fn host_aliases(&mut self, at: &str, env: &V1Environment) {
         for (index, alias) in env.host_aliases.iter().flatten().enumerate() {
             let alias_at = format!("{at}/hostAliases/{index}");
             // A missing `ip` is a required value (K8S006); a written empty one is not an IP.
@@ -81,48 +102,44 @@ impl super::Check<'_> {
                 );
             }
         }
-        if let Some(priority) = env.priority {
-            self.range(&format!("{at}/priority"), priority.0, Bound::Int32);
+    }
+
+    /// `nodeName` with placement settings: the scheduler, which reads them, is bypassed.
+    fn node_name(&mut self, at: &str, env: &V1Environment) {
+        let Some(node_name) = &env.node_name else {
+            return;
+        };
+        let bypassed: Vec<&str> = [
+            ("nodeSelector", env.node_selector.is_some()),
+            ("affinity", env.affinity.is_some()),
+            ("tolerations", env.tolerations.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(key, set)| set.then_some(key))
+        .collect();
+        if bypassed.is_empty() {
+            return;
         }
-        if let Some(context) = &env.security_context {
-            self.pod_security_context(&format!("{at}/securityContext"), context);
-        }
-        self.tolerations(&at, env);
-        self.dns(&at, env);
-        self.restart_policy(run, &at, env);
-        self.affinity_weights(&at, env);
-        if let Some(node_name) = &env.node_name {
-            let bypassed: Vec<&str> = [
-                ("nodeSelector", env.node_selector.is_some()),
-                ("affinity", env.affinity.is_some()),
-                ("tolerations", env.tolerations.is_some()),
-            ]
-            .into_iter()
-            .filter_map(|(key, set)| set.then_some(key))
+        let listed = bypassed
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let places: Vec<Span> = bypassed
+            .iter()
+            .map(|key| self.span(&format!("{at}/{key}"), Target::Key))
             .collect();
-            if !bypassed.is_empty() {
-                let listed = bypassed
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(" and ");
-                let places: Vec<Span> = bypassed
-                    .iter()
-                    .map(|key| self.span(&format!("{at}/{key}"), Target::Key))
-                    .collect();
-                let mut finding = self.findings.at(
-                    &rules::K8S_NODE_NAME_BYPASSES_SCHEDULER,
-                    &format!("{at}/nodeName"),
-                    Target::Value,
-                    format!(
-                        "`nodeName: {node_name}` places the pod directly, bypassing the scheduler and {listed}"
-                    ),
-                )
-                .help("the kubelet of that node admits or rejects the pod itself: if the node lacks room, the pod fails instead of waiting; to pin a node through the scheduler, drop `nodeName` and add `kubernetes.io/hostname: <node>` to `nodeSelector`");
-                for place in places {
-                    finding = finding.label(place, "not used for placement");
-                }
-            }
+        let mut finding = self.findings.at(
+            &rules::K8S_NODE_NAME_BYPASSES_SCHEDULER,
+            &format!("{at}/nodeName"),
+            Target::Value,
+            format!(
+                "`nodeName: {node_name}` places the pod directly, bypassing the scheduler and {listed}"
+            ),
+        )
+        .help("the kubelet of that node admits or rejects the pod itself: if the node lacks room, the pod fails instead of waiting; to pin a node through the scheduler, drop `nodeName` and add `kubernetes.io/hostname: <node>` to `nodeSelector`");
+        for place in places {
+            finding = finding.label(place, "not used for placement");
         }
     }
 
