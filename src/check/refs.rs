@@ -73,30 +73,35 @@ pub(super) fn follow(
                 reference = next;
             }
             _ => {
-                let mut component = super::check_bytes(
-                    &shown,
-                    bytes,
-                    &Context {
-                        params: &[],
-                        rendering: false,
-                        presets: &[],
-                        ..*context
-                    },
-                );
-                // Its params are the operation's, judged there.
-                component
-                    .diagnostics
-                    .retain(|d| d.rule.family != crate::rules::Family::Params);
-                if component.diagnostics.iter().any(Diagnostic::is_error) {
-                    return Err(fail(
-                        format!("the component `{shown}` has errors"),
-                        format!("`plx check {shown}` shows them"),
-                    ));
-                }
-                return Ok(Some(component));
+                return component(&shown, bytes, context)
+                    .map(Some)
+                    .map_err(|help| fail(format!("the component `{shown}` has errors"), help));
             }
         }
     }
+}
+
+/// The component at the end of the chain, checked as a file of its own; what to run to see
+/// its errors, when it has any.
+fn component(shown: &str, bytes: Vec<u8>, context: &Context<'_>) -> Result<Checked, String> {
+    let mut component = super::check_bytes(
+        shown,
+        bytes,
+        &Context {
+            params: &[],
+            rendering: false,
+            presets: &[],
+            ..*context
+        },
+    );
+    // Its params are the operation's, judged there.
+    component
+        .diagnostics
+        .retain(|d| d.rule.family != crate::rules::Family::Params);
+    if component.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(format!("`plx check {shown}` shows them"));
+    }
+    Ok(component)
 }
 
 /// A dag's operations that run a component by `pathRef`: each must name a file (relative to

@@ -80,30 +80,50 @@ pub fn check(file: &V1Polyaxonfile, tree: &Node) -> Vec<Diagnostic> {
 
 fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Diagnostic>) {
     let here = |key: &str| tree.pointer(&format!("{prefix}/{key}"));
-    let value_span = |key: &str| here(key).map(|l| l.node.span);
-    let key_span = |key: &str| here(key).and_then(|l| l.key_span);
+    let value_span = |key: &str| here(key).map(|l| l.node.span).unwrap_or_default();
+    let key_span = |key: &str| here(key).and_then(|l| l.key_span).unwrap_or_default();
+    out.extend(version(file, here("version")));
+    out.extend(name(file, value_span("name")));
     let file_start = tree.pointer(prefix).map(|l| {
         l.key_span
             .unwrap_or(Span::new(l.node.span.start, l.node.span.start))
     });
+    out.extend(missing_run(file, file_start.unwrap_or_default()));
+    out.extend(run_without_parts(file, key_span("run")));
+    if let Some(component) = &file.component {
+        check_file(component, tree, &format!("{prefix}/component"), out);
+    }
+}
 
+/// A `version` other than the specification's (SCH008).
+fn version(
+    file: &V1Polyaxonfile,
+    written: Option<crate::yaml::tree::Located<'_>>,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let written_span = written.map(|l| l.node.span).unwrap_or_default();
     if let Some(Version(version)) = file.version
         && !SUPPORTED_VERSIONS.contains(&version)
     {
-        let written = here("version")
+        let written = written
             .and_then(|l| l.node.as_str())
             .unwrap_or_default()
             .to_owned();
-        out.push(
+        found.push(
             Diagnostic::new(
                 &rules::SCH_UNSUPPORTED_VERSION,
                 format!("`version: {written}` is not a Polyaxonfile specification version; the current one is 1.1"),
             )
-            .at(value_span("version").unwrap_or_default())
+            .at(written_span)
             .help("write `version: 1.1`; Polyaxon 2.18 ignores `version`, but other readers and people go by it"),
         );
     }
+    found
+}
 
+/// A `name` with characters Polyaxon refuses (SCH009).
+fn name(file: &V1Polyaxonfile, span: Span) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
     if let Some(name) = &file.name
         && !is_whole_template(name)
         && (name.is_empty()
@@ -122,18 +142,23 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
                 }
             })
             .collect();
-        out.push(
+        found.push(
             Diagnostic::new(
                 &rules::SCH_INVALID_NAME,
                 format!("name `{name}` may only hold letters, digits, `-` and `_`"),
             )
-            .at(value_span("name").unwrap_or_default())
+            .at(span)
             .help(format!(
                 "Polyaxon refuses this name; write e.g. `{suggestion}`"
             )),
         );
     }
+    found
+}
 
+/// Nothing to run (SCH010).
+fn missing_run(file: &V1Polyaxonfile, file_start: Span) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
     let is_operation = file.kind == Some(FileKind::Operation);
     let references = file.hub_ref.is_some()
         || file.path_ref.is_some()
@@ -151,9 +176,9 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
         } else {
             "a component needs a `run` section"
         };
-        out.push(
+        found.push(
             Diagnostic::new(&rules::SCH_MISSING_RUN, format!("nothing to run: {what}"))
-                .at(file_start.unwrap_or_default())
+                .at(file_start)
                 .help(if is_operation {
                     "add `component: {run: ...}` inline, or `pathRef: ./component.yaml`"
                 } else {
@@ -161,13 +186,18 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
                 }),
         );
     }
+    found
+}
 
+/// A dag without operations (SCH003), a job or service without a main container (SCH007).
+fn run_without_parts(file: &V1Polyaxonfile, run_key: Span) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
     if let Some(V1Run::Dag(dag)) = &file.run
         && dag.operations.as_ref().is_none_or(Vec::is_empty)
     {
-        out.push(
+        found.push(
             Diagnostic::new(&rules::SCH_MISSING_KEY, "a dag needs at least one operation in `operations`")
-                .at(key_span("run").unwrap_or_default())
+                .at(run_key)
                 .help("add `operations: [{name: ..., hubRef: ...}]`, or use `run.kind: job` for a single step"),
         );
     }
@@ -180,18 +210,15 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
         };
         // A top-level `container` shortcut fills the run's container in Polyaxon 2.18.
         if container == Some(false) && file.container.is_none() {
-            out.push(
+            found.push(
                 Diagnostic::new(
                     &rules::SCH_MISSING_CONTAINER,
                     format!("this {} has no main `container`", run.kind()),
                 )
-                .at(key_span("run").unwrap_or_default())
+                .at(run_key)
                 .help("add `container: {name: main, image: ..., command: [...]}` under `run`; Polyaxon's check passes this file but its converter fails on it"),
             );
         }
     }
-
-    if let Some(component) = &file.component {
-        check_file(component, tree, &format!("{prefix}/component"), out);
-    }
+    found
 }
