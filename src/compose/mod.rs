@@ -56,53 +56,14 @@ pub fn operation(
         .iter()
         .position(|e| e.key == "runPatch")
         .map(|index| entries.remove(index).value);
-    let mut invalid = Vec::new();
-    match entries.iter_mut().find(|e| e.key == "component") {
-        Some(component) => {
-            let component = &mut component.value;
-            let own = strategy(component);
-            if let Err(mut found) = shortcuts::apply(component, own) {
-                invalid.append(&mut found);
-            }
-            // The operation's shortcuts apply to the component's run, after its own.
-            let mut moved: Vec<Entry> = Vec::new();
-            entries_of(&mut composed).retain(|e| {
-                let shortcut = shortcuts::KEYS.contains(&e.key.as_str());
-                if shortcut {
-                    moved.push(e.clone());
-                }
-                !shortcut
-            });
-            let component = component_of(&mut composed).expect("found above");
-            if !moved.is_empty() {
-                let mut operation_level = Node {
-                    kind: NodeKind::Map(moved),
-                    span: Span::ELSEWHERE,
-                };
-                if let (Some(run), NodeKind::Map(level)) =
-                    (component.get("run"), &mut operation_level.kind)
-                {
-                    level.push(run.clone());
-                }
-                if let Err(mut found) = shortcuts::apply(&mut operation_level, op_strategy) {
-                    invalid.append(&mut found);
-                }
-                if let (Some(run), NodeKind::Map(level)) =
-                    (operation_level.get("run").cloned(), &mut component.kind)
-                {
-                    match level.iter_mut().find(|e| e.key == "run") {
-                        Some(existing) => *existing = run,
-                        None => level.push(run),
-                    }
-                }
-            }
-        }
-        None => {
-            if let Err(mut found) = shortcuts::apply(&mut composed, op_strategy) {
-                invalid.append(&mut found);
-            }
-        }
-    }
+    let has_component = entries.iter().any(|e| e.key == "component");
+    let invalid = if has_component {
+        component_shortcuts(&mut composed, op_strategy)
+    } else {
+        shortcuts::apply(&mut composed, op_strategy)
+            .err()
+            .unwrap_or_default()
+    };
     if !invalid.is_empty() {
         return Err(invalid);
     }
@@ -116,6 +77,48 @@ pub fn operation(
         }
     }
     Ok(Some(composed))
+}
+
+/// The shortcuts of an operation with a component: the component's own, then the
+/// operation's, which apply to the component's run after its own. What Polyaxon refuses.
+fn component_shortcuts(composed: &mut Node, op_strategy: PatchStrategy) -> Vec<shortcuts::Invalid> {
+    let mut invalid = Vec::new();
+    let component = component_of(composed).expect("the caller found it");
+    let own = strategy(component);
+    if let Err(mut found) = shortcuts::apply(component, own) {
+        invalid.append(&mut found);
+    }
+    let mut moved: Vec<Entry> = Vec::new();
+    entries_of(composed).retain(|e| {
+        let shortcut = shortcuts::KEYS.contains(&e.key.as_str());
+        if shortcut {
+            moved.push(e.clone());
+        }
+        !shortcut
+    });
+    if moved.is_empty() {
+        return invalid;
+    }
+    let component = component_of(composed).expect("the caller found it");
+    let mut operation_level = Node {
+        kind: NodeKind::Map(moved),
+        span: Span::ELSEWHERE,
+    };
+    if let (Some(run), NodeKind::Map(level)) = (component.get("run"), &mut operation_level.kind) {
+        level.push(run.clone());
+    }
+    if let Err(mut found) = shortcuts::apply(&mut operation_level, op_strategy) {
+        invalid.append(&mut found);
+    }
+    if let (Some(run), NodeKind::Map(level)) =
+        (operation_level.get("run").cloned(), &mut component.kind)
+    {
+        match level.iter_mut().find(|e| e.key == "run") {
+            Some(existing) => *existing = run,
+            None => level.push(run),
+        }
+    }
+    invalid
 }
 
 fn entries_of(node: &mut Node) -> &mut Vec<Entry> {

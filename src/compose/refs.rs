@@ -81,14 +81,39 @@ pub fn resolve(
     sources: &Sources,
     seen: &[PathBuf],
 ) -> Result<PathBuf, Unresolved> {
-    let (boundary, base, named) = match reference {
+    let (boundary, base, named) = where_to_look(reference, from, sources)?;
+    let canonical = boundary
+        .resolve(&base, &named)
+        .map_err(|refusal| refused(reference, &base.join(&named), refusal))?;
+    if seen.contains(&canonical) {
+        let chain: Vec<String> = seen
+            .iter()
+            .chain(std::iter::once(&canonical))
+            .map(|p| format!("`{}`", shown(p)))
+            .collect();
+        return Err(Unresolved::new(
+            format!("reference cycle: {}", chain.join(" -> ")),
+            "a component cannot run itself; point the last reference at the component",
+        ));
+    }
+    Ok(canonical)
+}
+
+/// Where a reference's file is: the boundary it must stay in, the folder it is named from,
+/// and its name there.
+fn where_to_look(
+    reference: &Reference,
+    from: &Path,
+    sources: &Sources,
+) -> Result<(Boundary, PathBuf, String), Unresolved> {
+    match reference {
         Reference::Path(path) => {
             let base = from.parent().unwrap_or(Path::new("."));
-            (
+            Ok((
                 Boundary::repository_of(from),
                 base.to_path_buf(),
                 path.clone(),
-            )
+            ))
         }
         Reference::Hub(hub) => {
             let Some(dir) = &sources.hub_dir else {
@@ -102,46 +127,38 @@ pub fn resolve(
             };
             let (name, tag) = hub.split_once(':').unwrap_or((hub, "latest"));
             let name = name.rsplit('/').next().unwrap_or(name);
-            (
+            Ok((
                 Boundary::hub_dir(dir),
                 dir.join(name),
                 format!("{tag}.yaml"),
-            )
+            ))
         }
-        Reference::Url(_) => {
-            return Err(Unresolved::new(
-                format!(
-                    "{} needs the network, which plx never reaches",
-                    reference.describe()
-                ),
-                "download the component once, keep it in the repository and use `pathRef`",
-            ));
-        }
-        Reference::Dag(_) => {
-            return Err(Unresolved::new(
-                format!(
-                    "{} names a component of the dag that runs this operation",
-                    reference.describe()
-                ),
-                "render the dag's component itself, or put it inline under `component:`",
-            ));
-        }
-    };
-    let canonical = boundary.resolve(&base, &named).map_err(|refusal| match refusal {
-        Refusal::Missing => Unresolved::new(
+        Reference::Url(_) => Err(Unresolved::new(
             format!(
-                "{}: `{}` does not exist",
-                reference.describe(),
-                shown(&base.join(&named))
+                "{} needs the network, which plx never reaches",
+                reference.describe()
             ),
+            "download the component once, keep it in the repository and use `pathRef`",
+        )),
+        Reference::Dag(_) => Err(Unresolved::new(
+            format!(
+                "{} names a component of the dag that runs this operation",
+                reference.describe()
+            ),
+            "render the dag's component itself, or put it inline under `component:`",
+        )),
+    }
+}
+
+/// Why the boundary refused a reference's path.
+fn refused(reference: &Reference, path: &Path, refusal: Refusal) -> Unresolved {
+    match refusal {
+        Refusal::Missing => Unresolved::new(
+            format!("{}: `{}` does not exist", reference.describe(), shown(path)),
             "paths are relative to the folder of the file that holds the reference",
         ),
         Refusal::NotAFile => Unresolved::new(
-            format!(
-                "{}: `{}` is not a file",
-                reference.describe(),
-                shown(&base.join(&named))
-            ),
+            format!("{}: `{}` is not a file", reference.describe(), shown(path)),
             "name a Polyaxonfile",
         ),
         Refusal::Outside(boundary) => Unresolved {
@@ -152,19 +169,7 @@ pub fn resolve(
             ),
             help: "keep the component inside the repository (or the vendored hub folder) and name it with a relative path".to_owned(),
         },
-    })?;
-    if seen.contains(&canonical) {
-        let chain: Vec<String> = seen
-            .iter()
-            .chain(std::iter::once(&canonical))
-            .map(|p| format!("`{}`", shown(p)))
-            .collect();
-        return Err(Unresolved::new(
-            format!("reference cycle: {}", chain.join(" -> ")),
-            "a component cannot run itself; point the last reference at the component",
-        ));
     }
-    Ok(canonical)
 }
 
 /// A path as the user would write it: relative to the working directory when under it, with

@@ -89,54 +89,8 @@ pub fn apply(level: &mut Node, strategy: PatchStrategy) -> Result<(), Vec<Invali
         .expect("added above")
         .value;
     for shortcut in given {
-        let value = shortcut.value;
-        match shortcut.key.as_str() {
-            "cmd" => match cmd(&value) {
-                Ok((command, args)) => {
-                    let container = child(run, "container");
-                    let has_own =
-                        container.get("command").is_some() || container.get("args").is_some();
-                    let replaces =
-                        matches!(strategy, PatchStrategy::PostMerge | PatchStrategy::Replace);
-                    if replaces || !has_own {
-                        set(container, "command", command);
-                        set(container, "args", args);
-                    }
-                }
-                Err(message) => invalid.push(Invalid {
-                    span: value.span,
-                    message,
-                }),
-            },
-            "env" => match env(&value) {
-                Ok(new) => {
-                    let container = child(run, "container");
-                    let old = container
-                        .get("env")
-                        .map(|e| e.value.clone())
-                        .unwrap_or_else(|| Node {
-                            kind: NodeKind::Seq(Vec::new()),
-                            span: value.span,
-                        });
-                    set(container, "env", merge_env(old, new, strategy));
-                }
-                Err(message) => invalid.push(Invalid {
-                    span: value.span,
-                    message,
-                }),
-            },
-            "resources" => match resources(&value) {
-                Ok(lowered) => {
-                    let container = child(run, "container");
-                    let resources = child(container, "resources");
-                    patch(resources, &lowered, "resources", strategy);
-                }
-                Err(mut found) => invalid.append(&mut found),
-            },
-            key => {
-                let target = child(run, key);
-                patch(target, &value, key, strategy);
-            }
+        if let Err(mut found) = resolve(run, &shortcut.key, shortcut.value, strategy) {
+            invalid.append(&mut found);
         }
     }
     if invalid.is_empty() {
@@ -144,6 +98,57 @@ pub fn apply(level: &mut Node, strategy: PatchStrategy) -> Result<(), Vec<Invali
     } else {
         Err(invalid)
     }
+}
+
+/// One shortcut resolved into `run`: `cmd` and `env` into the container, `resources`
+/// lowered into the container's, anything else laid over the run's own key.
+fn resolve(
+    run: &mut Node,
+    key: &str,
+    value: Node,
+    strategy: PatchStrategy,
+) -> Result<(), Vec<Invalid>> {
+    let refused = |message| {
+        vec![Invalid {
+            span: value.span,
+            message,
+        }]
+    };
+    match key {
+        "cmd" => {
+            let (command, args) = cmd(&value).map_err(refused)?;
+            let container = child(run, "container");
+            let has_own = container.get("command").is_some() || container.get("args").is_some();
+            let replaces = matches!(strategy, PatchStrategy::PostMerge | PatchStrategy::Replace);
+            if replaces || !has_own {
+                set(container, "command", command);
+                set(container, "args", args);
+            }
+        }
+        "env" => {
+            let new = env(&value).map_err(refused)?;
+            let container = child(run, "container");
+            let old = container
+                .get("env")
+                .map(|e| e.value.clone())
+                .unwrap_or_else(|| Node {
+                    kind: NodeKind::Seq(Vec::new()),
+                    span: value.span,
+                });
+            set(container, "env", merge_env(old, new, strategy));
+        }
+        "resources" => {
+            let lowered = resources(&value)?;
+            let container = child(run, "container");
+            let resources = child(container, "resources");
+            patch(resources, &lowered, "resources", strategy);
+        }
+        key => {
+            let target = child(run, key);
+            patch(target, &value, key, strategy);
+        }
+    }
+    Ok(())
 }
 
 /// The mapping under `key`, created empty when missing or null.
