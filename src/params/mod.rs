@@ -209,79 +209,10 @@ fn show(value: &Value) -> String {
 }
 
 fn coerce_one(kind: &str, value: Value) -> Result<Value, String> {
-    let wrong = |value: &Value| format!("`{}` is not of type `{kind}`", show(value));
-    // A number or structure written as a quoted string in YAML is read like `-P` text.
-    let parsed = |value: &Value| match value {
-        Value::String(text) => serde_json::from_str::<Value>(text.trim()).ok(),
-        other => Some(other.clone()),
-    };
     match kind {
-        "int" => match parsed(&value) {
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .map(Value::from)
-                .or_else(|| {
-                    let f = n.as_f64()?;
-                    (f.fract() == 0.0 && f.abs() < 9.2e18).then(|| Value::from(f as i64))
-                })
-                .ok_or_else(|| wrong(&value)),
-            _ => Err(wrong(&value)),
-        },
-        "float" | "metric" => match parsed(&value) {
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .filter(|f| f.is_finite())
-                .map(Value::from)
-                .ok_or_else(|| wrong(&value)),
-            _ => Err(wrong(&value)),
-        },
-        "bool" => match &value {
-            Value::Bool(_) => Ok(value),
-            Value::Number(n) if n.as_i64() == Some(0) => Ok(Value::Bool(false)),
-            Value::Number(n) if n.as_i64() == Some(1) => Ok(Value::Bool(true)),
-            Value::String(text) => match text.to_ascii_lowercase().as_str() {
-                "true" | "t" | "yes" | "y" | "on" | "1" => Ok(Value::Bool(true)),
-                "false" | "f" | "no" | "n" | "off" | "0" => Ok(Value::Bool(false)),
-                _ => Err(wrong(&value)),
-            },
-            _ => Err(wrong(&value)),
-        },
-        "str" | "path" | "any" => Ok(match value {
-            Value::String(_) | Value::Array(_) | Value::Object(_) if kind == "any" => value,
-            Value::String(_) => value,
-            Value::Bool(b) => Value::String(b.to_string()),
-            Value::Number(n) => Value::String(n.to_string()),
-            Value::Null => Value::Null,
-            other if kind == "str" => Value::String(other.to_string()),
-            other => return Err(wrong(&other)),
-        }),
-        "image" => match &value {
-            Value::String(text) if !text.is_empty() && !text.contains(char::is_whitespace) => {
-                Ok(value)
-            }
-            _ => Err(format!(
-                "`{}` is not a container image reference",
-                show(&value)
-            )),
-        },
-        "uri" => text_matching(value, kind, |t| t.contains(':') && !t.contains(' ')),
-        "s3" => text_matching(value, kind, |t| t.starts_with("s3://")),
-        "gcs" => text_matching(value, kind, |t| t.starts_with("gs://")),
-        "wasb" => text_matching(value, kind, |t| {
-            t.starts_with("wasb://") || t.starts_with("wasbs://")
-        }),
-        "uuid" => text_matching(value, kind, |t| {
-            let hex: String = t.chars().filter(|c| *c != '-').collect();
-            hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
-        }),
-        "email" => text_matching(value, kind, |t| {
-            t.split_once('@')
-                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
-        }),
-        "date" => text_matching(value, kind, |t| is_date(t) && t.len() == 10),
-        "datetime" => text_matching(value, kind, |t| {
-            is_date(t) && (t.len() == 10 || matches!(t.as_bytes().get(10), Some(b'T' | b' ')))
-        }),
+        "int" | "float" | "metric" => number(kind, value),
+        "bool" => boolean(value),
+        "str" | "path" | "any" | "image" => text(kind, value),
         "list" => match parsed(&value) {
             Some(list @ Value::Array(_)) => Ok(list),
             _ => Err(format!("`{}` is not a list", show(&value))),
@@ -293,17 +224,109 @@ fn coerce_one(kind: &str, value: Value) -> Result<Value, String> {
                 show(&value)
             )),
         },
-        _ => Err(format!(
-            "`{kind}` is not a Polyaxon IO type; use one of {}",
-            TYPES.join(", ")
-        )),
+        _ => match pattern(kind) {
+            Some(ok) => text_matching(value, kind, ok),
+            None => Err(format!(
+                "`{kind}` is not a Polyaxon IO type; use one of {}",
+                TYPES.join(", ")
+            )),
+        },
     }
+}
+
+fn wrong(value: &Value, kind: &str) -> String {
+    format!("`{}` is not of type `{kind}`", show(value))
+}
+
+/// A number or structure written as a quoted string in YAML is read like `-P` text.
+fn parsed(value: &Value) -> Option<Value> {
+    match value {
+        Value::String(text) => serde_json::from_str::<Value>(text.trim()).ok(),
+        other => Some(other.clone()),
+    }
+}
+
+/// `int`, `float` and `metric`.
+fn number(kind: &str, value: Value) -> Result<Value, String> {
+    let Some(Value::Number(n)) = parsed(&value) else {
+        return Err(wrong(&value, kind));
+    };
+    let typed = if kind == "int" {
+        n.as_i64().map(Value::from).or_else(|| {
+            let f = n.as_f64()?;
+            (f.fract() == 0.0 && f.abs() < 9.2e18).then(|| Value::from(f as i64))
+        })
+    } else {
+        n.as_f64().filter(|f| f.is_finite()).map(Value::from)
+    };
+    typed.ok_or_else(|| wrong(&value, kind))
+}
+
+fn boolean(value: Value) -> Result<Value, String> {
+    match &value {
+        Value::Bool(_) => Ok(value),
+        Value::Number(n) if n.as_i64() == Some(0) => Ok(Value::Bool(false)),
+        Value::Number(n) if n.as_i64() == Some(1) => Ok(Value::Bool(true)),
+        Value::String(text) => match text.to_ascii_lowercase().as_str() {
+            "true" | "t" | "yes" | "y" | "on" | "1" => Ok(Value::Bool(true)),
+            "false" | "f" | "no" | "n" | "off" | "0" => Ok(Value::Bool(false)),
+            _ => Err(wrong(&value, "bool")),
+        },
+        _ => Err(wrong(&value, "bool")),
+    }
+}
+
+/// `str`, `path`, `any` and `image`.
+fn text(kind: &str, value: Value) -> Result<Value, String> {
+    if kind == "image" {
+        return match &value {
+            Value::String(text) if !text.is_empty() && !text.contains(char::is_whitespace) => {
+                Ok(value)
+            }
+            _ => Err(format!(
+                "`{}` is not a container image reference",
+                show(&value)
+            )),
+        };
+    }
+    Ok(match value {
+        Value::String(_) | Value::Array(_) | Value::Object(_) if kind == "any" => value,
+        Value::String(_) => value,
+        Value::Bool(b) => Value::String(b.to_string()),
+        Value::Number(n) => Value::String(n.to_string()),
+        Value::Null => Value::Null,
+        other if kind == "str" => Value::String(other.to_string()),
+        other => return Err(wrong(&other, kind)),
+    })
+}
+
+/// The text types that are checked by their form.
+fn pattern(kind: &str) -> Option<fn(&str) -> bool> {
+    Some(match kind {
+        "uri" => |t| t.contains(':') && !t.contains(' '),
+        "s3" => |t| t.starts_with("s3://"),
+        "gcs" => |t| t.starts_with("gs://"),
+        "wasb" => |t| t.starts_with("wasb://") || t.starts_with("wasbs://"),
+        "uuid" => |t| {
+            let hex: String = t.chars().filter(|c| *c != '-').collect();
+            hex.len() == 32 && hex.chars().all(|c| c.is_ascii_hexdigit())
+        },
+        "email" => |t| {
+            t.split_once('@')
+                .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'))
+        },
+        "date" => |t| is_date(t) && t.len() == 10,
+        "datetime" => {
+            |t| is_date(t) && (t.len() == 10 || matches!(t.as_bytes().get(10), Some(b'T' | b' ')))
+        }
+        _ => return None,
+    })
 }
 
 fn text_matching(value: Value, kind: &str, ok: impl Fn(&str) -> bool) -> Result<Value, String> {
     match &value {
         Value::String(text) if ok(text) => Ok(value),
-        _ => Err(format!("`{}` is not of type `{kind}`", show(&value))),
+        _ => Err(wrong(&value, kind)),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::model::V1Io;
+use crate::model::{V1Io, V1Validation};
 
 pub fn validate(io: &V1Io, value: &Value) -> Result<(), String> {
     if value.is_null() {
@@ -20,95 +20,10 @@ pub fn validate(io: &V1Io, value: &Value) -> Result<(), String> {
     for item in items {
         let shown = show(item);
         if let Some(number) = item.as_f64() {
-            let bounds = [
-                (
-                    rules.gt,
-                    "greater than",
-                    number > rules.gt.unwrap_or(f64::MIN),
-                ),
-                (
-                    rules.ge,
-                    "greater than or equal to",
-                    number >= rules.ge.unwrap_or(f64::MIN),
-                ),
-                (rules.lt, "less than", number < rules.lt.unwrap_or(f64::MAX)),
-                (
-                    rules.le,
-                    "less than or equal to",
-                    number <= rules.le.unwrap_or(f64::MAX),
-                ),
-            ];
-            for (bound, relation, ok) in bounds {
-                if let (Some(bound), false) = (bound, ok) {
-                    return Err(format!(
-                        "Value `{shown}` must be {relation} `{}`",
-                        show(&Value::from(bound))
-                    ));
-                }
-            }
-            if let Some(step) = rules.multiple_of.filter(|s| *s != 0.0)
-                && ((number / step).round() * step - number).abs() > 1e-9 * step.abs().max(1.0)
-            {
-                return Err(format!(
-                    "Value `{shown}` must be a multiple of `{}`",
-                    show(&Value::from(step))
-                ));
-            }
-            let digits = number
-                .abs()
-                .trunc()
-                .to_string()
-                .trim_end_matches(".0")
-                .len() as i64;
-            if let Some(min) = rules.min_digits.filter(|m| digits < *m) {
-                return Err(format!("Value `{shown}` must have at least `{min}` digits"));
-            }
-            if let Some(max) = rules.max_digits.filter(|m| digits > *m) {
-                return Err(format!("Value `{shown}` must have at most `{max}` digits"));
-            }
-            let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len()) as i64;
-            if let Some(max) = rules.decimal_places.filter(|m| decimals > *m) {
-                return Err(format!(
-                    "Value `{shown}` must have at most `{max}` decimal places"
-                ));
-            }
+            number_rules(&rules, number, &shown)?;
         }
         if let Value::String(text) = item {
-            if let Some(pattern) = &rules.regex {
-                let regex = regex::Regex::new(pattern)
-                    .map_err(|e| format!("`validation.regex` is not a valid regex: {e}"))?;
-                // Python's `re.match`: anchored at the start only.
-                if regex.find(text).is_none_or(|m| m.start() != 0) {
-                    return Err(format!("Value `{shown}` must match the regex `{pattern}`"));
-                }
-            }
-            let length = text.chars().count() as i64;
-            if let Some(min) = rules.min_length.filter(|m| length < *m) {
-                return Err(format!(
-                    "Value `{shown}` must have at least `{min}` characters"
-                ));
-            }
-            if let Some(max) = rules.max_length.filter(|m| length > *m) {
-                return Err(format!(
-                    "Value `{shown}` must have at most `{max}` characters"
-                ));
-            }
-            if let Some(needles) = &rules.contains
-                && !strings(needles).iter().any(|n| text.contains(n.as_str()))
-            {
-                return Err(format!(
-                    "Value `{shown}` must contain one of the values `{}`",
-                    show(needles)
-                ));
-            }
-            if let Some(needles) = &rules.excludes
-                && strings(needles).iter().any(|n| text.contains(n.as_str()))
-            {
-                return Err(format!(
-                    "Value `{shown}` must not contain any of the values `{}`",
-                    show(needles)
-                ));
-            }
+            text_rules(&rules, text, &shown)?;
         }
         if let Some(Value::Array(allowed)) = options
             && !allowed.iter().any(|option| same(option, item))
@@ -119,6 +34,108 @@ pub fn validate(io: &V1Io, value: &Value) -> Result<(), String> {
             ));
         }
     }
+    collection_rules(&rules, value)
+}
+
+/// The bounds, `multipleOf`, digits and decimal places of a number.
+fn number_rules(rules: &V1Validation, number: f64, shown: &str) -> Result<(), String> {
+    let bounds = [
+        (
+            rules.gt,
+            "greater than",
+            number > rules.gt.unwrap_or(f64::MIN),
+        ),
+        (
+            rules.ge,
+            "greater than or equal to",
+            number >= rules.ge.unwrap_or(f64::MIN),
+        ),
+        (rules.lt, "less than", number < rules.lt.unwrap_or(f64::MAX)),
+        (
+            rules.le,
+            "less than or equal to",
+            number <= rules.le.unwrap_or(f64::MAX),
+        ),
+    ];
+    for (bound, relation, ok) in bounds {
+        if let (Some(bound), false) = (bound, ok) {
+            return Err(format!(
+                "Value `{shown}` must be {relation} `{}`",
+                show(&Value::from(bound))
+            ));
+        }
+    }
+    if let Some(step) = rules.multiple_of.filter(|s| *s != 0.0)
+        && ((number / step).round() * step - number).abs() > 1e-9 * step.abs().max(1.0)
+    {
+        return Err(format!(
+            "Value `{shown}` must be a multiple of `{}`",
+            show(&Value::from(step))
+        ));
+    }
+    let digits = number
+        .abs()
+        .trunc()
+        .to_string()
+        .trim_end_matches(".0")
+        .len() as i64;
+    if let Some(min) = rules.min_digits.filter(|m| digits < *m) {
+        return Err(format!("Value `{shown}` must have at least `{min}` digits"));
+    }
+    if let Some(max) = rules.max_digits.filter(|m| digits > *m) {
+        return Err(format!("Value `{shown}` must have at most `{max}` digits"));
+    }
+    let decimals = shown.split_once('.').map_or(0, |(_, d)| d.len()) as i64;
+    if let Some(max) = rules.decimal_places.filter(|m| decimals > *m) {
+        return Err(format!(
+            "Value `{shown}` must have at most `{max}` decimal places"
+        ));
+    }
+    Ok(())
+}
+
+/// `regex`, lengths, `contains` and `excludes` of a text.
+fn text_rules(rules: &V1Validation, text: &str, shown: &str) -> Result<(), String> {
+    if let Some(pattern) = &rules.regex {
+        let regex = regex::Regex::new(pattern)
+            .map_err(|e| format!("`validation.regex` is not a valid regex: {e}"))?;
+        // Python's `re.match`: anchored at the start only.
+        if regex.find(text).is_none_or(|m| m.start() != 0) {
+            return Err(format!("Value `{shown}` must match the regex `{pattern}`"));
+        }
+    }
+    let length = text.chars().count() as i64;
+    if let Some(min) = rules.min_length.filter(|m| length < *m) {
+        return Err(format!(
+            "Value `{shown}` must have at least `{min}` characters"
+        ));
+    }
+    if let Some(max) = rules.max_length.filter(|m| length > *m) {
+        return Err(format!(
+            "Value `{shown}` must have at most `{max}` characters"
+        ));
+    }
+    if let Some(needles) = &rules.contains
+        && !strings(needles).iter().any(|n| text.contains(n.as_str()))
+    {
+        return Err(format!(
+            "Value `{shown}` must contain one of the values `{}`",
+            show(needles)
+        ));
+    }
+    if let Some(needles) = &rules.excludes
+        && strings(needles).iter().any(|n| text.contains(n.as_str()))
+    {
+        return Err(format!(
+            "Value `{shown}` must not contain any of the values `{}`",
+            show(needles)
+        ));
+    }
+    Ok(())
+}
+
+/// `minItems`/`maxItems` of a list or mapping, and the keys of a mapping.
+fn collection_rules(rules: &V1Validation, value: &Value) -> Result<(), String> {
     let count = match value {
         Value::Array(items) => Some(items.len() as i64),
         Value::Object(map) => Some(map.len() as i64),
