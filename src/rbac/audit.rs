@@ -60,70 +60,20 @@ pub fn audit(
     };
     for part in &profile.parts {
         let checked = !part.optional || with.contains(&part.name);
-        let reach = reach_of(part, account);
-        let atoms: Vec<Atom> = part.rules.iter().flat_map(breakdown).collect();
-        let held: Vec<PolicyRule> = effective
-            .grants
-            .iter()
-            .filter(|g| g.reach.holds_in(&reach))
-            .map(|g| g.rule.clone())
-            .collect();
-        let missing: Vec<&Atom> = atoms.iter().filter(|a| !rules_allow(&held, a)).collect();
-        summary.parts.push(PartSummary {
-            part: part.name.clone(),
-            reach: reach.to_string(),
-            optional: part.optional,
-            required: atoms.len(),
-            granted: atoms.len() - missing.len(),
-            missing: missing.len(),
-        });
-        if checked && !missing.is_empty() {
-            let (file, diagnostic) =
-                missing_diagnostic(files, account, &effective, part, &reach, &missing);
+        let (part_summary, missing) = part_audit(files, account, &effective, part, checked);
+        summary.parts.push(part_summary);
+        if let Some((file, diagnostic)) = missing {
             diagnostics[file].push(diagnostic);
         }
     }
     for grant in &effective.grants {
-        let excess = excess_atoms(profile, grant, account);
-        if !excess.is_empty() {
-            summary.excess += 1;
-            let message = format!(
-                "this rule grants {} beyond the `{}` profile ({})",
-                describe(&excess),
-                profile.name,
-                grant.reach
-            );
-            diagnostics[grant.role.file].push(at_rule(files, grant, Diagnostic::new(&rules::RBAC_EXCESS_PERMISSION, message)).help(
-                "grant only what the profile lists (`plx rbac render` writes it); a wider grant is what an attacker inherits with the account's token",
-            ));
-        }
-        let risks = effective_rule(&grant.rule, &grant.reach)
-            .map(|rule| risks(&rule))
-            .unwrap_or_default();
-        if !risks.is_empty() {
-            summary.risky += 1;
-            let message = format!(
-                "this rule lets the account {} ({})",
-                risks.join(", "),
-                grant.reach
-            );
-            diagnostics[grant.role.file].push(at_rule(files, grant, Diagnostic::new(&rules::RBAC_RISKY_PERMISSION, message)).help(
-                "each of these lets whoever holds the token reach beyond the account: secrets hold other accounts' credentials, exec and port-forward enter other pods, wildcards grant tomorrow's resources and verbs too; keep them only if the tool needs them, in as few namespaces as possible",
-            ));
+        for diagnostic in grant_audit(files, profile, account, grant, &mut summary) {
+            diagnostics[grant.role.file].push(diagnostic);
         }
     }
     for binding in &effective.dangling {
-        let file = &files[binding.file];
-        let manifest = &file.manifests[binding.manifest];
-        let span = span(&manifest.node, "/roleRef", Target::Key);
-        diagnostics[binding.file].push(
-            Diagnostic::new(
-                &rules::RBAC_DANGLING_BINDING,
-                format!("the role this binding refers to is not in the files: it grants {account} nothing here"),
-            )
-            .at(span)
-            .help("pass the file that defines the role too, or fix `roleRef.name`; the API server accepts a binding to a missing role, which grants nothing until the role exists"),
-        );
+        let manifest = &files[binding.file].manifests[binding.manifest];
+        diagnostics[binding.file].push(dangling(manifest, account));
     }
     for file in &mut diagnostics {
         file.sort_by_key(|d| (d.span.map(|s| s.start), d.rule.code));
@@ -132,6 +82,86 @@ pub fn audit(
         diagnostics,
         summary,
     }
+}
+
+/// One part of the profile: what it requires, what of it the account holds, and, when the
+/// part is checked and something is missing, the finding (RBAC001) with its file.
+fn part_audit(
+    files: &[ManifestFile],
+    account: &Account,
+    effective: &Effective,
+    part: &Part,
+    checked: bool,
+) -> (PartSummary, Option<(usize, Diagnostic)>) {
+    let reach = reach_of(part, account);
+    let atoms: Vec<Atom> = part.rules.iter().flat_map(breakdown).collect();
+    let held: Vec<PolicyRule> = effective
+        .grants
+        .iter()
+        .filter(|g| g.reach.holds_in(&reach))
+        .map(|g| g.rule.clone())
+        .collect();
+    let missing: Vec<&Atom> = atoms.iter().filter(|a| !rules_allow(&held, a)).collect();
+    let summary = PartSummary {
+        part: part.name.clone(),
+        reach: reach.to_string(),
+        optional: part.optional,
+        required: atoms.len(),
+        granted: atoms.len() - missing.len(),
+        missing: missing.len(),
+    };
+    let finding = (checked && !missing.is_empty())
+        .then(|| missing_diagnostic(files, account, effective, part, &reach, &missing));
+    (summary, finding)
+}
+
+/// One rule granted to the account: beyond the profile (RBAC002), risky (RBAC003).
+fn grant_audit(
+    files: &[ManifestFile],
+    profile: &Profile,
+    account: &Account,
+    grant: &Grant,
+    summary: &mut Summary,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let excess = excess_atoms(profile, grant, account);
+    if !excess.is_empty() {
+        summary.excess += 1;
+        let message = format!(
+            "this rule grants {} beyond the `{}` profile ({})",
+            describe(&excess),
+            profile.name,
+            grant.reach
+        );
+        found.push(at_rule(files, grant, Diagnostic::new(&rules::RBAC_EXCESS_PERMISSION, message)).help(
+            "grant only what the profile lists (`plx rbac render` writes it); a wider grant is what an attacker inherits with the account's token",
+        ));
+    }
+    let risks = effective_rule(&grant.rule, &grant.reach)
+        .map(|rule| risks(&rule))
+        .unwrap_or_default();
+    if !risks.is_empty() {
+        summary.risky += 1;
+        let message = format!(
+            "this rule lets the account {} ({})",
+            risks.join(", "),
+            grant.reach
+        );
+        found.push(at_rule(files, grant, Diagnostic::new(&rules::RBAC_RISKY_PERMISSION, message)).help(
+            "each of these lets whoever holds the token reach beyond the account: secrets hold other accounts' credentials, exec and port-forward enter other pods, wildcards grant tomorrow's resources and verbs too; keep them only if the tool needs them, in as few namespaces as possible",
+        ));
+    }
+    found
+}
+
+/// A binding of the account to a role the files do not define (RBAC004).
+fn dangling(manifest: &super::manifests::Manifest, account: &Account) -> Diagnostic {
+    Diagnostic::new(
+        &rules::RBAC_DANGLING_BINDING,
+        format!("the role this binding refers to is not in the files: it grants {account} nothing here"),
+    )
+    .at(span(&manifest.node, "/roleRef", Target::Key))
+    .help("pass the file that defines the role too, or fix `roleRef.name`; the API server accepts a binding to a missing role, which grants nothing until the role exists")
 }
 
 /// Where a part must be granted.

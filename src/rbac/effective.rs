@@ -209,78 +209,28 @@ pub fn effective(files: &[ManifestFile], account: &Account) -> Effective {
                 .map(move |(manifest, m)| (ObjectRef { file, manifest }, &m.object))
         })
         .collect();
-    let cluster_roles: Vec<(ObjectRef, &ClusterRole)> = objects
-        .iter()
-        .filter_map(|(at, object)| match object {
-            Object::ClusterRole(role) => Some((*at, role)),
-            _ => None,
-        })
-        .collect();
-    // The rules a roleRef resolves to, or None when the role is not in the files.
-    let resolve =
-        |role_ref: &RoleRef, namespace: &str| -> Option<Vec<(ObjectRef, usize, PolicyRule)>> {
-            match role_ref.kind.as_str() {
-                "Role" => objects.iter().find_map(|(at, object)| match object {
-                    Object::Role(role)
-                        if role.metadata.name.as_deref() == Some(role_ref.name.as_str())
-                            && namespace_of(&role.metadata, account) == namespace =>
-                    {
-                        Some(
-                            role.rules
-                                .iter()
-                                .flatten()
-                                .cloned()
-                                .enumerate()
-                                .map(|(index, rule)| (*at, index, rule))
-                                .collect(),
-                        )
-                    }
-                    _ => None,
-                }),
-                "ClusterRole" => cluster_roles
-                    .iter()
-                    .find(|(_, role)| role.metadata.name.as_deref() == Some(role_ref.name.as_str()))
-                    .map(|(at, role)| cluster_role_rules(role, *at, &cluster_roles)),
+    let roles = Roles {
+        account,
+        cluster_roles: objects
+            .iter()
+            .filter_map(|(at, object)| match object {
+                Object::ClusterRole(role) => Some((*at, role)),
                 _ => None,
-            }
-        };
+            })
+            .collect(),
+        objects: &objects,
+    };
     let mut effective = Effective::default();
     for (at, object) in &objects {
-        let (reach, subjects, role_ref, binding_namespace) = match object {
-            Object::RoleBinding(binding) => {
-                let namespace = namespace_of(&binding.metadata, account);
-                (
-                    Reach::Namespace(namespace.clone()),
-                    &binding.subjects,
-                    &binding.role_ref,
-                    namespace,
-                )
-            }
-            Object::ClusterRoleBinding(binding) => (
-                Reach::Cluster,
-                &binding.subjects,
-                &binding.role_ref,
-                String::new(),
-            ),
-            _ => continue,
+        let Some((reach, role_ref)) = binding_of(object, account) else {
+            continue;
         };
-        if !subjects
-            .iter()
-            .flatten()
-            .any(|s| subject_applies(s, &binding_namespace, account))
-        {
-            continue;
-        }
-        // A ClusterRoleBinding may only refer to a ClusterRole.
-        if reach == Reach::Cluster && role_ref.kind != "ClusterRole" {
-            continue;
-        }
         effective.bindings.push((*at, reach.clone()));
         let role_namespace = match &reach {
             Reach::Namespace(namespace) => namespace.as_str(),
             Reach::Cluster => "",
         };
-        match resolve(role_ref, role_namespace) {
+        match roles.rules_of(role_ref, role_namespace) {
             Some(rules) => {
                 effective
                     .grants
@@ -296,6 +246,77 @@ pub fn effective(files: &[ManifestFile], account: &Account) -> Effective {
         }
     }
     effective
+}
+
+/// A binding that applies to `account`: where it grants, and the role it grants. A
+/// ClusterRoleBinding may only refer to a ClusterRole.
+fn binding_of<'a>(object: &'a Object, account: &Account) -> Option<(Reach, &'a RoleRef)> {
+    let (reach, subjects, role_ref, binding_namespace) = match object {
+        Object::RoleBinding(binding) => {
+            let namespace = namespace_of(&binding.metadata, account);
+            (
+                Reach::Namespace(namespace.clone()),
+                &binding.subjects,
+                &binding.role_ref,
+                namespace,
+            )
+        }
+        Object::ClusterRoleBinding(binding) => (
+            Reach::Cluster,
+            &binding.subjects,
+            &binding.role_ref,
+            String::new(),
+        ),
+        _ => return None,
+    };
+    let applies = subjects
+        .iter()
+        .flatten()
+        .any(|s| subject_applies(s, &binding_namespace, account));
+    let kind_fits = reach != Reach::Cluster || role_ref.kind == "ClusterRole";
+    (applies && kind_fits).then_some((reach, role_ref))
+}
+
+/// The roles of the files, by the references bindings make to them.
+struct Roles<'a> {
+    account: &'a Account,
+    objects: &'a [(ObjectRef, &'a Object)],
+    cluster_roles: Vec<(ObjectRef, &'a ClusterRole)>,
+}
+
+impl Roles<'_> {
+    /// The rules a roleRef resolves to, or None when the role is not in the files.
+    fn rules_of(
+        &self,
+        role_ref: &RoleRef,
+        namespace: &str,
+    ) -> Option<Vec<(ObjectRef, usize, PolicyRule)>> {
+        match role_ref.kind.as_str() {
+            "Role" => self.objects.iter().find_map(|(at, object)| match object {
+                Object::Role(role)
+                    if role.metadata.name.as_deref() == Some(role_ref.name.as_str())
+                        && namespace_of(&role.metadata, self.account) == namespace =>
+                {
+                    Some(
+                        role.rules
+                            .iter()
+                            .flatten()
+                            .cloned()
+                            .enumerate()
+                            .map(|(index, rule)| (*at, index, rule))
+                            .collect(),
+                    )
+                }
+                _ => None,
+            }),
+            "ClusterRole" => self
+                .cluster_roles
+                .iter()
+                .find(|(_, role)| role.metadata.name.as_deref() == Some(role_ref.name.as_str()))
+                .map(|(at, role)| cluster_role_rules(role, *at, &self.cluster_roles)),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]
