@@ -2,6 +2,8 @@
 //! what they say (`pkg/apis/rbac/validation/validation.go` and the authorizer's matching):
 //! each at its line, like every other finding.
 
+use k8s_openapi::api::rbac::v1::PolicyRule;
+
 use super::manifests::{Manifest, ManifestFile, Object};
 use crate::diagnostic::Diagnostic;
 use crate::document::locate::{Findings, Target};
@@ -182,70 +184,8 @@ fn rules_lint(
     for (index, rule) in rules.iter().enumerate() {
         let at = format!("/rules/{index}");
         let groups = rule.api_groups.as_deref().unwrap_or_default();
-        let resources = rule.resources.as_deref().unwrap_or_default();
-        // A rule for non-resource URLs takes lower-case HTTP methods as verbs.
-        let url_rule = resources.is_empty() && rule.non_resource_urls.is_some();
-        for (v, verb) in rule.verbs.iter().enumerate() {
-            // The authorizer compares verbs exactly: `GET` matches no request.
-            if VERBS.contains(&verb.as_str()) || (url_rule && HTTP_VERBS.contains(&verb.as_str())) {
-                continue;
-            }
-            let swapped = RESOURCES.iter().any(|(_, r, _)| r == verb);
-            let help = if verb.chars().any(|c| c.is_ascii_uppercase()) {
-                format!(
-                    "verbs are lower-case and compared exactly: write `{}`",
-                    verb.to_ascii_lowercase()
-                )
-            } else if swapped {
-                format!(
-                    "`{verb}` is a resource: the rule's fields look swapped; write `apiGroups` (e.g. \"apps\"), `resources` (e.g. \"{verb}\") and `verbs` (e.g. \"get\", \"list\")"
-                )
-            } else {
-                "verbs are get, list, watch, create, update, patch, delete, deletecollection (and bind, escalate, impersonate, use); a rule with an unknown verb grants nothing".to_owned()
-            };
-            findings
-                .at(
-                    &rules::RBAC_UNKNOWN_VERB,
-                    &format!("{at}/verbs/{v}"),
-                    Target::Value,
-                    format!("`{verb}` is not a verb"),
-                )
-                .help(help);
-        }
-        for (r, resource) in resources.iter().enumerate() {
-            let base = resource.split('/').next().unwrap_or(resource);
-            if base == "*" {
-                continue;
-            }
-            let is_group = known_group(base) && !RESOURCES.iter().any(|(_, name, _)| *name == base);
-            // Only when every group of the rule is well known and none has the resource: a
-            // rule may list several groups whose resources differ.
-            let all_known = !groups.is_empty() && groups.iter().all(|g| known_group(g));
-            let in_none = !groups.iter().any(|g| {
-                RESOURCES
-                    .iter()
-                    .any(|(group, name, _)| group == g && *name == base)
-            });
-            if is_group || (all_known && in_none) {
-                let message = if is_group {
-                    format!("`{resource}` is an API group, not a resource")
-                } else {
-                    let listed: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
-                    format!("API group {} has no resource `{base}`", listed.join(" / "))
-                };
-                findings.at(&rules::RBAC_UNKNOWN_RESOURCE, &format!("{at}/resources/{r}"), Target::Value, message).help("a rule naming a resource that does not exist grants nothing; `kubectl api-resources` lists each group's resources".to_owned());
-            }
-            if in_role {
-                let cluster_scoped = groups.iter().any(|g| {
-                    RESOURCES
-                        .iter()
-                        .any(|(group, name, namespaced)| group == g && *name == base && !namespaced)
-                });
-                if cluster_scoped {
-                    findings.at(&rules::RBAC_CLUSTER_RESOURCE_IN_ROLE, &format!("{at}/resources/{r}"), Target::Value, format!("`{resource}` is cluster-scoped: a Role cannot grant it")).help("a Role grants only inside its namespace, and cluster-scoped objects live in none; move the rule to a ClusterRole bound by a ClusterRoleBinding".to_owned());
-                }
-            }
-        }
+        verbs_lint(rule, &at, findings);
+        resources_lint(rule, &at, in_role, findings);
         if in_role
             && rule
                 .non_resource_urls
@@ -262,6 +202,81 @@ fn rules_lint(
         }
         if groups.iter().any(|g| g == "*") && groups.len() > 1 {
             findings.at(&rules::RBAC_ALL_API_GROUPS, &format!("{at}/apiGroups"), Target::Key, format!("`apiGroups: [{}]` grants every API group", groups.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", "))).help("`*` matches every group, so the other entries add nothing and the rule reaches the same resource names in every group (CRDs included); list the groups you mean");
+        }
+    }
+}
+
+/// Verbs the authorizer knows (RBAC005); a rule for non-resource URLs takes lower-case HTTP
+/// methods.
+fn verbs_lint(rule: &PolicyRule, at: &str, findings: &mut Findings<'_>) {
+    let resources = rule.resources.as_deref().unwrap_or_default();
+    let url_rule = resources.is_empty() && rule.non_resource_urls.is_some();
+    for (v, verb) in rule.verbs.iter().enumerate() {
+        // The authorizer compares verbs exactly: `GET` matches no request.
+        if VERBS.contains(&verb.as_str()) || (url_rule && HTTP_VERBS.contains(&verb.as_str())) {
+            continue;
+        }
+        let swapped = RESOURCES.iter().any(|(_, r, _)| r == verb);
+        let help = if verb.chars().any(|c| c.is_ascii_uppercase()) {
+            format!(
+                "verbs are lower-case and compared exactly: write `{}`",
+                verb.to_ascii_lowercase()
+            )
+        } else if swapped {
+            format!(
+                "`{verb}` is a resource: the rule's fields look swapped; write `apiGroups` (e.g. \"apps\"), `resources` (e.g. \"{verb}\") and `verbs` (e.g. \"get\", \"list\")"
+            )
+        } else {
+            "verbs are get, list, watch, create, update, patch, delete, deletecollection (and bind, escalate, impersonate, use); a rule with an unknown verb grants nothing".to_owned()
+        };
+        findings
+            .at(
+                &rules::RBAC_UNKNOWN_VERB,
+                &format!("{at}/verbs/{v}"),
+                Target::Value,
+                format!("`{verb}` is not a verb"),
+            )
+            .help(help);
+    }
+}
+
+/// Resources that exist in the rule's groups (RBAC006), and none cluster-scoped in a Role
+/// (RBAC008).
+fn resources_lint(rule: &PolicyRule, at: &str, in_role: bool, findings: &mut Findings<'_>) {
+    let groups = rule.api_groups.as_deref().unwrap_or_default();
+    let resources = rule.resources.as_deref().unwrap_or_default();
+    for (r, resource) in resources.iter().enumerate() {
+        let base = resource.split('/').next().unwrap_or(resource);
+        if base == "*" {
+            continue;
+        }
+        let is_group = known_group(base) && !RESOURCES.iter().any(|(_, name, _)| *name == base);
+        // Only when every group of the rule is well known and none has the resource: a
+        // rule may list several groups whose resources differ.
+        let all_known = !groups.is_empty() && groups.iter().all(|g| known_group(g));
+        let in_none = !groups.iter().any(|g| {
+            RESOURCES
+                .iter()
+                .any(|(group, name, _)| group == g && *name == base)
+        });
+        if is_group || (all_known && in_none) {
+            let message = if is_group {
+                format!("`{resource}` is an API group, not a resource")
+            } else {
+                let listed: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
+                format!("API group {} has no resource `{base}`", listed.join(" / "))
+            };
+            findings.at(&rules::RBAC_UNKNOWN_RESOURCE, &format!("{at}/resources/{r}"), Target::Value, message).help("a rule naming a resource that does not exist grants nothing; `kubectl api-resources` lists each group's resources".to_owned());
+        }
+        if in_role {
+            let cluster_scoped = groups.iter().any(|g| {
+                RESOURCES
+                    .iter()
+                    .any(|(group, name, namespaced)| group == g && *name == base && !namespaced)
+            });
+            if cluster_scoped {
+                findings.at(&rules::RBAC_CLUSTER_RESOURCE_IN_ROLE, &format!("{at}/resources/{r}"), Target::Value, format!("`{resource}` is cluster-scoped: a Role cannot grant it")).help("a Role grants only inside its namespace, and cluster-scoped objects live in none; move the rule to a ClusterRole bound by a ClusterRoleBinding".to_owned());
+            }
         }
     }
 }
