@@ -37,39 +37,7 @@ pub enum RenderError {
 
 /// The objects, in the order Helm installs kinds.
 pub fn objects(request: &Request<'_>) -> Result<Vec<serde_json::Value>, RenderError> {
-    let mut by_reach: BTreeMap<Reach, Vec<PolicyRule>> = BTreeMap::new();
-    for part in &request.profile.parts {
-        if part.optional && !request.with.contains(&part.name) {
-            continue;
-        }
-        let reach = match (part.scope, &part.namespace) {
-            (Scope::Cluster, _) => {
-                if request.namespace.is_none() {
-                    return Err(RenderError::NamespaceNeeded {
-                        part: part.name.clone(),
-                    });
-                }
-                Reach::Cluster
-            }
-            // The RoleBinding lives in the fixed namespace and must name the account's.
-            (Scope::Namespace, Some(namespace)) => {
-                if request.namespace.is_none() {
-                    return Err(RenderError::NamespaceNeeded {
-                        part: part.name.clone(),
-                    });
-                }
-                Reach::Namespace(namespace.clone())
-            }
-            // The account's namespace; "" stands for "wherever it is applied".
-            (Scope::Namespace, None) => {
-                Reach::Namespace(request.namespace.unwrap_or_default().to_owned())
-            }
-        };
-        by_reach
-            .entry(reach)
-            .or_default()
-            .extend(part.rules.iter().cloned());
-    }
+    let by_reach = rules_by_reach(request)?;
     let metadata = |name: String, namespace: Option<&str>| ObjectMeta {
         name: Some(name),
         namespace: namespace.filter(|n| !n.is_empty()).map(str::to_owned),
@@ -99,16 +67,15 @@ pub fn objects(request: &Request<'_>) -> Result<Vec<serde_json::Value>, RenderEr
         request.namespace.unwrap_or_default(),
         request.account
     );
-    let cluster_name = qualified_name.clone();
     if let Some(rules) = by_reach.get(&Reach::Cluster) {
         objects.push(value(&ClusterRole {
-            metadata: metadata(cluster_name.clone(), None),
+            metadata: metadata(qualified_name.clone(), None),
             rules: Some(rules.clone()),
             ..ClusterRole::default()
         }));
         objects.push(value(&ClusterRoleBinding {
-            metadata: metadata(cluster_name.clone(), None),
-            role_ref: role_ref("ClusterRole", &cluster_name),
+            metadata: metadata(qualified_name.clone(), None),
+            role_ref: role_ref("ClusterRole", &qualified_name),
             subjects: Some(vec![subject(true)]),
         }));
     }
@@ -134,6 +101,39 @@ pub fn objects(request: &Request<'_>) -> Result<Vec<serde_json::Value>, RenderEr
         }));
     }
     Ok(objects)
+}
+
+/// The rules of the parts granted, by where they are granted.
+fn rules_by_reach(request: &Request<'_>) -> Result<BTreeMap<Reach, Vec<PolicyRule>>, RenderError> {
+    let mut by_reach: BTreeMap<Reach, Vec<PolicyRule>> = BTreeMap::new();
+    for part in &request.profile.parts {
+        if part.optional && !request.with.contains(&part.name) {
+            continue;
+        }
+        let needs_namespace = || RenderError::NamespaceNeeded {
+            part: part.name.clone(),
+        };
+        let reach = match (part.scope, &part.namespace) {
+            (Scope::Cluster, _) => {
+                request.namespace.ok_or_else(needs_namespace)?;
+                Reach::Cluster
+            }
+            // The RoleBinding lives in the fixed namespace and must name the account's.
+            (Scope::Namespace, Some(namespace)) => {
+                request.namespace.ok_or_else(needs_namespace)?;
+                Reach::Namespace(namespace.clone())
+            }
+            // The account's namespace; "" stands for "wherever it is applied".
+            (Scope::Namespace, None) => {
+                Reach::Namespace(request.namespace.unwrap_or_default().to_owned())
+            }
+        };
+        by_reach
+            .entry(reach)
+            .or_default()
+            .extend(part.rules.iter().cloned());
+    }
+    Ok(by_reach)
 }
 
 fn role_ref(kind: &str, name: &str) -> RoleRef {
