@@ -14,7 +14,7 @@ pub mod runs;
 mod values;
 
 pub use environment::V1Environment;
-pub use init::{V1FileType, V1Init};
+pub use init::{V1FileType, V1GitType, V1Init};
 pub use polyaxonfile::{FileKind, PatchStrategy, V1Io, V1Param, V1Polyaxonfile, V1Validation};
 pub use run::{V1Job, V1Run, V1Service, V1Termination, is_polyaxon_volume};
 pub use runs::{Composed, MAIN_CONTAINER, runnable};

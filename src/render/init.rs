@@ -115,25 +115,43 @@ fn plans(step: &V1Init, values: Option<&AgentValues>) -> Result<Vec<Plan>, Unren
         plans.push(store_plan(step, store, true, key)?);
     }
     if let Some(git) = &step.git {
-        let Some(url) = git.url.clone() else {
-            return Err(Unrendered {
-                key: "git",
-                message: "this `git` step names no `url` and no git `connection`".to_owned(),
-                help: "add `url`, or `connection:` a git connection of the agent".to_owned(),
-            });
-        };
-        let name = inline_repository(&url);
-        plans.push(git_plan(
-            GitSource {
-                name: &name,
-                url: &url,
-                revision: git.revision.as_deref(),
-                flags: git.flags.as_deref(),
-                connection: None,
-            },
-            &context_dir(step),
-        ));
+        plans.push(inline_git_plan(step, git)?);
     }
+    plans.extend(generated_plans(step));
+    if let Some(tensorboard) = &step.tensorboard {
+        let store = values
+            .and_then(|v| v.artifacts_store.as_ref())
+            .ok_or_else(|| needs_values("tensorboard", "the agent's artifacts store"))?;
+        plans.push(tensorboard_plan(step, tensorboard, store)?);
+    }
+    Ok(plans)
+}
+
+/// A `git` step with its own `url` (no connection).
+fn inline_git_plan(step: &V1Init, git: &crate::model::V1GitType) -> Result<Plan, Unrendered> {
+    let Some(url) = git.url.clone() else {
+        return Err(Unrendered {
+            key: "git",
+            message: "this `git` step names no `url` and no git `connection`".to_owned(),
+            help: "add `url`, or `connection:` a git connection of the agent".to_owned(),
+        });
+    };
+    let name = inline_repository(&url);
+    Ok(git_plan(
+        GitSource {
+            name: &name,
+            url: &url,
+            revision: git.revision.as_deref(),
+            flags: git.flags.as_deref(),
+            connection: None,
+        },
+        &context_dir(step),
+    ))
+}
+
+/// The steps whose content the file itself gives: a `dockerfile` and a `file`.
+fn generated_plans(step: &V1Init) -> Vec<Plan> {
+    let mut plans = Vec::new();
     if let Some(dockerfile) = &step.dockerfile {
         plans.push(Plan {
             name: "polyaxon-init-dockerfile".to_owned(),
@@ -160,13 +178,7 @@ fn plans(step: &V1Init, values: Option<&AgentValues>) -> Result<Vec<Plan>, Unren
             connection: None,
         });
     }
-    if let Some(tensorboard) = &step.tensorboard {
-        let store = values
-            .and_then(|v| v.artifacts_store.as_ref())
-            .ok_or_else(|| needs_values("tensorboard", "the agent's artifacts store"))?;
-        plans.push(tensorboard_plan(step, tensorboard, store)?);
-    }
-    Ok(plans)
+    plans
 }
 
 fn connection_plan(
@@ -495,40 +507,12 @@ fn store_plan(
     ];
     for (group, is_file, check_path) in groups {
         for copy in group {
-            let from = if bucket {
-                bucket_join(&base, &copy.from)
-            } else {
-                join(&base, &copy.from)
+            let mode = CopyMode {
+                bucket,
+                is_file,
+                check_path,
             };
-            let to = join(&target, &copy.to);
-            let directory = if is_file || check_path {
-                parent(&copy.to)
-            } else {
-                &copy.to
-            };
-            let directory = join(&target, directory);
-            script.push(format!(
-                "if [ ! -d \"{directory}\" ]; then mkdir -m 0777 -p {directory}; fi;"
-            ));
-            if bucket || check_path {
-                let mut flags = Vec::new();
-                if is_file {
-                    flags.push(" --is-file");
-                }
-                if check_path {
-                    flags.push(" --check-path");
-                }
-                script.push(format!(
-                    "polyaxon initializer path --connection-name={name} --connection-kind={kind} --path-from={from} --path-to={to}{};",
-                    flags.concat()
-                ));
-            } else if is_file {
-                script.push(format!("if [ -f {from} ]; then cp {from} {to}; fi;"));
-            } else {
-                script.push(format!(
-                    "if [ -d {from} ] && [ \"$(ls -A {from})\" ]; then cp -R {from}/* {to}; fi;"
-                ));
-            }
+            script.extend(copy_script(&copy, &base, &target, &name, &kind, mode));
         }
     }
     Ok(Plan {
@@ -539,6 +523,62 @@ fn store_plan(
         },
         connection: Some(name),
     })
+}
+
+/// How one copy is made: from a bucket or a mounted path, a file or a folder, and whether
+/// Polyaxon checks the path first (`paths` steps).
+#[derive(Clone, Copy)]
+struct CopyMode {
+    bucket: bool,
+    is_file: bool,
+    check_path: bool,
+}
+
+/// The shell lines of one copy: its folder made, then the copy, as Polyaxon's converter writes
+/// them.
+fn copy_script(
+    copy: &Copy,
+    base: &str,
+    target: &str,
+    name: &str,
+    kind: &str,
+    mode: CopyMode,
+) -> Vec<String> {
+    let from = if mode.bucket {
+        bucket_join(base, &copy.from)
+    } else {
+        join(base, &copy.from)
+    };
+    let to = join(target, &copy.to);
+    let directory = if mode.is_file || mode.check_path {
+        parent(&copy.to)
+    } else {
+        &copy.to
+    };
+    let directory = join(target, directory);
+    let mut script = vec![format!(
+        "if [ ! -d \"{directory}\" ]; then mkdir -m 0777 -p {directory}; fi;"
+    )];
+    if mode.bucket || mode.check_path {
+        let mut flags = Vec::new();
+        if mode.is_file {
+            flags.push(" --is-file");
+        }
+        if mode.check_path {
+            flags.push(" --check-path");
+        }
+        script.push(format!(
+            "polyaxon initializer path --connection-name={name} --connection-kind={kind} --path-from={from} --path-to={to}{};",
+            flags.concat()
+        ));
+    } else if mode.is_file {
+        script.push(format!("if [ -f {from} ]; then cp {from} {to}; fi;"));
+    } else {
+        script.push(format!(
+            "if [ -d {from} ] && [ \"$(ls -A {from})\" ]; then cp -R {from}/* {to}; fi;"
+        ));
+    }
+    script
 }
 
 fn words(words: &[&str]) -> Vec<String> {
