@@ -145,41 +145,7 @@ pub fn render(
         namespace,
         termination: file.termination.as_ref().or(run_file.termination.as_ref()),
     };
-    let defaults = &options.default_service_accounts;
-    let (objects, environment) = match renderable {
-        Renderable::Service(service) => {
-            let mut service = service.clone();
-            let own = service.environment.clone();
-            complete(
-                RunParts {
-                    environment: &mut service.environment,
-                    init: &mut service.init,
-                    volumes: &mut service.volumes,
-                    container: &mut service.container,
-                    connections: service.connections.as_deref(),
-                },
-                options.agent.as_ref(),
-                defaults.get("service").map(String::as_str),
-            );
-            (workload::service(&context, &service), own)
-        }
-        Renderable::Job(job) => {
-            let mut job = job.clone();
-            let own = job.environment.clone();
-            complete(
-                RunParts {
-                    environment: &mut job.environment,
-                    init: &mut job.init,
-                    volumes: &mut job.volumes,
-                    container: &mut job.container,
-                    connections: job.connections.as_deref(),
-                },
-                options.agent.as_ref(),
-                defaults.get("job").map(String::as_str),
-            );
-            (workload::job(&context, &job), own)
-        }
-    };
+    let (objects, environment) = workload(renderable, &context, options);
     // `default` is the namespace's own account (SEC012): plx grants it nothing.
     let account = environment
         .as_ref()
@@ -199,6 +165,50 @@ pub fn render(
         warnings,
         account,
     })
+}
+
+/// The workload objects of a job or service, completed with what the agent and the init steps
+/// add; and the environment the file gave it (before the agent's defaults).
+fn workload(
+    renderable: Renderable<'_>,
+    context: &workload::Context<'_>,
+    options: &RenderOptions,
+) -> (Vec<Object>, Option<crate::model::V1Environment>) {
+    let defaults = &options.default_service_accounts;
+    match renderable {
+        Renderable::Service(service) => {
+            let mut service = service.clone();
+            let own = service.environment.clone();
+            complete(
+                RunParts {
+                    environment: &mut service.environment,
+                    init: &mut service.init,
+                    volumes: &mut service.volumes,
+                    container: &mut service.container,
+                    connections: service.connections.as_deref(),
+                },
+                options.agent.as_ref(),
+                defaults.get("service").map(String::as_str),
+            );
+            (workload::service(context, &service), own)
+        }
+        Renderable::Job(job) => {
+            let mut job = job.clone();
+            let own = job.environment.clone();
+            complete(
+                RunParts {
+                    environment: &mut job.environment,
+                    init: &mut job.init,
+                    volumes: &mut job.volumes,
+                    container: &mut job.container,
+                    connections: job.connections.as_deref(),
+                },
+                options.agent.as_ref(),
+                defaults.get("job").map(String::as_str),
+            );
+            (workload::job(context, &job), own)
+        }
+    }
 }
 
 /// The parts of a job or service that the agent and the init steps add to.

@@ -36,58 +36,29 @@ fn refusals(
     tree: &Node,
     values: Option<&AgentValues>,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let key_span = |pointer: &str| {
-        tree.pointer(pointer)
-            .map(|l| l.key_span.unwrap_or(l.node.span))
-            .unwrap_or_default()
-    };
     let Some(run) = &run_file.run else {
-        let reference = [
-            ("hubRef", &file.hub_ref),
-            ("pathRef", &file.path_ref),
-            ("urlRef", &file.url_ref),
-            ("dagRef", &file.dag_ref),
-        ]
-        .into_iter()
-        .find(|(_, value)| value.is_some());
-        let (message, span) = match reference {
-            Some((key, _)) => (
-                format!("operations that run a component by `{key}` are not rendered yet"),
-                key_span(&format!("/{key}")),
-            ),
-            None => (
-                "this file has no `run` to render".to_owned(),
-                Span::default(),
-            ),
-        };
-        out.push(
-            Diagnostic::new(&rules::RND_NOT_YET_RENDERED, message)
-                .at(span)
-                .help("render the component file itself, or put the component inline under `component:`"),
-        );
-        return out;
+        return vec![no_run(file, tree)];
     };
     let run_pointer = format!("{prefix}/run");
     // A job or service as the checks see it; any other kind is not rendered.
     let Some(view) = crate::model::runs::view(run_file, prefix, None) else {
-        out.push(
+        return vec![
             Diagnostic::new(
                 &rules::RND_UNSUPPORTED_RUN_KIND,
                 format!("`plx render` writes `job` and `service` runs; `{}` is not rendered", run.kind()),
             )
             .at(tree.pointer(&format!("{run_pointer}/kind")).map(|l| l.node.span).unwrap_or_default())
             .help("`plx check` still checks this file; its Kubernetes objects are made by Polyaxon's operator"),
-        );
-        return out;
+        ];
     };
+    let mut out = Vec::new();
     if values.is_none() && !view.connections.is_empty() {
         out.push(
             Diagnostic::new(
                 &rules::RND_NOT_YET_RENDERED,
                 "connections are defined in the agent's Helm values: render with `--values agent.yaml`",
             )
-            .at(key_span(&format!("{run_pointer}/connections")))
+            .at(key_span(tree, &format!("{run_pointer}/connections")))
             .help("pass the agent's values, or remove `connections` and mount what they provide with `volumes` and `env`"),
         );
     }
@@ -95,14 +66,52 @@ fn refusals(
         if let Some(reason) = super::init::unrendered(step, values) {
             out.push(
                 Diagnostic::new(&rules::RND_NOT_YET_RENDERED, reason.message)
-                    .at(key_span(&format!(
-                        "{run_pointer}/init/{index}/{}",
-                        reason.key
-                    )))
+                    .at(key_span(
+                        tree,
+                        &format!("{run_pointer}/init/{index}/{}", reason.key),
+                    ))
                     .help(reason.help),
             );
         }
     }
+    out.extend(polyaxon_volumes(&view, tree));
+    out
+}
+
+fn key_span(tree: &Node, pointer: &str) -> Span {
+    tree.pointer(pointer)
+        .map(|l| l.key_span.unwrap_or(l.node.span))
+        .unwrap_or_default()
+}
+
+/// A file with no `run` of its own: an operation by reference, or nothing to render.
+fn no_run(file: &V1Polyaxonfile, tree: &Node) -> Diagnostic {
+    let reference = [
+        ("hubRef", &file.hub_ref),
+        ("pathRef", &file.path_ref),
+        ("urlRef", &file.url_ref),
+        ("dagRef", &file.dag_ref),
+    ]
+    .into_iter()
+    .find(|(_, value)| value.is_some());
+    let (message, span) = match reference {
+        Some((key, _)) => (
+            format!("operations that run a component by `{key}` are not rendered yet"),
+            key_span(tree, &format!("/{key}")),
+        ),
+        None => (
+            "this file has no `run` to render".to_owned(),
+            Span::default(),
+        ),
+    };
+    Diagnostic::new(&rules::RND_NOT_YET_RENDERED, message)
+        .at(span)
+        .help("render the component file itself, or put the component inline under `component:`")
+}
+
+/// Mounts of the volumes Polyaxon's agent adds to its pods, which the run does not declare.
+fn polyaxon_volumes(view: &crate::model::runs::RunView<'_>, tree: &Node) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let declared = |name: &str| view.volumes.iter().any(|v| v.name == name);
     for crate::model::runs::PodContainer {
         container, pointer, ..
