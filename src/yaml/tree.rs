@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use serde_saphyr::granit_parser::{Event, Marker, Options, Parser, ScalarStyle, ScanError};
+use serde_saphyr::granit_parser::{Event, Marker, Options, Parser, ScalarStyle, ScanError, Tag};
 
 /// A half-open byte range into the source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -356,6 +356,7 @@ fn parse(source: &str, limits: Limits, single: bool) -> Result<Vec<Node>, LoadEr
         let (event, span) = next.map_err(|e| builder.scan_error(&e))?;
         let start = builder.offset(&span.start);
         let end = builder.offset(&span.end);
+        let tag_start = span.tag_start.as_ref().map_or(start, |m| builder.offset(m));
         match event {
             Event::StreamStart | Event::Anchor(..) => {}
             Event::StreamEnd => break,
@@ -376,130 +377,18 @@ fn parse(source: &str, limits: Limits, single: bool) -> Result<Vec<Node>, LoadEr
             }
             #[allow(unreachable_patterns)]
             Event::Scalar(text, style, anchor, tag) => {
-                let style = match (style, tag.as_deref()) {
-                    (_, Some(tag)) if !tag.is_yaml_core_schema() => {
-                        let tag_start =
-                            span.tag_start.as_ref().map_or(start, |m| builder.offset(m));
-                        return Err(LoadError::UnsupportedTag {
-                            tag: tag.original(),
-                            span: Span::new(tag_start, tag_start + tag.original().len()),
-                        });
-                    }
-                    (_, Some(tag)) if tag.is_yaml_core_schema_tag("str") => Style::Quoted,
-                    (ScalarStyle::Plain, _) => Style::Plain,
-                    (ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted, _) => Style::Quoted,
-                    _ => Style::Block,
-                };
-                let node = Node {
-                    kind: NodeKind::Scalar {
-                        text: text.into_owned(),
-                        style,
-                    },
-                    span: Span::new(start, end),
-                };
-                builder.count(1, start, end)?;
-                builder.push(node, 1, anchor)?;
+                let style = scalar_style(style, tag.as_deref(), tag_start)?;
+                builder.scalar(text.into_owned(), style, anchor, Span::new(start, end))?;
             }
             Event::SequenceStart(_, anchor, ref tag) | Event::MappingStart(_, anchor, ref tag) => {
+                if let Some(tag) = tag.as_deref() {
+                    supported(tag, tag_start)?;
+                }
                 let is_seq = matches!(event, Event::SequenceStart(..));
-                if let Some(tag) = tag.as_deref()
-                    && !tag.is_yaml_core_schema()
-                {
-                    let tag_start = span.tag_start.as_ref().map_or(start, |m| builder.offset(m));
-                    return Err(LoadError::UnsupportedTag {
-                        tag: tag.original(),
-                        span: Span::new(tag_start, tag_start + tag.original().len()),
-                    });
-                }
-                if let Some(Frame::Map {
-                    pending_key: None, ..
-                }) = builder.stack.last()
-                {
-                    return Err(LoadError::ComplexKey {
-                        span: Span::new(start, end),
-                    });
-                }
-                if builder.stack.len() >= limits.max_depth {
-                    return Err(LoadError::TooDeep {
-                        span: Span::new(start, end.max(start + 1).min(source.len())),
-                        limit: limits.max_depth,
-                    });
-                }
-                builder.count(1, start, end)?;
-                builder.stack.push(if is_seq {
-                    Frame::Seq {
-                        start,
-                        anchor,
-                        items: Vec::new(),
-                        weight: 1,
-                    }
-                } else {
-                    Frame::Map {
-                        start,
-                        anchor,
-                        entries: Vec::new(),
-                        seen: HashMap::new(),
-                        pending_key: None,
-                        merged: Vec::new(),
-                        weight: 1,
-                    }
-                });
+                builder.open(is_seq, anchor, Span::new(start, end))?;
             }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let frame = builder.stack.pop().expect("parser balances collections");
-                let (node, weight, anchor) = match frame {
-                    Frame::Seq {
-                        start: s,
-                        anchor,
-                        items,
-                        weight,
-                    } => (
-                        Node {
-                            kind: NodeKind::Seq(items),
-                            span: Span::new(s, end),
-                        },
-                        weight,
-                        anchor,
-                    ),
-                    Frame::Map {
-                        start: s,
-                        anchor,
-                        mut entries,
-                        seen,
-                        merged,
-                        weight,
-                        ..
-                    } => {
-                        // YAML 1.1 merge keys (`<<: *base`), as PyYAML and kubectl apply them:
-                        // keys written in the mapping itself win over merged ones.
-                        let mut seen = seen;
-                        for entry in merged {
-                            if !seen.contains_key(&entry.key) {
-                                seen.insert(entry.key.clone(), entry.key_span);
-                                entries.push(entry);
-                            }
-                        }
-                        (
-                            Node {
-                                kind: NodeKind::Map(entries),
-                                span: Span::new(s, end),
-                            },
-                            weight,
-                            anchor,
-                        )
-                    }
-                };
-                builder.push(node, weight, anchor)?;
-            }
-            Event::Alias(id) => {
-                let Some((node, weight)) = builder.anchors.get(&id).cloned() else {
-                    return Err(LoadError::UndefinedAlias {
-                        span: Span::new(start, end),
-                    });
-                };
-                builder.count(weight, start, end)?;
-                builder.push(node, weight, 0)?;
-            }
+            Event::SequenceEnd | Event::MappingEnd => builder.close(end)?,
+            Event::Alias(id) => builder.alias(id, Span::new(start, end))?,
             Event::UnresolvedAlias(_) => {
                 return Err(LoadError::UndefinedAlias {
                     span: Span::new(start, end),
@@ -513,6 +402,146 @@ fn parse(source: &str, limits: Limits, single: bool) -> Result<Vec<Node>, LoadEr
         return Err(LoadError::Empty);
     }
     Ok(documents)
+}
+
+/// A tag the loader takes: YAML's core schema only (Polyaxon's loader refuses custom tags).
+fn supported(tag: &Tag, tag_start: usize) -> Result<(), LoadError> {
+    if tag.is_yaml_core_schema() {
+        return Ok(());
+    }
+    Err(LoadError::UnsupportedTag {
+        tag: tag.original(),
+        span: Span::new(tag_start, tag_start + tag.original().len()),
+    })
+}
+
+/// How a scalar was written; `!!str` makes it a string whatever it looks like.
+fn scalar_style(
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+    tag_start: usize,
+) -> Result<Style, LoadError> {
+    if let Some(tag) = tag {
+        supported(tag, tag_start)?;
+        if tag.is_yaml_core_schema_tag("str") {
+            return Ok(Style::Quoted);
+        }
+    }
+    Ok(match style {
+        ScalarStyle::Plain => Style::Plain,
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
+        _ => Style::Block,
+    })
+}
+
+impl Builder<'_> {
+    fn scalar(
+        &mut self,
+        text: String,
+        style: Style,
+        anchor: usize,
+        span: Span,
+    ) -> Result<(), LoadError> {
+        let node = Node {
+            kind: NodeKind::Scalar { text, style },
+            span,
+        };
+        self.count(1, span.start, span.end)?;
+        self.push(node, 1, anchor)
+    }
+
+    /// A sequence or mapping starts: within the depth limit, and not as a mapping's key.
+    fn open(&mut self, is_seq: bool, anchor: usize, span: Span) -> Result<(), LoadError> {
+        let (start, end) = (span.start, span.end);
+        if let Some(Frame::Map {
+            pending_key: None, ..
+        }) = self.stack.last()
+        {
+            return Err(LoadError::ComplexKey { span });
+        }
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(LoadError::TooDeep {
+                span: Span::new(start, end.max(start + 1).min(self.source.len())),
+                limit: self.limits.max_depth,
+            });
+        }
+        self.count(1, start, end)?;
+        self.stack.push(if is_seq {
+            Frame::Seq {
+                start,
+                anchor,
+                items: Vec::new(),
+                weight: 1,
+            }
+        } else {
+            Frame::Map {
+                start,
+                anchor,
+                entries: Vec::new(),
+                seen: HashMap::new(),
+                pending_key: None,
+                merged: Vec::new(),
+                weight: 1,
+            }
+        });
+        Ok(())
+    }
+
+    /// The innermost sequence or mapping ends at `end`.
+    fn close(&mut self, end: usize) -> Result<(), LoadError> {
+        let frame = self.stack.pop().expect("parser balances collections");
+        let (node, weight, anchor) = match frame {
+            Frame::Seq {
+                start,
+                anchor,
+                items,
+                weight,
+            } => (
+                Node {
+                    kind: NodeKind::Seq(items),
+                    span: Span::new(start, end),
+                },
+                weight,
+                anchor,
+            ),
+            Frame::Map {
+                start,
+                anchor,
+                mut entries,
+                mut seen,
+                merged,
+                weight,
+                ..
+            } => {
+                // YAML 1.1 merge keys (`<<: *base`), as PyYAML and kubectl apply them: keys
+                // written in the mapping itself win over merged ones.
+                for entry in merged {
+                    if !seen.contains_key(&entry.key) {
+                        seen.insert(entry.key.clone(), entry.key_span);
+                        entries.push(entry);
+                    }
+                }
+                (
+                    Node {
+                        kind: NodeKind::Map(entries),
+                        span: Span::new(start, end),
+                    },
+                    weight,
+                    anchor,
+                )
+            }
+        };
+        self.push(node, weight, anchor)
+    }
+
+    /// An alias: a copy of its anchor's node, counted as expanded.
+    fn alias(&mut self, id: usize, span: Span) -> Result<(), LoadError> {
+        let Some((node, weight)) = self.anchors.get(&id).cloned() else {
+            return Err(LoadError::UndefinedAlias { span });
+        };
+        self.count(weight, span.start, span.end)?;
+        self.push(node, weight, 0)
+    }
 }
 
 impl Builder<'_> {
