@@ -21,7 +21,7 @@ fn failing() -> Vec<std::path::PathBuf> {
         .filter(|path| {
             let text =
                 String::from_utf8_lossy(&std::fs::read(root().join(path)).unwrap()).into_owned();
-            !text.lines().any(|l| l.starts_with("# args: "))
+            !text.lines().any(|l| l.starts_with("# plx "))
         })
         .collect()
 }

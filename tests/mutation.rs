@@ -125,11 +125,17 @@ fn mutate(rng: &mut Rng, input: &[u8], other: &[u8]) -> Vec<u8> {
 
 #[test]
 fn mutants_of_the_fixtures_keep_every_promise() {
-    let seeds: Vec<Vec<u8>> = ["valid", "invalid", "warnings", "fixed", "rbac", "agent"]
+    let mut seeds: Vec<Vec<u8>> = ["valid", "invalid", "warnings", "fixed", "rbac", "agent"]
         .iter()
         .flat_map(|folder| fixtures(folder))
         .map(|path| std::fs::read(root().join(path)).unwrap())
         .collect();
+    // The rule pages' examples, each rule's primary cases.
+    for rule in plx::rules::RULES {
+        for heading in ["## Example", "## Use instead"] {
+            seeds.extend(common::yaml_in(rule.explanation, heading).map(|t| t.as_bytes().to_vec()));
+        }
+    }
     let scratch = Scratch::new("mutants");
     let mut rng = Rng(SEED);
     let mut broken = Vec::new();

@@ -448,15 +448,48 @@ fn the_semantic_check_itself_catches_enums_int32_and_formats() {
     }
 }
 
-#[test]
-fn rendered_fixed_fixtures_pass_the_strict_schema_enums_and_formats() {
-    for path in fixtures("fixed") {
-        // RBAC manifests (`# args: rbac ...`) are not Polyaxonfiles.
-        let text = std::fs::read_to_string(root().join(&path)).unwrap_or_default();
-        if text.lines().any(|l| l.starts_with("# args: ")) {
-            continue;
+/// The passing cases of the rules: the fixed fixtures and each rule page's "Use instead",
+/// those that are Polyaxonfiles checked without other files (`# plx ...`), in a repository
+/// of their own with the fixtures they name.
+fn passing_polyaxonfiles(scratch: &common::Scratch) -> Vec<std::path::PathBuf> {
+    let mut cases: Vec<(String, String)> = fixtures("fixed")
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(root().join(&path)).unwrap_or_default();
+            (path.display().to_string(), text)
+        })
+        .collect();
+    for rule in plx::rules::RULES
+        .iter()
+        .filter(|r| !common::NOT_FILES.contains(&r.code))
+    {
+        if let Some(text) = common::yaml_in(rule.explanation, "## Use instead") {
+            cases.push((
+                format!("fixtures/examples/{}-fixed.yaml", rule.code),
+                text.to_owned(),
+            ));
         }
+    }
+    cases
+        .into_iter()
+        .filter(|(_, text)| {
+            let polyaxonfile = text
+                .lines()
+                .any(|l| matches!(l, "kind: component" | "kind: operation"));
+            polyaxonfile && !text.lines().any(|l| l.starts_with("# plx "))
+        })
+        .map(|(path, text)| scratch.file(&path, text))
+        .collect()
+}
+
+#[test]
+fn rendered_passing_cases_pass_the_strict_schema_enums_and_formats() {
+    let scratch = common::example_repository();
+    let cases = passing_polyaxonfiles(&scratch);
+    assert!(cases.len() > 60, "{} cases", cases.len());
+    for path in cases {
         let output = plx()
+            .current_dir(&scratch.0)
             .args(["render", "-o", "json"])
             .arg(&path)
             .output()

@@ -1,11 +1,12 @@
 //! The rule catalog: `plx rules`, `plx explain` and `docs/rules/` come from one registry and
-//! cannot drift apart. The examples on the K8S and SEC pages are complete Polyaxonfiles, run
-//! here: each Example must trigger its rule, each "Use instead" must not.
+//! cannot drift apart. Each page's Example and "Use instead" are complete files, run here as
+//! the rule's primary failing and passing cases.
 
 mod common;
 
-use common::{plx, root};
+use common::{Scratch, plx, root};
 use plx::rules::RULES;
+use plx::rules::{Family, Severity};
 
 fn stdout(args: &[&str]) -> String {
     let output = plx().args(args).output().unwrap();
@@ -73,47 +74,113 @@ fn each_page_states_its_rule_as_the_registry_does() {
     assert_eq!(pages.len(), RULES.len());
 }
 
-/// The first fenced YAML block after `heading`.
-fn yaml_after<'a>(page: &'a str, heading: &str) -> Option<&'a str> {
-    let section = &page[page.find(heading)? + heading.len()..];
-    let start = section.find("```yaml\n")? + "```yaml\n".len();
-    let end = section[start..].find("```")?;
-    Some(&section[start..start + end])
+/// What a page's example is checked with: its `# plx ...` line, else `plx render` for a
+/// render rule and `plx check` for the others.
+fn example_args(rule: &plx::rules::Rule, text: &str) -> Vec<String> {
+    let written = text
+        .lines()
+        .find_map(|line| line.strip_prefix("# plx "))
+        .map(|args| args.split_whitespace().map(str::to_owned).collect());
+    written.unwrap_or_else(|| match rule.family {
+        Family::Render => vec!["render".to_owned()],
+        _ => vec!["check".to_owned()],
+    })
 }
 
-fn check_stdin(yaml: &str) -> (i32, Vec<String>) {
+/// Runs an example: its exit code, its findings' codes, and its JSON document (`None` for
+/// `render`, whose findings are text).
+fn run_example(
+    scratch: &Scratch,
+    rule: &plx::rules::Rule,
+    name: &str,
+    text: &str,
+) -> (i32, Vec<String>, String) {
+    let path = format!("fixtures/examples/{name}.yaml");
+    scratch.file(&path, text);
+    let mut args = example_args(rule, text);
+    if args[0] != "render" {
+        args.extend(["--format".to_owned(), "json".to_owned()]);
+    }
     let output = plx()
-        .args(["check", "--format", "json", "-"])
-        .write_stdin(yaml)
+        .current_dir(&scratch.0)
+        .args(&args)
+        .arg(&path)
         .output()
         .unwrap();
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let codes = document["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_owned())
-        .collect();
-    (output.status.code().unwrap(), codes)
+    let code = output.status.code().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let codes = if args[0] == "render" {
+        plx::rules::RULES
+            .iter()
+            .filter(|r| stderr.contains(&format!("{}(", r.code)))
+            .map(|r| r.code.to_owned())
+            .collect()
+    } else {
+        let document: serde_json::Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{name}: {e}: {stdout}"));
+        document["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let shown = if args[0] == "render" { stderr } else { stdout };
+    (code, codes, shown)
 }
 
+/// Every rule's page has an Example that triggers it and a "Use instead" that passes: the
+/// rule's primary failing and passing cases (fixtures/ holds the additional ones). The
+/// output of each is pinned by a snapshot.
 #[test]
-fn kubernetes_and_security_examples_fire_and_their_fixes_pass() {
+fn every_rule_example_fires_and_its_fix_passes() {
+    let scratch = common::example_repository();
     for rule in RULES
         .iter()
-        .filter(|r| r.code.starts_with("K8S") || r.code.starts_with("SEC"))
+        .filter(|r| !common::NOT_FILES.contains(&r.code))
     {
         let page = rule.explanation;
-        let example = yaml_after(page, "## Example").expect("an Example block");
-        let (_, codes) = check_stdin(example);
+        let example = common::yaml_in(page, "## Example")
+            .unwrap_or_else(|| panic!("{}: no yaml Example", rule.code));
+        let (exit, codes, shown) = run_example(&scratch, rule, rule.code, example);
         assert!(
             codes.contains(&rule.code.to_owned()),
-            "{}: Example gives {codes:?}",
+            "{}: Example gives {codes:?}: {shown}",
             rule.code
         );
-        let fixed = yaml_after(page, "## Use instead").expect("a Use instead block");
-        let (exit, codes) = check_stdin(fixed);
-        assert_eq!(exit, 0, "{}: Use instead gives {codes:?}", rule.code);
+        let expected_exit = match (rule.severity, rule.is_usage()) {
+            (Severity::Error, true) => 2,
+            (Severity::Error, false) => 1,
+            _ => 0,
+        };
+        assert_eq!(exit, expected_exit, "{}: {shown}", rule.code);
+        insta::assert_snapshot!(format!("example__{}", rule.code), shown);
+        // A warning fails the run with `--strict`; an info finding never does.
+        if rule.severity != Severity::Error {
+            let mut strict = example_args(rule, example);
+            strict.extend([
+                "--strict".to_owned(),
+                "fixtures/examples/".to_owned() + rule.code + ".yaml",
+            ]);
+            let output = plx()
+                .current_dir(&scratch.0)
+                .args(&strict)
+                .output()
+                .unwrap();
+            let fails = rule.severity == Severity::Warning;
+            assert_eq!(
+                output.status.code(),
+                Some(i32::from(fails)),
+                "{} --strict",
+                rule.code
+            );
+        }
+        let fixed = common::yaml_in(page, "## Use instead")
+            .unwrap_or_else(|| panic!("{}: no yaml Use instead", rule.code));
+        let (exit, codes, shown) =
+            run_example(&scratch, rule, &format!("{}-fixed", rule.code), fixed);
+        assert_eq!(exit, 0, "{}: Use instead: {shown}", rule.code);
         assert!(
             !codes.contains(&rule.code.to_owned()),
             "{}: Use instead gives {codes:?}",

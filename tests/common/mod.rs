@@ -131,3 +131,30 @@ impl Drop for Scratch {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// The first fenced YAML block of a page's section (`## Example`, `## Use instead`).
+pub fn yaml_in<'a>(page: &'a str, heading: &str) -> Option<&'a str> {
+    let section = &page[page.find(heading)? + heading.len()..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    let start = section.find("```yaml\n")? + "```yaml\n".len();
+    let end = section[start..].find("```")?;
+    Some(&section[start..start + end])
+}
+
+/// Pages whose examples cannot be a file: one over 8 MiB (YAML008) or not UTF-8 (YAML009),
+/// both in tests/robustness.rs, and command lines (CLI001, IO001, IO003), in
+/// tests/security.rs.
+pub const NOT_FILES: &[&str] = &["YAML008", "YAML009", "CLI001", "IO001", "IO003"];
+
+/// The repository an example runs in: a copy of the fixtures it may name (the components a
+/// `pathRef` runs, the agent's values), with the example at `fixtures/examples/CODE.yaml`.
+pub fn example_repository() -> Scratch {
+    let scratch = Scratch::new("rule-examples");
+    for folder in ["components", "agent"] {
+        for path in fixtures(folder) {
+            let text = std::fs::read(root().join(&path)).unwrap();
+            scratch.file(path.to_str().unwrap(), text);
+        }
+    }
+    scratch
+}
