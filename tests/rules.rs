@@ -119,12 +119,7 @@ fn run_example(
     } else {
         let document: serde_json::Value =
             serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{name}: {e}: {stdout}"));
-        document["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["code"].as_str().unwrap().to_owned())
-            .collect()
+        common::codes(&document)
     };
     let shown = if args[0] == "render" { stderr } else { stdout };
     (code, codes, shown)

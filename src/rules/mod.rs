@@ -66,39 +66,29 @@ impl Family {
 
     /// The prefix of the family's codes.
     pub fn prefix(self) -> &'static str {
-        match self {
-            Family::Yaml => "YAML",
-            Family::Schema => "SCH",
-            Family::Kubernetes => "K8S",
-            Family::Security => "SEC",
-            Family::Rbac => "RBAC",
-            Family::Agent => "AGENT",
-            Family::Params => "PRM",
-            Family::Template => "TPL",
-            Family::Reference => "REF",
-            Family::Suppression => "IGN",
-            Family::Render => "RND",
-            Family::Cli => "CLI",
-            Family::Io => "IO",
-        }
+        self.described().0
     }
 
     /// What the family's rules judge.
     pub fn about(self) -> &'static str {
+        self.described().1
+    }
+
+    fn described(self) -> (&'static str, &'static str) {
         match self {
-            Family::Yaml => "the YAML itself",
-            Family::Schema => "the Polyaxonfile specification",
-            Family::Kubernetes => "what the Kubernetes API server would refuse",
-            Family::Security => "security lint",
-            Family::Rbac => "service account permissions against a profile",
-            Family::Agent => "the agent's Helm values",
-            Family::Params => "params given to a run's inputs",
-            Family::Template => "`{{ ... }}` templates",
-            Family::Reference => "component references",
-            Family::Suppression => "suppression comments",
-            Family::Render => "what `plx render` cannot write",
-            Family::Cli => "the command line and `plx.toml`",
-            Family::Io => "reading files",
+            Family::Yaml => ("YAML", "the YAML itself"),
+            Family::Schema => ("SCH", "the Polyaxonfile specification"),
+            Family::Kubernetes => ("K8S", "what the Kubernetes API server would refuse"),
+            Family::Security => ("SEC", "security lint"),
+            Family::Rbac => ("RBAC", "service account permissions against a profile"),
+            Family::Agent => ("AGENT", "the agent's Helm values"),
+            Family::Params => ("PRM", "params given to a run's inputs"),
+            Family::Template => ("TPL", "`{{ ... }}` templates"),
+            Family::Reference => ("REF", "component references"),
+            Family::Suppression => ("IGN", "suppression comments"),
+            Family::Render => ("RND", "what `plx render` cannot write"),
+            Family::Cli => ("CLI", "the command line and `plx.toml`"),
+            Family::Io => ("IO", "reading files"),
         }
     }
 }
