@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use super::discover::{self, Content, Target};
-use super::inputs::{self, ProfileName, display};
+use super::display;
+use super::inputs::{self, ProfileName};
 use super::inspect::{Inspected, inspect};
 use super::policy::{Policies, Policy};
 use super::{Stop, Streams, invalid_argument, reporter, write_stdout};

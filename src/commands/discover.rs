@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::inputs::display;
+use super::display;
 use crate::diagnostic::Diagnostic;
 use crate::rules;
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Stop, invalid_argument};
+use super::{Stop, display, invalid_argument};
 use crate::cli::RunFlags;
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
@@ -14,15 +14,6 @@ use crate::params;
 use crate::rbac::profile::{self, Profile};
 use crate::rules;
 use crate::yaml::Node;
-
-/// The name a path is shown by: `<stdin>` for `-`.
-pub fn display(path: &Path) -> String {
-    if path.as_os_str() == "-" {
-        "<stdin>".into()
-    } else {
-        path.display().to_string()
-    }
-}
 
 /// Why a file named on the command line could not be read (IO001), naming it.
 pub fn unreadable(path: &Path, error: &read::ReadError) -> Diagnostic {

@@ -13,6 +13,7 @@ mod render;
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::path::Path;
 
 use crate::cli::{Cli, Command, Format, RbacCommand};
 use crate::diagnostic::Diagnostic;
@@ -67,6 +68,15 @@ impl From<Diagnostic> for Stop {
 impl From<Box<Diagnostic>> for Stop {
     fn from(diagnostic: Box<Diagnostic>) -> Self {
         Stop::from(*diagnostic)
+    }
+}
+
+/// The name a path is shown by: `<stdin>` for `-`.
+pub fn display(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "<stdin>".into()
+    } else {
+        path.display().to_string()
     }
 }
 

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use super::inputs::{self, ProfileName, display};
+use super::display;
+use super::inputs::{self, ProfileName};
 use super::{Stop, Streams, invalid_argument, reporter, write_stdout};
 use crate::cli::{Format, RbacCheckArgs, RbacRenderArgs};
 use crate::diagnostic::Diagnostic;

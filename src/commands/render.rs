@@ -2,7 +2,8 @@
 //! very end, so that on any error stdout stays empty.
 
 use super::discover::{self, Content};
-use super::inputs::{self, ProfileName, display};
+use super::display;
+use super::inputs::{self, ProfileName};
 use super::inspect::{Inspected, inspect};
 use super::policy::Policies;
 use super::{Stop, Streams, invalid_argument, reporter, write_stdout};
