@@ -192,12 +192,16 @@ fn judge_file(
         Ok(None) => params::bind(polyaxonfile, tree, context.params, context.rendering),
         Err(unresolved) => (crate::params::Bound::default(), vec![*unresolved]),
     };
-    diagnostics.extend(refs::dag_path_refs(&path, tree));
+    let (dag_components, found) = refs::dag_operations(&path, tree, context);
+    diagnostics.extend(found);
     diagnostics.extend(templates::check(tree, &checked.source.text));
     checked.bound = Some(bound);
     // Judge what runs: shortcuts resolved into the run, the runPatch applied.
     let referenced = checked.referenced.as_ref().and_then(|c| c.tree.as_ref());
     checked.composition = compose(tree, referenced);
+    if let Some(composition) = compose_dag_operations(&checked.composition, tree, &dag_components) {
+        checked.composition = composition;
+    }
     match &checked.composition {
         Composition::AsWritten => diagnostics.extend(judge(polyaxonfile, tree, context.values)),
         Composition::Composed(composed) => diagnostics.extend(
@@ -216,16 +220,35 @@ fn compose(tree: &Node, referenced: Option<&Node>) -> Composition {
     match crate::compose::operation(tree, referenced) {
         Err(invalid) => Composition::Failed(shortcut_findings(&invalid)),
         Ok(None) => Composition::AsWritten,
-        Ok(Some(composed)) => {
-            let (file, found) = decode::decode_typed::<V1Polyaxonfile>(&composed);
-            match file.filter(|_| !found.iter().any(Diagnostic::is_error)) {
-                Some(file) => Composition::Composed(Box::new(Composed {
-                    file,
-                    tree: composed,
-                })),
-                None => Composition::Failed(found),
-            }
-        }
+        Ok(Some(composed)) => decoded(composed),
+    }
+}
+
+/// The file as it runs with its dags' operations composed too (each with the component it
+/// runs by `dagRef`, `pathRef` or inline), when any of them needs it.
+fn compose_dag_operations(
+    composition: &Composition,
+    tree: &Node,
+    followed: &[(String, Node)],
+) -> Option<Composition> {
+    let mut composed = match composition {
+        Composition::AsWritten => tree.clone(),
+        Composition::Composed(composed) => composed.tree.clone(),
+        Composition::Failed(_) => return None,
+    };
+    match crate::compose::dag_operations(&mut composed, followed) {
+        Ok(false) => None,
+        Err(invalid) => Some(Composition::Failed(shortcut_findings(&invalid))),
+        Ok(true) => Some(decoded(composed)),
+    }
+}
+
+/// A composed tree, typed again.
+fn decoded(tree: Node) -> Composition {
+    let (file, found) = decode::decode_typed::<V1Polyaxonfile>(&tree);
+    match file.filter(|_| !found.iter().any(Diagnostic::is_error)) {
+        Some(file) => Composition::Composed(Box::new(Composed { file, tree })),
+        None => Composition::Failed(found),
     }
 }
 

@@ -93,10 +93,8 @@ impl<'a> Binder<'a> {
                 (component, prefix, tree, false)
             }
         };
-        let matrix = tree
-            .pointer(if foreign { "" } else { prefix })
-            .map(|level| super::templates::matrix_names(level.node))
-            .unwrap_or_default();
+        // A matrix is the operation's: at the top, whether the component is inline or not.
+        let matrix = super::templates::matrix_names(tree);
         let declared = |list: &Option<Vec<V1Io>>, key: &str, is_output: bool| {
             list.iter()
                 .flatten()

@@ -56,7 +56,7 @@ pub(super) fn follow(
                 "name a Polyaxonfile of the repository".to_owned(),
             )
         })?;
-        let shown = target.display().to_string();
+        let shown = refs::shown(&target);
         let (_, target_tree, _) = load::load(&shown, bytes.clone(), Limits::default());
         match target_tree.as_ref().and_then(Reference::of) {
             Some(_) if seen.len() >= MAX_REFERENCES => {
@@ -104,34 +104,49 @@ fn component(shown: &str, bytes: Vec<u8>, context: &Context<'_>) -> Result<Check
     Ok(component)
 }
 
-/// A dag's operations that run a component by `pathRef`: each must name a file (relative to
-/// this one). Polyaxon refuses the dag otherwise.
-pub(super) fn dag_path_refs(path: &str, tree: &Node) -> Vec<Diagnostic> {
-    use crate::compose::refs::{self, Reference};
-    // A component's dag, or the dag of an operation's inline component.
-    let operations: Vec<&Node> = ["/run/operations", "/component/run/operations"]
-        .iter()
-        .filter_map(|pointer| match &tree.pointer(pointer)?.node.kind {
-            crate::yaml::NodeKind::Seq(operations) => Some(operations),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    let Ok(from) = std::fs::canonicalize(path) else {
-        return Vec::new();
+/// A component followed to its tree, or why it could not be.
+type Followed = Result<Option<Node>, Box<Diagnostic>>;
+
+/// The components a dag's operations run by reference (`pathRef`, and `hubRef` with
+/// `--hub-dir`), followed and checked each as a file of its own, by the operation's pointer;
+/// what stops one from being followed is a finding at its reference (REF001, IO002). A `dagRef`
+/// names a component of the dag itself, composed in place (`compose::dag_operations`).
+pub(super) fn dag_operations(
+    path: &str,
+    tree: &Node,
+    context: &Context<'_>,
+) -> (Vec<(String, Node)>, Vec<Diagnostic>) {
+    use crate::compose::refs::Reference;
+    let context = Context {
+        // A dag is not rendered: what its operations reach is judged as `check` judges it.
+        rendering: false,
+        ..*context
     };
-    operations
-        .into_iter()
-        .filter_map(|operation| {
-            let entry = operation.get("pathRef")?;
-            let reference = Reference::Path(entry.value.as_str()?.to_owned());
-            let unresolved =
-                refs::resolve(&reference, &from, &refs::Sources::default(), &[]).err()?;
-            Some(
-                Diagnostic::new(unresolved.rule, unresolved.message)
-                    .at(entry.value.span)
-                    .help(unresolved.help),
-            )
-        })
-        .collect()
+    let mut followed = Vec::new();
+    let mut found = Vec::new();
+    // Operations often share a component: each is checked once.
+    let mut seen: Vec<(Reference, Followed)> = Vec::new();
+    for (pointer, operation) in crate::compose::dag_operation_nodes(tree) {
+        let Some((reference, span)) = Reference::of(operation) else {
+            continue;
+        };
+        if matches!(reference, Reference::Dag(_) | Reference::Url(_)) {
+            continue;
+        }
+        let outcome = match seen.iter().find(|(r, _)| *r == reference) {
+            Some((_, outcome)) => outcome.clone(),
+            None => {
+                let outcome = follow(path, operation, &context)
+                    .map(|component| component.and_then(|c| c.tree));
+                seen.push((reference, outcome.clone()));
+                outcome
+            }
+        };
+        match outcome {
+            Ok(Some(component)) => followed.push((pointer, component)),
+            Ok(None) => {}
+            Err(diagnostic) => found.push((*diagnostic).at(span)),
+        }
+    }
+    (followed, found)
 }

@@ -74,11 +74,18 @@ pub fn legacy_format(tree: &Node) -> Option<Diagnostic> {
 
 pub fn check(file: &V1Polyaxonfile, tree: &Node) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    check_file(file, tree, "", &mut out);
+    check_file(file, tree, "", false, &mut out);
     out
 }
 
-fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Diagnostic>) {
+/// `completed`: what the file leaves out of its run comes from the operation around it.
+fn check_file(
+    file: &V1Polyaxonfile,
+    tree: &Node,
+    prefix: &str,
+    completed: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let here = |key: &str| tree.pointer(&format!("{prefix}/{key}"));
     let value_span = |key: &str| here(key).map(|l| l.node.span).unwrap_or_default();
     let key_span = |key: &str| here(key).and_then(|l| l.key_span).unwrap_or_default();
@@ -89,9 +96,32 @@ fn check_file(file: &V1Polyaxonfile, tree: &Node, prefix: &str, out: &mut Vec<Di
             .unwrap_or(Span::new(l.node.span.start, l.node.span.start))
     });
     out.extend(missing_run(file, file_start.unwrap_or_default()));
-    out.extend(run_without_parts(file, key_span("run")));
+    out.extend(run_without_parts(file, key_span("run"), completed));
     if let Some(component) = &file.component {
-        check_file(component, tree, &format!("{prefix}/component"), out);
+        let completed = completed || crate::model::runs::completes_its_component(file);
+        check_file(
+            component,
+            tree,
+            &format!("{prefix}/component"),
+            completed,
+            out,
+        );
+    }
+    if let Some(V1Run::Dag(dag)) = &file.run {
+        for (key, files) in [
+            ("operations", &dag.operations),
+            ("components", &dag.components),
+        ] {
+            for (index, child) in files.iter().flatten().enumerate() {
+                check_file(
+                    child,
+                    tree,
+                    &format!("{prefix}/run/{key}/{index}"),
+                    false,
+                    out,
+                );
+            }
+        }
     }
 }
 
@@ -190,7 +220,7 @@ fn missing_run(file: &V1Polyaxonfile, file_start: Span) -> Vec<Diagnostic> {
 }
 
 /// A dag without operations (SCH003), a job or service without a main container (SCH007).
-fn run_without_parts(file: &V1Polyaxonfile, run_key: Span) -> Vec<Diagnostic> {
+fn run_without_parts(file: &V1Polyaxonfile, run_key: Span, completed: bool) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     if let Some(V1Run::Dag(dag)) = &file.run
         && dag.operations.as_ref().is_none_or(Vec::is_empty)
@@ -209,7 +239,7 @@ fn run_without_parts(file: &V1Polyaxonfile, run_key: Span) -> Vec<Diagnostic> {
             _ => None,
         };
         // A top-level `container` shortcut fills the run's container in Polyaxon 2.18.
-        if container == Some(false) && file.container.is_none() {
+        if container == Some(false) && file.container.is_none() && !completed {
             found.push(
                 Diagnostic::new(
                     &rules::SCH_MISSING_CONTAINER,

@@ -79,6 +79,108 @@ pub fn operation(
     Ok(Some(composed))
 }
 
+/// Where a file's dags hold their operations: its own run, or an operation's inline
+/// component's.
+const DAG_RUNS: [&str; 2] = ["/run", "/component/run"];
+
+/// The operations of the file's dags, each with its pointer.
+pub fn dag_operation_nodes(tree: &Node) -> Vec<(String, &Node)> {
+    let mut out = Vec::new();
+    for run in DAG_RUNS {
+        let Some(NodeKind::Seq(operations)) = tree
+            .pointer(&format!("{run}/operations"))
+            .map(|l| &l.node.kind)
+        else {
+            continue;
+        };
+        for (index, operation) in operations.iter().enumerate() {
+            out.push((format!("{run}/operations/{index}"), operation));
+        }
+    }
+    out
+}
+
+/// The operations of the file's dags composed in place, each as [`operation`] composes a
+/// file: with the component it runs, which is `followed` (by the operation's pointer) or the
+/// dag's own component its `dagRef` names. Whether anything changed.
+pub fn dag_operations(
+    tree: &mut Node,
+    followed: &[(String, Node)],
+) -> Result<bool, Vec<shortcuts::Invalid>> {
+    let mut changed = false;
+    let mut invalid = Vec::new();
+    for run_pointer in DAG_RUNS {
+        let Some(run) = descend(tree, run_pointer) else {
+            continue;
+        };
+        let components = run
+            .get("components")
+            .map(|e| e.value.clone())
+            .unwrap_or(Node {
+                kind: NodeKind::Seq(Vec::new()),
+                span: Span::ELSEWHERE,
+            });
+        let Some(NodeKind::Seq(operations)) = value_mut(run, "operations").map(|n| &mut n.kind)
+        else {
+            continue;
+        };
+        for (index, operation) in operations.iter_mut().enumerate() {
+            if !matches!(operation.kind, NodeKind::Map(_)) {
+                continue;
+            }
+            let pointer = format!("{run_pointer}/operations/{index}");
+            let referenced = followed
+                .iter()
+                .find(|(at, _)| *at == pointer)
+                .map(|(_, component)| component)
+                .or_else(|| dag_component(operation, &components));
+            match self::operation(operation, referenced) {
+                Ok(Some(composed)) => {
+                    *operation = composed;
+                    changed = true;
+                }
+                Ok(None) => {}
+                Err(mut found) => invalid.append(&mut found),
+            }
+        }
+    }
+    if invalid.is_empty() {
+        Ok(changed)
+    } else {
+        Err(invalid)
+    }
+}
+
+/// The dag's component an operation's `dagRef` names.
+fn dag_component<'a>(operation: &Node, components: &'a Node) -> Option<&'a Node> {
+    let name = operation.get("dagRef")?.value.as_str()?;
+    let NodeKind::Seq(components) = &components.kind else {
+        return None;
+    };
+    components
+        .iter()
+        .find(|c| c.get("name").and_then(|e| e.value.as_str()) == Some(name))
+        .filter(|c| matches!(c.kind, NodeKind::Map(_)))
+}
+
+/// The node at a pointer of plain keys (`/component/run`), to change it.
+fn descend<'a>(node: &'a mut Node, pointer: &str) -> Option<&'a mut Node> {
+    pointer
+        .split('/')
+        .skip(1)
+        .try_fold(node, |node, key| value_mut(node, key))
+}
+
+fn value_mut<'a>(node: &'a mut Node, key: &str) -> Option<&'a mut Node> {
+    match &mut node.kind {
+        NodeKind::Map(entries) => entries
+            .iter_mut()
+            .find(|e| e.key == key)
+            .map(|e| &mut e.value),
+        _ => None,
+    }
+}
+
 /// The shortcuts of an operation with a component: the component's own, then the
 /// operation's, which apply to the component's run after its own. What Polyaxon refuses.
 fn component_shortcuts(composed: &mut Node, op_strategy: PatchStrategy) -> Vec<shortcuts::Invalid> {
@@ -136,13 +238,7 @@ fn component_of(node: &mut Node) -> Option<&mut Node> {
 }
 
 fn run_of(node: &mut Node) -> Option<&mut Node> {
-    match &mut node.kind {
-        NodeKind::Map(entries) => entries
-            .iter_mut()
-            .find(|e| e.key == "run")
-            .map(|e| &mut e.value),
-        _ => None,
-    }
+    value_mut(node, "run")
 }
 
 /// Presets (`-f preset.yaml`, in order) laid over the file, each with its own
@@ -160,9 +256,12 @@ pub fn presets(tree: &mut Node, presets: &[Node]) {
                 continue;
             }
             match entries.iter_mut().find(|e| e.key == entry.key) {
-                Some(existing) => {
-                    patch::patch(&mut existing.value, &entry.value, &entry.key, strategy)
-                }
+                Some(existing) => patch::patch(
+                    &mut existing.value,
+                    &patch::foreign(&entry.value),
+                    &entry.key,
+                    strategy,
+                ),
                 None => entries.push(Entry {
                     key: entry.key.clone(),
                     key_span: Span::ELSEWHERE,

@@ -25,17 +25,19 @@ const FREE_FORM: &[&str] = &[
     "params",
 ];
 
-/// Lays `new` over `old`. `key` is the field both sit at (`""` at the top).
+/// Lays `new` over `old`. `key` is the field both sit at (`""` at the top). What comes from
+/// `new` keeps its spans: a caller laying another file's node over this one makes it
+/// [`foreign`] first.
 pub fn patch(old: &mut Node, new: &Node, key: &str, strategy: PatchStrategy) {
     if new.is_null() {
         // An explicit null clears the field under replace and post_merge.
         if matches!(strategy, PatchStrategy::Replace | PatchStrategy::PostMerge) {
-            *old = foreign(new);
+            *old = new.clone();
         }
         return;
     }
     if old.is_null() {
-        *old = foreign(new);
+        *old = new.clone();
         return;
     }
     match (&mut old.kind, &new.kind) {
@@ -45,28 +47,28 @@ pub fn patch(old: &mut Node, new: &Node, key: &str, strategy: PatchStrategy) {
                     Some(existing) => {
                         patch(&mut existing.value, &entry.value, &entry.key, strategy)
                     }
-                    None => old_entries.push(foreign_entry(entry)),
+                    None => old_entries.push(entry.clone()),
                 }
             }
         }
         (NodeKind::Map(old_entries), NodeKind::Map(new_entries)) => match strategy {
-            PatchStrategy::Replace => *old = foreign(new),
+            PatchStrategy::Replace => *old = new.clone(),
             PatchStrategy::Isnull => {}
             PatchStrategy::PostMerge => deep_update(old_entries, new_entries, true),
             PatchStrategy::PreMerge => deep_update(old_entries, new_entries, false),
         },
         (NodeKind::Seq(old_items), NodeKind::Seq(new_items)) => match strategy {
-            PatchStrategy::Replace => *old = foreign(new),
+            PatchStrategy::Replace => *old = new.clone(),
             PatchStrategy::Isnull => {}
             PatchStrategy::PostMerge => {
                 for item in new_items {
                     if !old_items.iter().any(|o| same(o, item)) {
-                        old_items.push(foreign(item));
+                        old_items.push(item.clone());
                     }
                 }
             }
             PatchStrategy::PreMerge => {
-                let mut merged: Vec<Node> = new_items.iter().map(foreign).collect();
+                let mut merged: Vec<Node> = new_items.to_vec();
                 merged.extend(
                     old_items
                         .iter()
@@ -78,7 +80,7 @@ pub fn patch(old: &mut Node, new: &Node, key: &str, strategy: PatchStrategy) {
         },
         _ => {
             if matches!(strategy, PatchStrategy::Replace | PatchStrategy::PostMerge) {
-                *old = foreign(new);
+                *old = new.clone();
             }
         }
     }
@@ -92,10 +94,10 @@ fn deep_update(old: &mut Vec<Entry>, new: &[Entry], new_wins: bool) {
                 (NodeKind::Map(inner_old), NodeKind::Map(inner_new)) => {
                     deep_update(inner_old, inner_new, new_wins)
                 }
-                _ if new_wins => existing.value = foreign(&entry.value),
+                _ if new_wins => existing.value = entry.value.clone(),
                 _ => {}
             },
-            None => old.push(foreign_entry(entry)),
+            None => old.push(entry.clone()),
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::environment::V1Environment;
 use super::init::V1Init;
+use super::polyaxonfile::V1Polyaxonfile;
 use super::values::{Any, Templated};
 
 /// `run`: what the operation runs, tagged by its `kind`. One per file, so the size
@@ -144,8 +145,9 @@ pub struct V1Service {
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Dag {
-    pub operations: Option<Vec<Any>>,
-    pub components: Option<Vec<Any>>,
+    /// Each an operation (or a component, which Polyaxon reads with the same fields).
+    pub operations: Option<Vec<V1Polyaxonfile>>,
+    pub components: Option<Vec<V1Polyaxonfile>>,
     pub environment: Option<V1Environment>,
     pub connections: Option<Vec<String>>,
     pub volumes: Option<Vec<Volume>>,

@@ -3,6 +3,7 @@
 
 use k8s_openapi::api::core::v1::{Container, Volume};
 
+use super::run::V1Replica;
 use crate::model::{V1Environment, V1Init, V1Polyaxonfile, V1Run, V1Service, V1Termination};
 
 /// A Polyaxonfile as it runs: an operation with its component in place, its shortcuts and
@@ -25,20 +26,25 @@ pub fn runnable(file: &V1Polyaxonfile) -> (&V1Polyaxonfile, &'static str) {
     }
 }
 
-/// The workload object a run becomes (`docs/render.md`).
+/// The workload object a run becomes (`docs/render.md`), or what else holds its pods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Workload {
     Pod,
     Deployment,
     Job,
+    /// A replica of a distributed run (`tfjob` worker, `raycluster` head, ...): a pod template
+    /// its operator (Kubeflow, KubeRay, dask-kubernetes) creates and restarts.
+    Replica,
+    /// A dag's own `environment` and `volumes`, which Polyaxon passes to every operation.
+    Shared,
 }
 
 impl Workload {
     pub fn kind(self) -> &'static str {
         match self {
-            Workload::Pod => "Pod",
             Workload::Deployment => "Deployment",
             Workload::Job => "Job",
+            Workload::Pod | Workload::Replica | Workload::Shared => "Pod",
         }
     }
 }
@@ -64,6 +70,8 @@ pub struct RunView<'a> {
     pub workload: Workload,
     pub environment: Option<&'a V1Environment>,
     pub volumes: &'a [Volume],
+    /// The volumes of the dags around this run, which Polyaxon passes down to it.
+    pub inherited_volumes: Vec<&'a Volume>,
     /// `run.connections`: names of the agent's connections.
     pub connections: &'a [String],
     pub init: &'a [V1Init],
@@ -78,6 +86,13 @@ pub struct RunView<'a> {
 }
 
 impl<'a> RunView<'a> {
+    /// The volumes the pod has: its own, then those of the dags around it.
+    pub fn pod_volumes(&self) -> impl Iterator<Item = &'a Volume> + '_ {
+        self.volumes
+            .iter()
+            .chain(self.inherited_volumes.iter().copied())
+    }
+
     pub fn environment_pointer(&self) -> String {
         format!("{}/environment", self.at)
     }
@@ -112,61 +127,163 @@ impl<'a> RunView<'a> {
     }
 }
 
-/// Every job and service in the file: its own `run`, and an operation's inline component's.
+/// Every pod the file runs: its own job, service or the replicas of a distributed run, a
+/// dag's shared settings and the runs of its operations and components, and an operation's
+/// inline component's.
 pub fn runs(file: &V1Polyaxonfile) -> Vec<RunView<'_>> {
     let mut out = Vec::new();
-    collect(file, "", None, &mut out);
+    collect(file, "", None, &[], false, &mut out);
     out
 }
 
-/// The file's own job or service (not its inline component's), at `prefix`.
+/// What a job, a service and each replica of a distributed run hold for their pod.
+struct Parts<'a> {
+    environment: Option<&'a V1Environment>,
+    volumes: &'a [Volume],
+    connections: &'a [String],
+    init: &'a [V1Init],
+    sidecars: &'a [Container],
+    container: Option<&'a Container>,
+}
+
+macro_rules! parts {
+    ($run:expr) => {
+        Parts {
+            environment: $run.environment.as_ref(),
+            volumes: $run.volumes.as_deref().unwrap_or_default(),
+            connections: $run.connections.as_deref().unwrap_or_default(),
+            init: $run.init.as_deref().unwrap_or_default(),
+            sidecars: $run.sidecars.as_deref().unwrap_or_default(),
+            container: $run.container.as_ref(),
+        }
+    };
+}
+
+/// The file's own job or service (not its inline component's, nor replicas), at `prefix`:
+/// what `plx render` writes.
 pub fn view<'a>(
     file: &'a V1Polyaxonfile,
     prefix: &str,
     termination: Option<(&'a V1Termination, String)>,
 ) -> Option<RunView<'a>> {
     let at = format!("{prefix}/run");
-    let completed_by_polyaxon =
-        file.build.is_some() || file.presets.is_some() || file.is_preset == Some(true);
+    let completed_by_polyaxon = completed_by_polyaxon(file);
     match &file.run {
-        Some(V1Run::Job(job)) => Some(RunView {
+        Some(V1Run::Job(job)) => Some(RunView::new(
             at,
-            workload: Workload::Job,
-            environment: job.environment.as_ref(),
-            volumes: job.volumes.as_deref().unwrap_or_default(),
-            connections: job.connections.as_deref().unwrap_or_default(),
-            init: job.init.as_deref().unwrap_or_default(),
-            sidecars: job.sidecars.as_deref().unwrap_or_default(),
-            container: job.container.as_ref(),
-            service: None,
+            Workload::Job,
+            parts!(job),
             termination,
             completed_by_polyaxon,
-        }),
-        Some(V1Run::Service(service)) => Some(RunView {
-            at,
-            workload: if service.replicas.as_ref().and_then(|r| r.value()).is_some() {
+        )),
+        Some(V1Run::Service(service)) => {
+            let workload = if service.replicas.as_ref().and_then(|r| r.value()).is_some() {
                 Workload::Deployment
             } else {
                 Workload::Pod
-            },
-            environment: service.environment.as_ref(),
-            volumes: service.volumes.as_deref().unwrap_or_default(),
-            connections: service.connections.as_deref().unwrap_or_default(),
-            init: service.init.as_deref().unwrap_or_default(),
-            sidecars: service.sidecars.as_deref().unwrap_or_default(),
-            container: service.container.as_ref(),
-            service: Some(service),
-            termination,
-            completed_by_polyaxon,
-        }),
+            };
+            let mut view = RunView::new(
+                at,
+                workload,
+                parts!(service),
+                termination,
+                completed_by_polyaxon,
+            );
+            view.service = Some(service);
+            Some(view)
+        }
         _ => None,
     }
+}
+
+/// A `build` section makes the main container's image, presets and preset files carry any
+/// field.
+fn completed_by_polyaxon(file: &V1Polyaxonfile) -> bool {
+    file.build.is_some() || file.presets.is_some() || file.is_preset == Some(true)
+}
+
+/// Whether what an operation's inline `component` leaves out comes from elsewhere: the
+/// operation's `build` or presets, or the component it references (`hubRef: kaniko` next to
+/// the component it resolved to).
+pub fn completes_its_component(operation: &V1Polyaxonfile) -> bool {
+    completed_by_polyaxon(operation)
+        || operation.hub_ref.is_some()
+        || operation.path_ref.is_some()
+        || operation.url_ref.is_some()
+        || operation.dag_ref.is_some()
+}
+
+impl<'a> RunView<'a> {
+    fn new(
+        at: String,
+        workload: Workload,
+        parts: Parts<'a>,
+        termination: Option<(&'a V1Termination, String)>,
+        completed_by_polyaxon: bool,
+    ) -> Self {
+        RunView {
+            at,
+            workload,
+            environment: parts.environment,
+            volumes: parts.volumes,
+            inherited_volumes: Vec::new(),
+            connections: parts.connections,
+            init: parts.init,
+            sidecars: parts.sidecars,
+            container: parts.container,
+            service: None,
+            termination,
+            completed_by_polyaxon,
+        }
+    }
+}
+
+/// The replicas of a distributed run, each a pod template at its key.
+fn replicas<'a>(run: &'a V1Run, at: &str) -> Vec<(String, Parts<'a>)> {
+    let roles: Vec<(&str, Option<&'a V1Replica>)> = match run {
+        V1Run::TfJob(tf) => vec![
+            ("chief", tf.chief.as_ref()),
+            ("ps", tf.ps.as_ref()),
+            ("worker", tf.worker.as_ref()),
+            ("evaluator", tf.evaluator.as_ref()),
+        ],
+        V1Run::PytorchJob(pytorch) => vec![
+            ("master", pytorch.master.as_ref()),
+            ("worker", pytorch.worker.as_ref()),
+        ],
+        V1Run::MpiJob(mpi) => vec![
+            ("launcher", mpi.launcher.as_ref()),
+            ("worker", mpi.worker.as_ref()),
+        ],
+        V1Run::DaskCluster(dask) => vec![
+            ("scheduler", dask.scheduler.as_ref()),
+            ("worker", dask.worker.as_ref()),
+        ],
+        V1Run::RayCluster(ray) => {
+            let head = ray
+                .head
+                .as_ref()
+                .map(|head| (format!("{at}/head"), parts!(head)));
+            let workers = ray.workers.iter().flatten().map(|(name, worker)| {
+                let token = crate::yaml::tree::escape_pointer_token(name);
+                (format!("{at}/workers/{token}"), parts!(worker))
+            });
+            return head.into_iter().chain(workers).collect();
+        }
+        _ => Vec::new(),
+    };
+    roles
+        .into_iter()
+        .filter_map(|(role, replica)| Some((format!("{at}/{role}"), parts!(replica?))))
+        .collect()
 }
 
 fn collect<'a>(
     file: &'a V1Polyaxonfile,
     prefix: &str,
     outer_termination: Option<(&'a V1Termination, String)>,
+    dag_volumes: &[&'a Volume],
+    completed_from_outside: bool,
     out: &mut Vec<RunView<'a>>,
 ) {
     // An operation's `termination` overrides its component's, as in render.
@@ -175,8 +292,64 @@ fn collect<'a>(
             .as_ref()
             .map(|t| (t, format!("{prefix}/termination")))
     });
-    out.extend(view(file, prefix, termination.clone()));
+    let completed_by_polyaxon = completed_by_polyaxon(file) || completed_from_outside;
+    let at = format!("{prefix}/run");
+    let mut own = Vec::new();
+    own.extend(view(file, prefix, termination.clone()));
+    if let Some(run) = &file.run {
+        for (at, parts) in replicas(run, &at) {
+            own.push(RunView::new(
+                at,
+                Workload::Replica,
+                parts,
+                None,
+                completed_by_polyaxon,
+            ));
+        }
+    }
+    for mut view in own {
+        view.completed_by_polyaxon |= completed_by_polyaxon;
+        view.inherited_volumes = dag_volumes.to_vec();
+        out.push(view);
+    }
+    if let Some(V1Run::Dag(dag)) = &file.run {
+        let shared = Parts {
+            environment: dag.environment.as_ref(),
+            volumes: dag.volumes.as_deref().unwrap_or_default(),
+            connections: dag.connections.as_deref().unwrap_or_default(),
+            init: &[],
+            sidecars: &[],
+            container: None,
+        };
+        let mut inner: Vec<&'a Volume> = dag_volumes.to_vec();
+        inner.extend(shared.volumes);
+        let mut view = RunView::new(at.clone(), Workload::Shared, shared, None, false);
+        view.inherited_volumes = dag_volumes.to_vec();
+        out.push(view);
+        for (key, files) in [
+            ("operations", &dag.operations),
+            ("components", &dag.components),
+        ] {
+            for (index, child) in files.iter().flatten().enumerate() {
+                collect(
+                    child,
+                    &format!("{at}/{key}/{index}"),
+                    None,
+                    &inner,
+                    false,
+                    out,
+                );
+            }
+        }
+    }
     if let Some(component) = &file.component {
-        collect(component, &format!("{prefix}/component"), termination, out);
+        collect(
+            component,
+            &format!("{prefix}/component"),
+            termination,
+            dag_volumes,
+            completed_by_polyaxon || completes_its_component(file),
+            out,
+        );
     }
 }

@@ -143,11 +143,14 @@ impl super::Check<'_> {
             // Polyaxon provides its context volumes; `plx render` refuses them (RND002).
             if !mount.name.is_empty()
                 && !is_polyaxon_volume(&mount.name)
-                && !run.volumes.iter().any(|v| v.name == mount.name)
+                && !run.pod_volumes().any(|v| v.name == mount.name)
             {
-                let defined: Vec<&str> = run.volumes.iter().map(|v| v.name.as_str()).collect();
+                let defined: Vec<&str> = run.pod_volumes().map(|v| v.name.as_str()).collect();
                 let listed = if defined.is_empty() {
-                    "this run defines no volumes; add one under `run.volumes`".to_owned()
+                    format!(
+                        "this pod has no volumes; add one under `{}.volumes`",
+                        display_path(&run.at)
+                    )
                 } else {
                     format!(
                         "the volumes are {}",

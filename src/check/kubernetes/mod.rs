@@ -13,7 +13,7 @@ use crate::document::locate::{self, Findings, Target};
 use crate::k8s::schema::{self, Subject, Violation};
 use crate::k8s::validation;
 use crate::model::V1Polyaxonfile;
-use crate::model::runs::{Role, RunView};
+use crate::model::runs::{Role, RunView, Workload};
 use crate::rules::{self, Rule};
 use crate::yaml::Node;
 use crate::yaml::Span;
@@ -259,6 +259,14 @@ impl Check<'_> {
                     .help(format!(
                         "add `{field}`; the API server refuses the object: `{path}.{field}: Required value`"
                     )),
+                    // Kubeflow's replicas restart by exit code, a policy of their own.
+                    Violation::Unsupported { value, .. }
+                        if run.workload == Workload::Replica
+                            && path.ends_with("environment.restartPolicy")
+                            && value == "ExitCode" =>
+                    {
+                        continue;
+                    }
                     Violation::Unsupported { value, allowed } => {
                         let supported = allowed
                             .iter()

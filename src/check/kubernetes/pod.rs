@@ -397,7 +397,9 @@ impl super::Check<'_> {
         let allowed: &[&str] = match run.workload {
             Workload::Deployment => &["Always"],
             Workload::Job => &["OnFailure", "Never"],
-            Workload::Pod => return,
+            // A bare pod takes any policy; the operators of distributed runs take any, and
+            // `ExitCode` too (Kubeflow); a dag's children judge their own.
+            Workload::Pod | Workload::Replica | Workload::Shared => return,
         };
         // Values outside the enum are reported once, as unsupported values.
         if !["Always", "OnFailure", "Never"].contains(&policy) || allowed.contains(&policy) {
