@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::rbac::v1::PolicyRule;
+use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef};
 use serde::Serialize;
 
-use super::effective::{Account, Effective, Grant, ObjectRef, Reach, effective};
+use super::effective::{Account, Dangling, Effective, Grant, ObjectRef, Reach, effective};
 use super::lint::is_cluster_scoped;
 use super::manifests::{ManifestFile, Object};
 use super::matching::{Atom, breakdown, rules_allow, uncovered};
@@ -71,9 +71,10 @@ pub fn audit(
             diagnostics[grant.role.file].push(diagnostic);
         }
     }
-    for binding in &effective.dangling {
-        let manifest = &files[binding.file].manifests[binding.manifest];
-        diagnostics[binding.file].push(dangling(manifest, account));
+    for missing in &effective.dangling {
+        let at = missing.binding;
+        let manifest = &files[at.file].manifests[at.manifest];
+        diagnostics[at.file].push(dangling(manifest, missing, account));
     }
     for file in &mut diagnostics {
         file.sort_by_key(|d| (d.span.map(|s| s.start), d.rule.code));
@@ -154,14 +155,29 @@ fn grant_audit(
     found
 }
 
-/// A binding of the account to a role the files do not define (RBAC004).
-fn dangling(manifest: &super::manifests::Manifest, account: &Account) -> Diagnostic {
+/// A binding of the account to a role the files do not define (RBAC004): the role it looked
+/// for, and the files' role of that kind with the nearest name, at `roleRef.name`.
+fn dangling(
+    manifest: &super::manifests::Manifest,
+    missing: &Dangling,
+    account: &Account,
+) -> Diagnostic {
+    let RoleRef { kind, name, .. } = &missing.role_ref;
+    let role = match &missing.namespace {
+        Some(namespace) => format!("{kind} `{name}` in namespace `{namespace}`"),
+        None => format!("{kind} `{name}`"),
+    };
+    let help = crate::suggest::after_did_you_mean(
+        name,
+        missing.candidates.iter().map(String::as_str),
+        "fix `roleRef.name`, or pass the file that defines the role too; the API server accepts a binding to a missing role, which grants nothing until the role exists".to_owned(),
+    );
     Diagnostic::new(
         &rules::RBAC_DANGLING_BINDING,
-        format!("the role this binding refers to is not in the files: it grants {account} nothing here"),
+        format!("this binding refers to {role}, which is not in the files: it grants {account} nothing here"),
     )
-    .at(span(&manifest.node, "/roleRef", Target::Key))
-    .help("pass the file that defines the role too, or fix `roleRef.name`; the API server accepts a binding to a missing role, which grants nothing until the role exists")
+    .at(span(&manifest.node, "/roleRef/name", Target::Value))
+    .help(help)
 }
 
 /// Where a part must be granted.

@@ -92,7 +92,21 @@ pub struct Effective {
     pub grants: Vec<Grant>,
     pub bindings: Vec<(ObjectRef, Reach)>,
     /// Bindings of the account whose role is not among the files (they grant nothing here).
-    pub dangling: Vec<ObjectRef>,
+    pub dangling: Vec<Dangling>,
+}
+
+/// A binding of the account to a role that is not among the files, and the roles it could
+/// have meant: a typo in `roleRef.name` is the usual cause.
+#[derive(Clone, Debug)]
+pub struct Dangling {
+    pub binding: ObjectRef,
+    pub role_ref: RoleRef,
+    /// Where a Role was looked for (a Role belongs to the binding's namespace); `None` for a
+    /// ClusterRole.
+    pub namespace: Option<String>,
+    /// The names of the files' roles the binding could refer to: every ClusterRole for a
+    /// ClusterRole, the Roles of the binding's namespace for a Role.
+    pub candidates: Vec<String>,
 }
 
 /// The namespace an object lives in: its own, else the account's (where
@@ -242,7 +256,9 @@ pub fn effective(files: &[ManifestFile], account: &Account) -> Effective {
                         rule_index,
                     }))
             }
-            None => effective.dangling.push(*at),
+            None => effective
+                .dangling
+                .push(roles.dangling(*at, role_ref, role_namespace)),
         }
     }
     effective
@@ -285,6 +301,29 @@ struct Roles<'a> {
 }
 
 impl Roles<'_> {
+    /// A binding whose role is not in the files, with the names it could have meant.
+    fn dangling(&self, binding: ObjectRef, role_ref: &RoleRef, namespace: &str) -> Dangling {
+        let is_role = role_ref.kind == "Role";
+        let candidates = self
+            .objects
+            .iter()
+            .filter_map(|(_, object)| match object {
+                Object::Role(role) if is_role => (namespace_of(&role.metadata, self.account)
+                    == namespace)
+                    .then_some(&role.metadata),
+                Object::ClusterRole(role) if role_ref.kind == "ClusterRole" => Some(&role.metadata),
+                _ => None,
+            })
+            .filter_map(|metadata| metadata.name.clone())
+            .collect();
+        Dangling {
+            binding,
+            role_ref: role_ref.clone(),
+            namespace: is_role.then(|| namespace.to_owned()),
+            candidates,
+        }
+    }
+
     /// The rules a roleRef resolves to, or None when the role is not in the files.
     fn rules_of(
         &self,
@@ -380,6 +419,32 @@ mod tests {
             &Reach::Namespace("ml".into()),
             &get_pods
         ));
+    }
+
+    #[test]
+    fn a_dangling_binding_offers_only_roles_it_could_refer_to() {
+        // A Role ref can mean a Role of the binding's namespace; a ClusterRole ref, a ClusterRole.
+        let text = "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader-ml, namespace: ml}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader-other, namespace: other}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader-cluster}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: to-role, namespace: ml}\nsubjects: [{kind: ServiceAccount, name: runner}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: to-cluster-role}\nsubjects: [{kind: ServiceAccount, name: runner, namespace: ml}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}\n";
+        let files = [read("m.yaml", text.as_bytes().to_vec())];
+        let effective = effective(&files, &account());
+        let found: Vec<(&str, Option<&str>, Vec<String>)> = effective
+            .dangling
+            .iter()
+            .map(|d| {
+                (
+                    d.role_ref.kind.as_str(),
+                    d.namespace.as_deref(),
+                    d.candidates.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Role", Some("ml"), vec!["reader-ml".to_owned()]),
+                ("ClusterRole", None, vec!["reader-cluster".to_owned()]),
+            ]
+        );
     }
 
     #[test]
