@@ -317,3 +317,72 @@ fn connection_schemas_are_checked_against_their_kind_in_either_spelling() {
         ["`buckt` is not a key of a `volume_claim` connection's schema"]
     );
 }
+
+/// The findings of `plx check --format json` on the values given on stdin.
+fn check_stdin(values: &str) -> (i32, serde_json::Value) {
+    let output = plx()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(values)
+        .output()
+        .unwrap();
+    let document = serde_json::from_slice(&output.stdout).unwrap();
+    (output.status.code().unwrap(), document)
+}
+
+#[test]
+fn an_override_file_with_a_few_chart_keys_is_read_as_the_values() {
+    plx()
+        .args(["check", "fixtures/agent/partial-values.yaml"])
+        .assert()
+        .code(0);
+    let (exit, document) = common::check_json(
+        std::path::Path::new("fixtures/invalid/SCH001-partial-agent-values-typo.yaml"),
+        &[],
+    );
+    assert_eq!(exit, 1);
+    let help = document["diagnostics"][0]["help"].as_str().unwrap();
+    assert!(help.starts_with("did you mean `timezone`?"), "{help}");
+    assert!(
+        help.contains("read as the agent's Helm values")
+            && help.contains("`ingress` is a top-level key of the agent chart's values")
+            && help.contains("`timezon` is likely a misspelling of one"),
+        "{help}"
+    );
+}
+
+#[test]
+fn an_ambiguous_file_says_which_keys_decided_how_it_was_read() {
+    // Keys of both a Polyaxonfile and the chart: the values, which have no `kind`.
+    let (exit, document) = check_stdin("namespace: ml\nconnections: [store]\n");
+    assert_eq!(exit, 1);
+    let help = document["diagnostics"][0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("read as the agent's Helm values: it has no `kind`")
+            && help.contains("`namespace`, `connections` are top-level keys of the agent chart's values (and of a Polyaxonfile"),
+        "{help}"
+    );
+    // Chart keys and others: read as whichever the file has more keys of.
+    let (_, document) = check_stdin("agent:\n  instance: a\nreplicaCount: 2\n");
+    let help = document["diagnostics"][0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("`agent` is a top-level key of the agent chart's values")
+            && help.contains("`replicaCount` is a key of neither"),
+        "{help}"
+    );
+    let (_, document) = check_stdin(
+        "version: 1.1\nrun:\n  kind: job\n  container: {image: busybox}\ningress: {}\n",
+    );
+    let help = document["diagnostics"][0]["help"].as_str().unwrap();
+    assert!(
+        help.contains(
+            "read as a Polyaxonfile: it has no `kind`, but fewer of its keys are the agent chart's"
+        ) && help.contains("`version`, `run` are keys of a Polyaxonfile"),
+        "{help}"
+    );
+    // A Polyaxonfile as such gets no word about the agent's values.
+    let (_, document) = check_stdin(
+        "version: 1.1\nkind: component\nrun:\n  kind: job\n  container: {image: busybox}\nnodeSelectr: {}\n",
+    );
+    let help = document["diagnostics"][0]["help"].as_str().unwrap();
+    assert!(!help.contains("read as"), "{help}");
+}

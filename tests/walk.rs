@@ -78,3 +78,56 @@ fn a_repository_is_walked_by_content_and_ignore_files() {
     let (code, files, _) = checked_files(&dir.join("ignored/old.yaml"));
     assert_eq!((code, files), (1, vec!["old.yaml".to_owned()]));
 }
+
+/// An override file of the agent's values holds a few of the chart's keys: a folder's walk and
+/// `--by-content` recognise it by them, typo and all, and leave another chart's values alone.
+#[test]
+fn the_agents_values_are_recognised_by_the_charts_keys_in_walks_and_by_content() {
+    let scratch = common::Scratch::new("walk-values");
+    let dir = scratch.0.clone();
+    let copy = |from: &str, to: &str| {
+        std::fs::copy(root().join(from), dir.join(to)).unwrap();
+    };
+    copy("fixtures/agent/partial-values.yaml", "values-prod.yaml");
+    copy(
+        "fixtures/invalid/SCH001-partial-agent-values-typo.yaml",
+        "values-typo.yaml",
+    );
+    std::fs::write(
+        dir.join("values-json.json"),
+        "{\n  \"timezone\": \"UTC\",\n  \"ingress\": {\"enabled\": false}\n}\n",
+    )
+    .unwrap();
+    // Another chart's values share some keys with the agent's (`ingress`, `nodeSelector`), not
+    // all: left alone.
+    std::fs::write(
+        dir.join("web-values.yaml"),
+        "replicaCount: 2\nimage:\n  repository: nginx\ningress:\n  enabled: true\nnodeSelector: {}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("ci.yaml"), "name: ci\non: push\njobs: {}\n").unwrap();
+    let expected = ["values-json.json", "values-prod.yaml", "values-typo.yaml"];
+
+    let (code, files, count) = checked_files(&dir);
+    assert_eq!((code, count), (1, 3), "{files:?}");
+    assert_eq!(files, ["values-typo.yaml"]);
+    // `--by-content` reads a named file as a walk reads a found one.
+    let mut read = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.is_file() {
+            continue;
+        }
+        let output = plx()
+            .args(["check", "--by-content", "--format", "json"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        if document["summary"]["files"] == 1 {
+            read.push(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    read.sort();
+    assert_eq!(read, expected);
+}

@@ -225,15 +225,15 @@ fn check_target(
             });
         }
     };
-    let what = discover::content(&bytes);
-    if target.found && what == Content::Other {
+    let reading = discover::content(&bytes);
+    if target.found && !reading.recognised {
         return None;
     }
     let policy = match policies.for_file(path) {
         Ok(policy) => policy,
         Err(problem) => return Some(Reported::unread(SourceFile::unread(shown), *problem)),
     };
-    Some(match what {
+    Some(match reading.content {
         Content::Rbac => {
             let manifest = rbac::manifests::read(&shown, bytes);
             let mut diagnostics = manifest.diagnostics.clone();

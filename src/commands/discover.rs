@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use super::display;
 use crate::diagnostic::Diagnostic;
+use crate::model::V1Polyaxonfile;
+use crate::model::agent::AgentValues;
 use crate::rules;
+use crate::yaml::Node;
 
 /// A file to check: named on the command line (always checked), or found in a folder
 /// (checked only when its content is something plx reads).
@@ -88,51 +91,141 @@ pub fn nothing_to_check(path: &Path) -> Problem {
     (display(path), diagnostic)
 }
 
-/// Keys only the agent chart's values have: a file with one of them and no `kind` is the
-/// platform team's values file, not a Polyaxonfile.
-const AGENT_VALUES_KEYS: &[&str] = &[
-    "deploymentChart",
-    "agent",
-    "artifactsStore",
-    "defaultArtifactsStore",
-    "connections",
-    "gateway",
-    "externalServices",
-];
-
-/// Whether a loaded file is the agent's Helm values rather than a Polyaxonfile.
-pub fn is_agent_values(tree: &crate::yaml::Node) -> bool {
-    tree.get("kind").is_none() && AGENT_VALUES_KEYS.iter().any(|key| tree.get(key).is_some())
-}
-
-/// What a file is, by its content: plx reads Polyaxonfiles, the agent's Helm values and RBAC
-/// manifests; any other YAML in a repository is left alone.
-#[derive(Debug, PartialEq)]
+/// What plx reads a file as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Content {
-    /// A Polyaxonfile or the agent's values (`check_with` tells them apart).
-    Polyaxon,
+    Polyaxonfile,
+    /// The agent's Helm values.
+    AgentValues,
     Rbac,
-    Other,
 }
 
-pub fn content(bytes: &[u8]) -> Content {
-    // The declarations sit at the top of a file: its head is enough.
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
-    let top_level = |key: &str| {
-        head.lines().find_map(|line| {
-            let line = line.trim_start_matches('{');
-            let rest = match line.strip_prefix('"') {
-                Some(quoted) => quoted.strip_prefix(key)?.strip_prefix('"')?,
-                None => line.strip_prefix(key)?,
+/// How plx reads a file, from its top level alone. This is the one place that decides, for a
+/// file named on the command line ([`reading`], on its loaded tree), and for one found in a
+/// folder or named with `--by-content` ([`content`], on its first bytes).
+#[derive(Debug)]
+pub struct Reading {
+    pub content: Content,
+    /// Whether the top level says what the file is. A file found in a folder is read only
+    /// then: any other YAML in a repository (CI configs, other charts' values) is left alone.
+    /// A file named on the command line is read as `content` anyway.
+    pub recognised: bool,
+    keys: Keys,
+}
+
+/// The top level of a file, as far as telling what it is goes.
+struct TopLevel {
+    /// `kind`'s value, when the file has the key (empty when it is not a string).
+    kind: Option<String>,
+    api_version: bool,
+    keys: Vec<String>,
+}
+
+/// A file's top-level keys, by whose keys they are: the agent chart's values', a
+/// Polyaxonfile's, both, or neither.
+#[derive(Debug, Default)]
+struct Keys {
+    has_kind: bool,
+    chart: Vec<String>,
+    both: Vec<String>,
+    polyaxonfile: Vec<String>,
+    /// Keys of neither that are close to a key of the chart's values: misspellings of one.
+    misspelt: Vec<String>,
+    neither: Vec<String>,
+}
+
+/// The keys serde reads for a struct: the field list its derived `Deserialize` hands
+/// `deserialize_struct`, renames applied. The keys plx recognises a file by are the typed
+/// model's own, so they cannot drift from what the file is then checked against.
+fn fields_of<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    let mut fields: &'static [&'static str] = &[];
+    // The deserializer only records the list and stops: the error is expected.
+    let _ = T::deserialize(FieldList(&mut fields));
+    fields
+}
+
+struct FieldList<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> serde::Deserializer<'de> for FieldList<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("not a struct"))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(serde::de::Error::custom("fields recorded"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
+/// The top-level keys of the agent chart's values (chart 2.15.1, and the keys its
+/// documentation still shows), as `AgentValues` reads them.
+fn chart_keys() -> &'static [&'static str] {
+    fields_of::<AgentValues>()
+}
+
+/// Whether `key` is one of `fields`, as written or in the snake_case spelling the decoder
+/// also takes.
+fn is_one_of(key: &str, fields: &[&str]) -> bool {
+    fields
+        .iter()
+        .any(|field| key == *field || crate::yaml::tree::is_snake_spelling(key, field))
+}
+
+impl Keys {
+    fn of(top: &TopLevel) -> Self {
+        let chart = chart_keys();
+        let polyaxonfile = fields_of::<V1Polyaxonfile>();
+        let mut keys = Keys {
+            has_kind: top.kind.is_some(),
+            ..Keys::default()
+        };
+        for key in top.keys.iter().filter(|key| *key != "kind") {
+            let list = match (is_one_of(key, chart), is_one_of(key, polyaxonfile)) {
+                (true, true) => &mut keys.both,
+                (true, false) => &mut keys.chart,
+                (false, true) => &mut keys.polyaxonfile,
+                (false, false) => {
+                    let near =
+                        crate::suggest::closest(key, chart.iter().chain(polyaxonfile).copied());
+                    if near.is_some_and(|near| chart.contains(&near)) {
+                        &mut keys.misspelt
+                    } else {
+                        &mut keys.neither
+                    }
+                }
             };
-            let value = rest.strip_prefix(':')?;
-            Some(value.trim().trim_matches(['"', '\'', ',']).to_owned())
-        })
-    };
-    let kind = top_level("kind");
-    if top_level("apiVersion").is_some() {
+            if !list.contains(key) {
+                list.push(key.clone());
+            }
+        }
+        keys
+    }
+}
+
+/// The decision. A file with `apiVersion` is an RBAC manifest when its `kind` is one; a file
+/// with `kind` is a Polyaxonfile. A mapping without `kind` is the agent's values when all its
+/// top-level keys are keys of the chart's values (or misspellings of one: the typo is then
+/// reported, not the file left alone). Other mappings without `kind`, named on the command
+/// line, are read as whichever they have more keys of alone: the chart's values (with their
+/// misspellings) or a Polyaxonfile.
+fn decide(top: &TopLevel) -> Reading {
+    let kind = top.kind.as_deref();
+    if top.api_version {
         let rbac = matches!(
-            kind.as_deref(),
+            kind,
             Some(
                 "Role"
                     | "ClusterRole"
@@ -142,14 +235,381 @@ pub fn content(bytes: &[u8]) -> Content {
                     | "List"
             )
         );
-        return if rbac { Content::Rbac } else { Content::Other };
+        return Reading {
+            content: if rbac {
+                Content::Rbac
+            } else {
+                Content::Polyaxonfile
+            },
+            recognised: rbac,
+            keys: Keys::default(),
+        };
     }
-    let polyaxonfile = matches!(kind.as_deref(), Some("component" | "operation"))
-        || (top_level("version").is_some() && kind.is_some());
-    let values = kind.is_none() && AGENT_VALUES_KEYS.iter().any(|key| top_level(key).is_some());
-    if polyaxonfile || values {
-        Content::Polyaxon
-    } else {
-        Content::Other
+    let keys = Keys::of(top);
+    let (content, recognised) = match kind {
+        Some(kind) => (
+            Content::Polyaxonfile,
+            matches!(kind, "component" | "operation") || top.keys.iter().any(|k| k == "version"),
+        ),
+        None => {
+            let recognised = !(keys.chart.is_empty() && keys.both.is_empty())
+                && keys.polyaxonfile.is_empty()
+                && keys.neither.is_empty();
+            // A Polyaxonfile always has `kind` and the agent's values never do: without it, a
+            // tie goes to the values.
+            let votes = keys.chart.len() + keys.misspelt.len();
+            let agent = recognised || (votes > 0 && votes >= keys.polyaxonfile.len());
+            let content = if agent {
+                Content::AgentValues
+            } else {
+                Content::Polyaxonfile
+            };
+            (content, recognised)
+        }
+    };
+    Reading {
+        content,
+        recognised,
+        keys,
+    }
+}
+
+/// How a loaded file is read.
+pub fn reading(tree: &Node) -> Reading {
+    let top = TopLevel {
+        kind: tree
+            .get("kind")
+            .map(|entry| entry.value.as_str().unwrap_or_default().to_owned()),
+        api_version: tree.get("apiVersion").is_some(),
+        keys: tree
+            .entries()
+            .unwrap_or_default()
+            .iter()
+            .map(|entry| entry.key.clone())
+            .collect(),
+    };
+    decide(&top)
+}
+
+/// How a file is read, by its first bytes: a folder's files are told apart without parsing
+/// the ones plx leaves alone.
+pub fn content(bytes: &[u8]) -> Reading {
+    // The declarations sit at the top of a file: its head is enough.
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    let mut entries = json_entries(&head);
+    if entries.is_empty() {
+        entries = yaml_entries(&head);
+    }
+    let value = |key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let top = TopLevel {
+        kind: value("kind"),
+        api_version: value("apiVersion").is_some(),
+        keys: entries.iter().map(|(key, _)| key.clone()).collect(),
+    };
+    decide(&top)
+}
+
+/// The top-level keys of YAML written in block style, and their values when on the same line:
+/// the lines that start with a key. The first line of a flow mapping (`{kind: component, ...`)
+/// gives its first key.
+fn yaml_entries(head: &str) -> Vec<(String, String)> {
+    head.lines()
+        .filter_map(|line| {
+            let line = line.trim_start_matches('{');
+            let (key, rest) = match line.strip_prefix(['"', '\'']) {
+                Some(quoted) => {
+                    let close = quoted.find(['"', '\''])?;
+                    (&quoted[..close], &quoted[close + 1..])
+                }
+                None => {
+                    let end = line.find(':')?;
+                    (line[..end].trim_end(), &line[end..])
+                }
+            };
+            let plain = !key.is_empty()
+                && !key.starts_with([' ', '\t', '#', '-', '%', '[', '&', '*', '!', '?', '|', '>']);
+            let value = rest.strip_prefix(':')?;
+            (plain && (value.is_empty() || value.starts_with([' ', '\t']))).then(|| {
+                let value = value.trim().trim_matches(['"', '\'', ',', '}']);
+                (key.to_owned(), value.to_owned())
+            })
+        })
+        .collect()
+}
+
+/// The top-level keys of a JSON object, and their values when they are strings: the keys read
+/// before the head ends, or before the text stops being JSON.
+fn json_entries(head: &str) -> Vec<(String, String)> {
+    struct Entries<'a>(&'a mut Vec<(String, String)>);
+    impl<'de> serde::de::Visitor<'de> for Entries<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                let value: serde_json::Value = map.next_value()?;
+                let value = value.as_str().unwrap_or_default().to_owned();
+                self.0.push((key, value));
+            }
+            Ok(())
+        }
+    }
+    let mut entries = Vec::new();
+    if head.trim_start().starts_with('{') {
+        let mut reader = serde_json::Deserializer::from_str(head);
+        // A head cut mid-file, or YAML flow style, stops the reader: the keys read so far stand.
+        let _ = serde::Deserializer::deserialize_map(&mut reader, Entries(&mut entries));
+    }
+    entries
+}
+
+impl Reading {
+    /// Whether its keys could have meant the other reading: only keys of both a Polyaxonfile
+    /// and the chart's values, keys of neither or misspelt, or chart keys in a Polyaxonfile.
+    pub fn ambiguous(&self) -> bool {
+        let keys = &self.keys;
+        match self.content {
+            // Keys of both decide only when no key is the chart's alone.
+            Content::AgentValues => {
+                keys.chart.is_empty()
+                    || !(keys.misspelt.is_empty()
+                        && keys.polyaxonfile.is_empty()
+                        && keys.neither.is_empty())
+            }
+            Content::Polyaxonfile => {
+                !keys.chart.is_empty() || (!keys.has_kind && !keys.misspelt.is_empty())
+            }
+            Content::Rbac => false,
+        }
+    }
+
+    /// Which keys decided how the file is read, in a sentence: `None` when no key points to
+    /// the agent's values (a Polyaxonfile, or RBAC manifests, as such).
+    pub fn why(&self) -> Option<String> {
+        let keys = &self.keys;
+        if self.content != Content::AgentValues && !self.ambiguous() {
+            return None;
+        }
+        let (what, decider) = match (self.content, keys.has_kind, self.recognised) {
+            (Content::AgentValues, _, true) => (
+                "the agent's Helm values",
+                "it has no `kind` (a Polyaxonfile has one)",
+            ),
+            (Content::AgentValues, _, false) => (
+                "the agent's Helm values",
+                "it has no `kind` (a Polyaxonfile has one), and no fewer of its keys are the chart's than a Polyaxonfile's",
+            ),
+            (_, true, _) => (
+                "a Polyaxonfile",
+                "it has `kind` (the agent's values have none)",
+            ),
+            (_, false, _) => (
+                "a Polyaxonfile",
+                "it has no `kind`, but fewer of its keys are the agent chart's than a Polyaxonfile's",
+            ),
+        };
+        let mut clauses = vec![decider.to_owned()];
+        clauses.extend(keys.clauses());
+        Some(format!(
+            "This file is read as {what}: {}.",
+            clauses.join("; ")
+        ))
+    }
+}
+
+impl Keys {
+    /// Whose each of the keys is, in words.
+    fn clauses(&self) -> Vec<String> {
+        let chart_side: Vec<String> = self.chart.iter().chain(&self.both).cloned().collect();
+        let also = if self.both.is_empty() {
+            String::new()
+        } else if self.chart.is_empty() {
+            " (and of a Polyaxonfile, which has `kind`)".to_owned()
+        } else {
+            format!(" ({} also of a Polyaxonfile)", listed(&self.both))
+        };
+        [
+            (
+                &chart_side,
+                "a top-level key",
+                "top-level keys",
+                "of the agent chart's values",
+            ),
+            (
+                &self.misspelt,
+                "likely a misspelling",
+                "likely misspellings",
+                "of one",
+            ),
+            (&self.polyaxonfile, "a key", "keys", "of a Polyaxonfile"),
+            (&self.neither, "a key", "keys", "of neither"),
+        ]
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (keys, ..))| !keys.is_empty())
+        .map(|(index, (keys, one, more, whose))| {
+            let verb = if keys.len() == 1 {
+                format!("is {one}")
+            } else {
+                format!("are {more}")
+            };
+            let also = if index == 0 { also.as_str() } else { "" };
+            format!("{} {verb} {whose}{also}", listed(keys))
+        })
+        .collect()
+    }
+}
+
+/// `a`, `b` and 3 more.
+fn listed(keys: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut shown: Vec<String> = keys.iter().take(SHOWN).map(|k| format!("`{k}`")).collect();
+    if keys.len() > SHOWN {
+        shown.push(format!("{} more", keys.len() - SHOWN));
+    }
+    shown.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{Limits, load};
+
+    fn read(text: &str) -> Reading {
+        reading(&load(text, Limits::default()).unwrap())
+    }
+
+    #[test]
+    fn the_chart_keys_are_the_top_level_keys_of_the_charts_values() {
+        // The chart's values.yaml 2.15.1, as shared/reference/polyaxon-agent-chart has it.
+        let text = include_str!("../../fixtures/agent/chart-2.15.1-values.yaml");
+        let tree = load(text, Limits::default()).unwrap();
+        let mut chart: Vec<&str> = tree
+            .entries()
+            .unwrap()
+            .iter()
+            .map(|entry| entry.key.as_str())
+            .collect();
+        // The one key the model has beyond the chart: documented, no longer read (AGENT001).
+        let mut model: Vec<&str> = chart_keys()
+            .iter()
+            .copied()
+            .filter(|key| *key != "deploymentVersion")
+            .collect();
+        chart.sort_unstable();
+        model.sort_unstable();
+        assert_eq!(model, chart);
+        assert!(chart_keys().contains(&"deploymentVersion"));
+    }
+
+    #[test]
+    fn a_mapping_of_chart_keys_only_is_the_agents_values() {
+        let partial = read("ingress:\n  enabled: true\ntimezone: UTC\n");
+        assert_eq!(partial.content, Content::AgentValues);
+        assert!(partial.recognised && !partial.ambiguous());
+        // A misspelt chart key keeps it the values, so the typo is reported.
+        let typo = read("ingress:\n  enabled: true\ntimezon: UTC\n");
+        assert_eq!(typo.content, Content::AgentValues);
+        assert!(typo.recognised && typo.ambiguous());
+        let why = typo.why().unwrap();
+        assert!(why.contains("`timezon` is likely a misspelling"), "{why}");
+        // snake_case spellings are the decoder's too.
+        assert!(read("artifacts_store: {}\n").recognised);
+    }
+
+    #[test]
+    fn other_yaml_is_not_recognised() {
+        for text in [
+            "replicaCount: 1\nimage: {repository: nginx}\ningress: {enabled: false}\nnodeSelector: {}\ntolerations: []\n",
+            "name: ci\non: push\njobs: {}\n",
+            "version: '3'\nservices: {}\n",
+            "apiVersion: v2\nname: chart\n",
+            "kind: Kustomization\nresources: []\n",
+            "{}\n",
+        ] {
+            assert!(!read(text).recognised, "{text}");
+            assert!(!content(text.as_bytes()).recognised, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_mix_is_read_by_its_keys_and_says_which_decided() {
+        let shared = read("namespace: ml\nconnections: [a]\n");
+        assert_eq!(shared.content, Content::AgentValues);
+        assert!(shared.ambiguous());
+        let why = shared.why().unwrap();
+        assert!(
+            why.contains("(and of a Polyaxonfile, which has `kind`)"),
+            "{why}"
+        );
+        let values = read("agent: {}\nfoo: 1\n");
+        assert_eq!(values.content, Content::AgentValues);
+        assert!(!values.recognised);
+        assert!(values.why().unwrap().contains("`foo` is a key of neither"));
+        let polyaxonfile = read("version: 1.1\nrun: {}\ningress: {}\n");
+        assert_eq!(polyaxonfile.content, Content::Polyaxonfile);
+        let why = polyaxonfile.why().unwrap();
+        assert!(
+            why.contains("fewer of its keys are the agent chart's"),
+            "{why}"
+        );
+        let with_kind = read("version: 1.1\nkind: component\ningress: {}\n");
+        assert_eq!(with_kind.content, Content::Polyaxonfile);
+        assert!(with_kind.recognised && with_kind.ambiguous());
+        assert!(with_kind.why().unwrap().contains("it has `kind`"));
+        assert!(read("version: 1.1\nkind: component\n").why().is_none());
+    }
+
+    #[test]
+    fn json_is_read_by_its_top_level_keys_however_it_is_laid_out() {
+        for text in [
+            "{\n  \"version\": 1.1,\n  \"kind\": \"component\",\n  \"run\": {\"kind\": \"job\"}\n}\n",
+            "{\"version\":1.1,\"kind\":\"component\"}",
+        ] {
+            let found = content(text.as_bytes());
+            assert!(found.recognised && found.content == Content::Polyaxonfile);
+        }
+        let values = content(b"{\"deploymentChart\": \"agent\", \"timezone\": \"UTC\"}");
+        assert!(values.recognised && values.content == Content::AgentValues);
+    }
+
+    /// A folder's file is judged by its first bytes and then read by its tree: both readings
+    /// are the one decision, on the same keys.
+    #[test]
+    fn the_first_bytes_and_the_tree_read_every_fixture_alike() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut stack = vec![root];
+        let mut compared = 0;
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                let Ok(text) = std::str::from_utf8(&bytes) else {
+                    continue;
+                };
+                let Ok(tree) = load(text, Limits::default()) else {
+                    continue;
+                };
+                let (head, tree) = (content(&bytes), reading(&tree));
+                if head.content == Content::Rbac {
+                    continue;
+                }
+                let shown = path.display();
+                assert_eq!(head.content, tree.content, "{shown}");
+                assert_eq!(head.recognised, tree.recognised, "{shown}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 100, "{compared}");
     }
 }

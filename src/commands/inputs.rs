@@ -53,11 +53,8 @@ pub fn agent_values(path: &Path) -> Result<AgentValues, Stop> {
     };
     values.ok_or_else(|| {
         invalid_argument(
-            format!(
-                "{} is not the agent's Helm values (no `deploymentChart`, `agent`, `artifactsStore`, `connections`, `gateway` or `externalServices` key)",
-                display(path)
-            ),
-            "pass the values file of the Polyaxon agent's Helm release",
+            format!("{} is not the agent's Helm values", display(path)),
+            "pass the values file of the Polyaxon agent's Helm release: YAML without `kind` whose top-level keys are keys of the chart's values",
         )
     })
 }

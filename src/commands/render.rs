@@ -33,7 +33,9 @@ pub fn run(args: &RenderArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     };
     let checked = match inspect(&display(&args.file), bytes, &context) {
         Inspected::Polyaxonfile(checked) => *checked,
-        Inspected::AgentValues(_) => return Err(not_a_polyaxonfile(&args.file, Content::Polyaxon)),
+        Inspected::AgentValues(_) => {
+            return Err(not_a_polyaxonfile(&args.file, Content::AgentValues));
+        }
     };
     // Suppressions apply once, to everything the file gets, so an unused one is truly unused.
     let judged = |source: &SourceFile, diagnostics: Vec<Diagnostic>| {
@@ -192,7 +194,7 @@ fn with_rbac(
 
 /// `plx render` of the agent's values or RBAC manifests: what the file is and what to run.
 fn refuse_other_files(path: &std::path::Path, bytes: &[u8]) -> Result<(), Stop> {
-    match discover::content(bytes) {
+    match discover::content(bytes).content {
         Content::Rbac => Err(not_a_polyaxonfile(path, Content::Rbac)),
         _ => Ok(()),
     }
