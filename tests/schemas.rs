@@ -43,12 +43,13 @@ fn holds<'a>(definitions: &Map<String, Value>, schema: &'a Value) -> Option<&'a 
 }
 
 /// A property as the runtime walker needs it: which definition its value, its list items or
-/// its map values hold, and its enum.
+/// its map values hold, and its enum. Every property is listed, so that the walker knows every
+/// field's name (to find a snake_case spelling Polyaxon does not convert).
 fn property(
     definitions: &Map<String, Value>,
     schema: &Value,
     enumeration: Option<&Value>,
-) -> Option<Value> {
+) -> Value {
     let mut out = Map::new();
     if let Some(name) = holds(definitions, schema) {
         out.insert("ref".into(), json!(name));
@@ -63,7 +64,7 @@ fn property(
     if let Some(values) = enumeration {
         out.insert("enum".into(), values.clone());
     }
-    (!out.is_empty()).then_some(Value::Object(out))
+    Value::Object(out)
 }
 
 fn generate(root: &Path) -> Value {
@@ -80,9 +81,7 @@ fn generate(root: &Path) -> Value {
         if let Some(declared) = definition.get("properties").and_then(Value::as_object) {
             for (key, schema) in declared {
                 let enumeration = enums.get(&name).and_then(|e| e.get(key));
-                let Some(entry) = property(definitions, schema, enumeration) else {
-                    continue;
-                };
+                let entry = property(definitions, schema, enumeration);
                 for held in ["ref", "items", "values"] {
                     if let Some(child) = entry.get(held).and_then(Value::as_str)
                         && seen.insert(child.to_owned())

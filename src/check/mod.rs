@@ -4,6 +4,7 @@
 //! unreadable YAML has no tree; a tree with schema errors is not judged by the semantic
 //! rules (their findings would only echo the schema errors).
 
+mod dag;
 mod kubernetes;
 pub mod params;
 mod refs;
@@ -95,7 +96,33 @@ pub fn judge(
     tree: &Node,
     values: Option<&AgentValues>,
 ) -> Vec<Diagnostic> {
+    let unconverted = kubernetes::unconverted(polyaxonfile, tree);
+    if unconverted.is_empty() {
+        return judge_kept(polyaxonfile, tree, values);
+    }
+    // The rules judge what Polyaxon keeps: without the keys Kubernetes drops.
+    let mut kept = tree.clone();
+    for (pointer, _) in &unconverted {
+        kept.remove(pointer);
+    }
+    let mut diagnostics: Vec<Diagnostic> = unconverted.into_iter().map(|(_, d)| d).collect();
+    match decode::decode_typed::<V1Polyaxonfile>(&kept) {
+        (Some(file), found) if !found.iter().any(Diagnostic::is_error) => {
+            diagnostics.extend(judge_kept(&file, &kept, values));
+        }
+        // Without a key, an object can miss a required field: the schema said so already.
+        _ => diagnostics.extend(judge_kept(polyaxonfile, tree, values)),
+    }
+    diagnostics
+}
+
+fn judge_kept(
+    polyaxonfile: &V1Polyaxonfile,
+    tree: &Node,
+    values: Option<&AgentValues>,
+) -> Vec<Diagnostic> {
     let mut diagnostics = semantic::check(polyaxonfile, tree);
+    diagnostics.extend(dag::check(polyaxonfile, tree));
     diagnostics.extend(kubernetes::namespaces(polyaxonfile, tree));
     let agent_context = values.and_then(AgentValues::pod_security_context);
     for run in crate::model::runs::runs(polyaxonfile) {

@@ -119,10 +119,11 @@ impl Lint<'_> {
     /// Whether each container can run as root, with the pod's `securityContext` as default.
     fn run_as_root(&mut self, run: &RunView<'_>) {
         let env_at = run.environment_pointer();
-        let pod = run
+        let own = run
             .environment
             .and_then(|e| e.security_context.as_ref())
-            .or(self.agent_context);
+            .map(|context| context.to_pod());
+        let pod = own.as_ref().or(self.agent_context);
         let pod_user = pod.and_then(|p| p.run_as_user);
         let pod_non_root = pod.and_then(|p| p.run_as_non_root);
         // One finding per place: a pod-level `runAsUser: 0` is one finding, not one per container.
@@ -270,6 +271,24 @@ mod tests {
             "version: 1.1\nkind: component\nrun:\n  kind: job\n  environment:\n{environment}  container:\n    name: main\n    image: busybox:1.36\n    resources: {{limits: {{memory: 1Gi}}}}\n"
         );
         crate::check::family_codes(text, crate::rules::Family::Security)
+    }
+
+    /// A setting Polyaxon drops (a snake_case key it does not convert, SCH012) protects
+    /// nothing: the lint judges the container without it.
+    #[test]
+    fn a_dropped_setting_does_not_count() {
+        let job = |context: &str| {
+            format!(
+                "version: 1.1\nkind: component\nrun:\n  kind: job\n  container:\n    image: busybox:1.36\n    resources: {{limits: {{memory: 1Gi}}}}\n    securityContext: {context}\n"
+            )
+        };
+        let kept = job("{runAsNonRoot: true, runAsUser: 1000}");
+        assert!(crate::check::family_codes(kept, crate::rules::Family::Security).is_empty());
+        let dropped = job("{run_as_non_root: true, run_as_user: 1000}");
+        assert_eq!(
+            crate::check::family_codes(dropped, crate::rules::Family::Security),
+            vec!["SEC007"]
+        );
     }
 
     #[test]

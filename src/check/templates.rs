@@ -41,7 +41,7 @@ pub const GLOBALS: &[&str] = &[
 pub const SERVICE_GLOBALS: &[&str] = &["base_url", "base_urls", "ports"];
 
 /// What `params.NAME` holds.
-const PARAM_FIELDS: &[&str] = &["value", "type", "connection", "as_str", "as_arg"];
+const PARAM_FIELDS: &[&str] = &["connection", "value", "type", "as_str", "as_arg"];
 
 /// Jinja's own global functions.
 const JINJA_GLOBALS: &[&str] = &["range", "dict", "lipsum", "cycler", "joiner", "namespace"];
@@ -227,7 +227,55 @@ fn scalars(
                 );
             }
         }
+        for name in whole_params(text) {
+            if !scope.names.contains(&name) {
+                continue;
+            }
+            let reference = format!("params.{name}");
+            out.push(
+                Diagnostic::new(
+                    &rules::TPL_WHOLE_PARAM,
+                    format!("`{{{{ {reference} }}}}` renders the whole param, not its value"),
+                )
+                .at(template::reference_span(source, node, &reference))
+                .help(format!(
+                    "Polyaxon writes the param's dictionary here, `{{'connection': None, 'value': ..., 'type': ..., 'as_str': ..., 'as_arg': ...}}`; write `{{{{ {name} }}}}` (or `{{{{ {reference}.value }}}}`) for its value, `{{{{ {reference}.as_arg }}}}` for `--{name}=...`"
+                )),
+            );
+        }
     }
+}
+
+/// The names `NAME` of the `params.NAME` a template prints whole: inside `{{ ... }}`, not
+/// followed by `.field` or `[...]`.
+fn whole_params(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let close = after.find("}}").unwrap_or(after.len());
+        let expression = &after[..close];
+        let mut from = 0;
+        while let Some(at) = expression[from..].find("params.") {
+            let start = from + at;
+            let before = expression[..start].chars().next_back();
+            let tail = &expression[start + "params.".len()..];
+            let name: String = tail
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            let next = tail[name.len()..].trim_start().chars().next();
+            let is_word = before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+            if !is_word && !name.is_empty() && !matches!(next, Some('.' | '[' | '(')) {
+                names.push(name);
+            }
+            from = start + "params.".len();
+        }
+        rest = &after[close..];
+    }
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// Why `reference` (`params.lr.value`) is not defined here, if it is not.

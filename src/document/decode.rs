@@ -5,7 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules;
 use crate::suggest;
 use crate::yaml::de::{Error, ErrorKind};
-use crate::yaml::tree::unescape_pointer_token;
+use crate::yaml::tree::{is_snake_spelling, unescape_pointer_token};
 use crate::yaml::{self, Node, Notice, Span};
 
 /// Container-level security fields that people put in `environment.securityContext`, which
@@ -16,6 +16,35 @@ const CONTAINER_ONLY_SECURITY_FIELDS: &[&str] = &[
     "allowPrivilegeEscalation",
     "readOnlyRootFilesystem",
     "procMount",
+];
+
+/// Pod-only security fields, which Polyaxon refuses in `environment.securityContext` (it
+/// types it as a container's), with how to get each one's effect otherwise.
+const POD_ONLY_SECURITY_FIELDS: &[(&str, &str)] = &[
+    (
+        "fsGroup",
+        "the agent gives runs its own `fsGroup` when its Helm values enable it (`securityContext: {enabled: true, fsGroup: ...}`); for one run, make what it writes owned by its `runAsGroup`",
+    ),
+    (
+        "fsGroupChangePolicy",
+        "it only steers `fsGroup`, which only the agent's Helm values set (`securityContext`)",
+    ),
+    (
+        "supplementalGroups",
+        "no Polyaxonfile field sets it; `runAsGroup` sets the containers' primary group",
+    ),
+    (
+        "supplementalGroupsPolicy",
+        "no Polyaxonfile field sets it; `runAsGroup` sets the containers' primary group",
+    ),
+    (
+        "sysctls",
+        "no Polyaxonfile field sets it; run on nodes whose kubelet sets the sysctl (ask the cluster's administrators), selected with `nodeSelector`",
+    ),
+    (
+        "seLinuxChangePolicy",
+        "no Polyaxonfile field sets it; `seLinuxOptions` is shared by pods and containers and works here",
+    ),
 ];
 
 /// Any typed document, its decoding problems as diagnostics (SCH001, SCH002, ...).
@@ -139,6 +168,40 @@ fn list(items: &[&str]) -> String {
         .join(", ")
 }
 
+/// A pod-only (SCH013) or container-only (SCH006) field in `environment.securityContext`,
+/// which holds only what the two security contexts share.
+fn environment_security_field(key: &str, key_span: Span) -> Option<Diagnostic> {
+    let pod_only = POD_ONLY_SECURITY_FIELDS
+        .iter()
+        .find(|(field, _)| key == *field || is_snake_spelling(key, field));
+    if let Some((field, otherwise)) = pod_only {
+        return Some(
+            Diagnostic::new(
+                &rules::SCH_POD_ONLY_SECURITY_FIELD,
+                format!(
+                    "`{field}` is a pod-only security setting, which `environment.securityContext` cannot take"
+                ),
+            )
+            .at(key_span)
+            .help(format!(
+                "Polyaxon types `environment.securityContext` as a container's security context and refuses it (`unexpected keyword argument`); {otherwise}. What works here is what pods and containers share: runAsUser, runAsGroup, runAsNonRoot, seLinuxOptions, seccompProfile, appArmorProfile, windowsOptions"
+            )),
+        );
+    }
+    CONTAINER_ONLY_SECURITY_FIELDS.contains(&key).then(|| {
+        Diagnostic::new(
+            &rules::SCH_CONTAINER_FIELD_ON_POD,
+            format!(
+                "`{key}` is a container security setting; `environment.securityContext` is the pod's security context"
+            ),
+        )
+        .at(key_span)
+        .help(format!(
+            "move `{key}` to `container.securityContext` (and to each sidecar that needs it); Polyaxon accepts it here but writes it on the pod, whose security context has no `{key}`, so it is dropped; the pod-level context takes runAsUser, runAsGroup, runAsNonRoot, seLinuxOptions, seccompProfile, appArmorProfile, windowsOptions"
+        ))
+    })
+}
+
 fn notice(notice: &Notice) -> Diagnostic {
     match notice {
         Notice::UnknownKey {
@@ -149,18 +212,9 @@ fn notice(notice: &Notice) -> Diagnostic {
         } => {
             let (parent, _) = parent_and_key(pointer);
             if parent.ends_with("/environment/securityContext")
-                && CONTAINER_ONLY_SECURITY_FIELDS.contains(&key.as_str())
+                && let Some(found) = environment_security_field(key, *key_span)
             {
-                return Diagnostic::new(
-                    &rules::SCH_CONTAINER_FIELD_ON_POD,
-                    format!(
-                        "`{key}` is a container security setting; `environment.securityContext` is the pod's security context"
-                    ),
-                )
-                .at(*key_span)
-                .help(format!(
-                    "move `{key}` to `container.securityContext` (and to each sidecar that needs it); the pod-level context takes runAsUser, runAsGroup, runAsNonRoot, fsGroup, supplementalGroups, seccompProfile, ..."
-                ));
+                return found;
             }
             let help = suggest::did_you_mean(key, expected.iter().copied())
                 .unwrap_or_else(|| format!("expected one of: {}", list(expected)));

@@ -13,6 +13,11 @@ use std::ops::Range;
 /// elsewhere: masking every `abc` in a file would hide what is not a secret.
 const MIN_REPEATED: usize = 4;
 
+/// Each value is searched for in the whole text, so a text with more distinct values than
+/// this (no real file has them; a hostile one could have a million) is masked whole: the
+/// cost stays linear, and nothing is shown that could be a secret.
+const MAX_SEARCHED: usize = 32;
+
 /// The secret values of a text, found by [`find`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Secrets {
@@ -43,12 +48,16 @@ impl Secrets {
                 }
             }
         };
-        for range in &self.written {
-            hide(range.clone());
-        }
-        for value in &self.values {
-            for (at, _) in text.match_indices(value.as_str()) {
-                hide(at..at + value.len());
+        if self.values.len() > MAX_SEARCHED {
+            hide(0..text.len());
+        } else {
+            for range in &self.written {
+                hide(range.clone());
+            }
+            for value in &self.values {
+                for (at, _) in text.match_indices(value.as_str()) {
+                    hide(at..at + value.len());
+                }
             }
         }
         // Only whole characters are replaced, by ASCII bytes, so the text stays UTF-8.
@@ -58,6 +67,9 @@ impl Secrets {
     /// `text` with each secret value replaced by `[redacted]` (for messages built from a
     /// file's values).
     pub fn redact(&self, text: &str) -> String {
+        if self.values.len() > MAX_SEARCHED {
+            return "[redacted]".to_owned();
+        }
         let mut out = text.to_owned();
         for value in &self.values {
             if out.contains(value.as_str()) {
@@ -68,15 +80,22 @@ impl Secrets {
     }
 }
 
-/// The values a text writes at token-like keys.
+/// The values a text writes at token-like keys. Linear in the text: each line is scanned
+/// once, and the lines a value spans are not scanned again for keys (what they hold is part
+/// of the secret).
 pub fn find(text: &str) -> Secrets {
     let mut secrets = Secrets::default();
     let bytes = text.as_bytes();
     let mut line_start = 0;
+    let mut resume = 0;
     while line_start < bytes.len() {
         let line_end = memchr_newline(bytes, line_start);
-        let mut at = line_start;
-        while let Some(key) = next_key(bytes, at, line_end) {
+        let mut at = line_start.max(resume);
+        let flow_from = bytes[line_start..line_end]
+            .iter()
+            .position(|b| matches!(b, b'{' | b','))
+            .map_or(line_end, |offset| line_start + offset);
+        while let Some(key) = next_key(bytes, at, line_end, flow_from) {
             at = key.after_colon;
             if !token_like(&text[key.name.clone()]) {
                 continue;
@@ -84,6 +103,7 @@ pub fn find(text: &str) -> Secrets {
             let indent = key.name.start - line_start;
             if let Some(value) = value_at(bytes, key.after_colon, line_end, indent, key.in_flow) {
                 at = value.end.max(at);
+                resume = resume.max(value.end);
                 secrets.written.push(value.clone());
                 add_values(text, value, &mut secrets.values);
             }
@@ -105,7 +125,8 @@ struct Key {
     in_flow: bool,
 }
 
-fn next_key(bytes: &[u8], from: usize, line_end: usize) -> Option<Key> {
+/// The next key on a line from `from`; `flow_from` is where the line's first `{` or `,` is.
+fn next_key(bytes: &[u8], from: usize, line_end: usize, flow_from: usize) -> Option<Key> {
     let mut i = from;
     while i < line_end {
         let c = bytes[i];
@@ -136,17 +157,10 @@ fn next_key(bytes: &[u8], from: usize, line_end: usize) -> Option<Key> {
         let is_colon = colon < line_end && bytes[colon] == b':';
         let spaced = colon + 1 >= line_end || matches!(bytes[colon + 1], b' ' | b'\t' | b'\r');
         if end > name_start && is_colon && (spaced || quote.is_some()) {
-            let line_start = bytes[..i]
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |at| at + 1);
-            let in_flow = bytes[line_start..i]
-                .iter()
-                .any(|b| matches!(b, b'{' | b','));
             return Some(Key {
                 name: name_start..end,
                 after_colon: colon + 1,
-                in_flow,
+                in_flow: flow_from < i,
             });
         }
         i = end.max(i + 1);
@@ -382,5 +396,32 @@ mod tests {
         let text = format!("agent:\n  token: {TOKEN}\n  instance: a\n");
         let parsed = find(&text).mask(&text, b'x');
         assert_eq!(parsed, "agent:\n  token: xxxxxxxxxxxx\n  instance: a\n");
+    }
+
+    #[test]
+    fn hostile_layouts_cost_linear_time() {
+        // Keys on one long flow line, token keys nested in each other's blocks, and unclosed
+        // quotes on every line: each was once rescanned per key.
+        let flow = format!("{{{}}}", "a: 1, ".repeat(200_000));
+        let nested: String = (0..3_000)
+            .map(|i| format!("{}token:\n", " ".repeat(i)))
+            .collect();
+        let unclosed = "token: \"abcd\n".repeat(200_000);
+        for text in [flow, nested, unclosed] {
+            let started = std::time::Instant::now();
+            let secrets = find(&text);
+            let shown = secrets.mask(&text, b'*');
+            assert_eq!(shown.len(), text.len());
+            assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        }
+    }
+
+    #[test]
+    fn a_text_with_too_many_secrets_is_masked_whole() {
+        let text: String = (0..100).map(|i| format!("- token: value-{i}\n")).collect();
+        let secrets = find(&text);
+        let shown = secrets.mask(&text, b'*');
+        assert!(shown.lines().all(|line| line.bytes().all(|b| b == b'*')));
+        assert_eq!(secrets.redact("value-7 is wrong"), "[redacted]");
     }
 }

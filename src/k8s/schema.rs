@@ -1,7 +1,8 @@
 //! The pinned Kubernetes schema (v1.33), walked alongside a YAML tree: what the typed decoder
 //! cannot see because k8s-openapi fills in missing required fields and types enums as plain
 //! strings. Unknown fields and types are the decoder's job; this finds missing required
-//! fields and values outside an enum, anywhere inside a pod spec.
+//! fields and values outside an enum, anywhere inside a pod spec, and snake_case spellings of
+//! fields below the levels Polyaxon converts to camelCase.
 //!
 //! The data is `schemas/k8s/v1.33.0-plx.json`, generated from the official sources beside it
 //! (see `schemas/k8s/README.md` and `tests/schemas.rs`).
@@ -52,6 +53,9 @@ pub enum Violation {
         value: String,
         allowed: &'static [String],
     },
+    /// The snake_case spelling of `field` where Polyaxon does not convert keys: it reaches
+    /// Kubernetes as written, which drops it. The pointer and span are the key's.
+    Unconverted { field: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,84 +76,144 @@ pub struct Subject<'a> {
     /// Required fields plx fills in itself at this object (a main container's `name`), or
     /// that its Polyaxon form leaves out (a pod spec's `containers`).
     pub filled: &'a [&'a str],
+    /// How deep Polyaxon converts snake_case keys here, when unconverted ones are wanted.
+    pub converted: Option<Converted>,
+}
+
+/// The levels of an embedded object whose snake_case keys Polyaxon converts to camelCase
+/// (measured with its converter: `tests/snake_case.rs`).
+#[derive(Clone, Copy, Debug)]
+pub struct Converted {
+    /// Levels of keys, from the object's own (1) down.
+    pub levels: usize,
+    /// Keys of the object's own level whose list items are converted too (a container's
+    /// `ports`).
+    pub lists: &'static [&'static str],
+}
+
+/// Where the walk is, and what it knows there.
+struct Place<'a> {
+    pointer: &'a str,
+    span: Span,
+    filled: &'a [&'a str],
+    /// Levels of keys still converted from here down, when unconverted keys are wanted.
+    levels: Option<usize>,
+    lists: &'static [&'static str],
 }
 
 /// Checks `subject` and everything nested in it.
 pub fn check(subject: Subject<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(definition) = definitions().get(subject.definition) {
-        walk(
-            definition,
-            subject.node,
-            &subject.pointer,
-            subject.span,
-            subject.filled,
-            &mut findings,
-        );
+        let place = Place {
+            pointer: &subject.pointer,
+            span: subject.span,
+            filled: subject.filled,
+            levels: subject.converted.map(|c| c.levels),
+            lists: subject.converted.map_or(&[], |c| c.lists),
+        };
+        walk(definition, subject.node, &place, &mut findings);
     }
     findings
 }
 
-fn walk(
-    definition: &'static Definition,
-    node: &Node,
-    pointer: &str,
-    span: Span,
-    filled: &[&str],
-    out: &mut Vec<Finding>,
-) {
+fn walk(definition: &'static Definition, node: &Node, place: &Place<'_>, out: &mut Vec<Finding>) {
     let Some(entries) = node.entries() else {
         // A type error the decoder reports.
         return;
     };
     for field in &definition.required {
-        if !filled.contains(&field.as_str()) && node.field(field).is_none() {
+        if !place.filled.contains(&field.as_str()) && node.field(field).is_none() {
             out.push(Finding {
                 violation: Violation::Required {
                     field: field.clone(),
                 },
-                pointer: pointer.to_owned(),
-                span,
+                pointer: place.pointer.to_owned(),
+                span: place.span,
             });
         }
     }
+    let inner = place.levels.map(|levels| levels.saturating_sub(1));
     for entry in entries {
-        let Some(property) = property(definition, &entry.key) else {
+        let Some((name, property)) = property(definition, &entry.key) else {
             continue;
         };
-        let here = format!("{pointer}/{}", escape_pointer_token(&entry.key));
+        let here = format!("{}/{}", place.pointer, escape_pointer_token(&entry.key));
+        if place.levels == Some(0) && name != entry.key {
+            out.push(Finding {
+                violation: Violation::Unconverted {
+                    field: name.to_owned(),
+                },
+                pointer: here,
+                span: entry.key_span,
+            });
+            // What is under it is dropped with it.
+            continue;
+        }
         if let Some(allowed) = &property.allowed {
             unsupported(&entry.value, allowed, &here, out);
         }
         if let Some(child) = child(&property.holds) {
-            walk(child, &entry.value, &here, entry.key_span, &[], out);
+            let at = Place::below(&here, entry.key_span, inner);
+            walk(child, &entry.value, &at, out);
         }
         if let (Some(child), NodeKind::Seq(items)) = (child(&property.items), &entry.value.kind) {
+            // A list's items are objects of the list's level.
+            let levels = if place.lists.contains(&name) {
+                place.levels
+            } else {
+                inner
+            };
             for (index, item) in items.iter().enumerate() {
                 let span = item
                     .entries()
                     .and_then(|e| e.first())
                     .map_or(item.span, |e| e.key_span);
-                walk(child, item, &format!("{here}/{index}"), span, &[], out);
+                let pointer = format!("{here}/{index}");
+                walk(child, item, &Place::below(&pointer, span, levels), out);
             }
         }
         if let (Some(child), Some(values)) = (child(&property.values), entry.value.entries()) {
             for value in values {
                 let at = format!("{here}/{}", escape_pointer_token(&value.key));
-                walk(child, &value.value, &at, value.key_span, &[], out);
+                walk(
+                    child,
+                    &value.value,
+                    &Place::below(&at, value.key_span, inner),
+                    out,
+                );
             }
         }
     }
 }
 
-fn property(definition: &'static Definition, key: &str) -> Option<&'static Property> {
-    definition.properties.get(key).or_else(|| {
-        definition
-            .properties
-            .iter()
-            .find(|(name, _)| is_snake_spelling(key, name))
-            .map(|(_, property)| property)
-    })
+impl<'a> Place<'a> {
+    fn below(pointer: &'a str, span: Span, levels: Option<usize>) -> Self {
+        Place {
+            pointer,
+            span,
+            filled: &[],
+            levels,
+            lists: &[],
+        }
+    }
+}
+
+/// The property a key names, by its own name: written as is, or in snake_case.
+fn property(
+    definition: &'static Definition,
+    key: &str,
+) -> Option<(&'static str, &'static Property)> {
+    definition
+        .properties
+        .get_key_value(key)
+        .or_else(|| {
+            definition
+                .properties
+                .iter()
+                .find(|(name, _)| is_snake_spelling(key, name))
+        })
+        .map(|(name, property)| (name.as_str(), property))
 }
 
 fn child(name: &Option<String>) -> Option<&'static Definition> {
@@ -191,6 +255,7 @@ mod tests {
             pointer: String::new(),
             span: tree.span,
             filled,
+            converted: None,
         })
     }
 

@@ -4,9 +4,10 @@ use k8s_openapi::api::core::v1::{Container, Volume};
 use serde::Deserialize;
 
 use super::environment::V1Environment;
+use super::flow::{V1EventTrigger, V1Hook, V1Join, V1Matrix, V1Mount, V1Schedule};
 use super::init::V1Init;
 use super::run::{V1Run, V1Termination};
-use super::values::{Any, Templated, Version};
+use super::values::{Templated, Version};
 
 /// A whole Polyaxonfile. Polyaxon 2.18 gives components and operations one shared field set
 /// (`V1Polyaxonfile`); what differs is which fields make sense, checked by the rules.
@@ -26,14 +27,15 @@ pub struct V1Polyaxonfile {
     pub termination: Option<V1Termination>,
     pub plugins: Option<V1Plugins>,
     pub build: Option<V1Build>,
-    pub hooks: Option<Vec<V1Hook>>,
+    pub hooks: Option<Templated<Vec<V1Hook>>>,
     pub is_approved: Option<Templated<bool>>,
     pub cost: Option<Templated<f64>>,
-    pub mount: Option<Any>,
-    pub schedule: Option<Any>,
-    pub events: Option<Any>,
-    pub matrix: Option<Any>,
-    pub joins: Option<Any>,
+    pub mount: Option<Vec<V1Mount>>,
+    pub schedule: Option<V1Schedule>,
+    pub events: Option<Templated<Vec<V1EventTrigger>>>,
+    pub matrix: Option<V1Matrix>,
+    /// Not a template: Polyaxon reads each join's params before it renders anything.
+    pub joins: Option<Vec<V1Join>>,
     pub dependencies: Option<Vec<String>>,
     pub trigger: Option<String>,
     pub conditions: Option<String>,
@@ -313,21 +315,6 @@ pub struct V1Build {
     pub params: Option<BTreeMap<String, V1Param>>,
     pub run_patch: Option<serde_json::Map<String, serde_json::Value>>,
     pub patch_strategy: Option<PatchStrategy>,
-}
-
-/// A hook run after the operation reaches a status.
-#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct V1Hook {
-    pub hub_ref: String,
-    pub connection: Option<String>,
-    pub trigger: Option<String>,
-    pub conditions: Option<String>,
-    pub presets: Option<Vec<String>>,
-    pub queue: Option<String>,
-    pub namespace: Option<String>,
-    pub params: Option<BTreeMap<String, V1Param>>,
-    pub disable_defaults: Option<Templated<bool>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]

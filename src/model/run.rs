@@ -4,9 +4,10 @@ use k8s_openapi::api::core::v1::{Container, Volume};
 use serde::Deserialize;
 
 use super::environment::V1Environment;
+use super::flow::V1EarlyStopping;
 use super::init::V1Init;
 use super::polyaxonfile::V1Polyaxonfile;
-use super::values::{Any, Templated};
+use super::values::{Any, Templated, kind_schema};
 
 /// `run`: what the operation runs, tagged by its `kind`. One per file, so the size
 /// difference between kinds costs nothing worth boxing for.
@@ -45,38 +46,18 @@ impl schemars::JsonSchema for V1Run {
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        fn tagged<T: schemars::JsonSchema>(
-            generator: &mut schemars::SchemaGenerator,
-            kind: &str,
-        ) -> serde_json::Value {
-            let mut schema = T::json_schema(generator).to_value();
-            if let Some(object) = schema.as_object_mut() {
-                object
-                    .entry("properties")
-                    .or_insert_with(|| serde_json::json!({}))
-                    .as_object_mut()
-                    .map(|p| p.insert("kind".into(), serde_json::json!({"const": kind})));
-                let required = object
-                    .entry("required")
-                    .or_insert_with(|| serde_json::json!([]));
-                if let Some(list) = required.as_array_mut() {
-                    list.push(serde_json::json!("kind"));
-                }
-            }
-            schema
-        }
         let kinds = vec![
-            tagged::<V1Job>(generator, "job"),
-            tagged::<V1Service>(generator, "service"),
-            tagged::<V1Dag>(generator, "dag"),
-            tagged::<V1TfJob>(generator, "tfjob"),
-            tagged::<V1PytorchJob>(generator, "pytorchjob"),
-            tagged::<V1MpiJob>(generator, "mpijob"),
-            tagged::<V1DaskCluster>(generator, "daskcluster"),
-            tagged::<V1RayCluster>(generator, "raycluster"),
-            tagged::<V1Job>(generator, "notifier"),
-            tagged::<V1Job>(generator, "cleaner"),
-            tagged::<V1Job>(generator, "tuner"),
+            kind_schema::<V1Job>(generator, "job"),
+            kind_schema::<V1Service>(generator, "service"),
+            kind_schema::<V1Dag>(generator, "dag"),
+            kind_schema::<V1TfJob>(generator, "tfjob"),
+            kind_schema::<V1PytorchJob>(generator, "pytorchjob"),
+            kind_schema::<V1MpiJob>(generator, "mpijob"),
+            kind_schema::<V1DaskCluster>(generator, "daskcluster"),
+            kind_schema::<V1RayCluster>(generator, "raycluster"),
+            kind_schema::<V1Job>(generator, "notifier"),
+            kind_schema::<V1Job>(generator, "cleaner"),
+            kind_schema::<V1Job>(generator, "tuner"),
         ];
         schemars::json_schema!({"oneOf": kinds})
     }
@@ -152,7 +133,7 @@ pub struct V1Dag {
     pub connections: Option<Vec<String>>,
     pub volumes: Option<Vec<Volume>>,
     pub concurrency: Option<Templated<i64>>,
-    pub early_stopping: Option<Any>,
+    pub early_stopping: Option<Templated<Vec<V1EarlyStopping>>>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]

@@ -276,13 +276,33 @@ fn boolean(value: Value) -> Result<Value, String> {
     }
 }
 
+/// An image reference as Polyaxon checks one: no spaces, and at most a registry port and a
+/// tag as `:` parts (`registry:5000/team/app:1.0`).
+fn is_image_reference(text: &str) -> bool {
+    if text.is_empty() || text.contains(char::is_whitespace) {
+        return false;
+    }
+    let unschemed = ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| text.strip_prefix(scheme))
+        .unwrap_or(text);
+    let parts: Vec<&str> = unschemed.split(':').collect();
+    match parts.as_slice() {
+        [_, port_and_path, _] => port_and_path.contains('/') && !port_and_path.starts_with('/'),
+        parts => parts.len() <= 2,
+    }
+}
+
 /// `str`, `path`, `any` and `image`.
 fn text(kind: &str, value: Value) -> Result<Value, String> {
     if kind == "image" {
-        return match &value {
-            Value::String(text) if !text.is_empty() && !text.contains(char::is_whitespace) => {
-                Ok(value)
-            }
+        // Polyaxon still reads the 1.x form `{name: image, connection: ...}` as its name.
+        let image = match &value {
+            Value::Object(map) => map.get("name").cloned().unwrap_or(Value::Null),
+            _ => value.clone(),
+        };
+        return match image {
+            Value::String(text) if is_image_reference(&text) => Ok(Value::String(text)),
             _ => Err(format!(
                 "`{}` is not a container image reference",
                 show(&value)
@@ -397,6 +417,12 @@ mod tests {
             "Polyaxon's bug: no time"
         );
         assert!(text("image", "a b").is_err());
+        assert!(text("image", "a:b:c").is_err());
+        let legacy = serde_json::json!({"name": "registry:5000/app:1.0", "connection": "docker"});
+        assert_eq!(
+            super::coerce_one("image", legacy),
+            Ok(Value::from("registry:5000/app:1.0"))
+        );
         assert!(text("colour", "red").is_err());
     }
 

@@ -1,8 +1,9 @@
-//! `run.connections` as Polyaxon 2.18's converter mounts them (checked with the oracle on
-//! volume_claim, host_path, secret items and configMap connections), with two intended
-//! differences: a connection's `env` becomes valid `EnvVar`s (Polyaxon appends the raw mapping
-//! as one invalid entry), and Polyaxon's own `POLYAXON_*` variables are not written (they
-//! configure its sidecar and client, which plain manifests do not run).
+//! `run.connections` as Polyaxon 2.18's converter mounts them into the main container and the
+//! run's sidecars (checked with the oracle on volume_claim, host_path, secret items, envFrom
+//! and configMap connections), with two intended differences: a connection's `env` becomes
+//! valid `EnvVar`s (Polyaxon appends the raw mapping as one invalid entry), and of Polyaxon's
+//! own `POLYAXON_*` variables only the connections catalog is written (the rest configure its
+//! sidecar and tracking, which plain manifests do not run).
 
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use k8s_openapi::api::core::v1::{
 };
 
 use crate::model::V1Environment;
-use crate::model::agent::{AgentValues, ConnectionResource};
+use crate::model::agent::{AgentValues, Connection, ConnectionResource};
 
 /// What the named connections add to a pod.
 #[derive(Default)]
@@ -50,10 +51,12 @@ fn schema_bool(schema: Option<&serde_json::Value>, key: &str) -> Option<bool> {
 /// The connections a run names, in its order; names the values lack were refused by check.
 pub fn mount(names: &[String], values: &AgentValues) -> Mounted {
     let mut mounted = Mounted::default();
+    let mut described = Vec::new();
     for name in names {
         let Some(connection) = values.connection(name) else {
             continue;
         };
+        described.push(connection);
         let schema = connection.schema.as_ref();
         let mount_path = schema_text(schema, "mountPath");
         let read_only = schema_bool(schema, "readOnly");
@@ -105,7 +108,61 @@ pub fn mount(names: &[String], values: &AgentValues) -> Mounted {
             .annotations
             .extend(connection.annotations.clone().unwrap_or_default());
     }
+    if !described.is_empty() {
+        mounted
+            .env
+            .push(catalog(described.into_iter().map(catalog_entry)));
+    }
     mounted
+}
+
+/// `POLYAXON_CONNECTIONS_CATALOG`: the connections a container is given, where Polyaxon's
+/// client and initializers look up their kind and where their credentials are (the names of
+/// Secrets and ConfigMaps, never their data).
+pub(super) fn catalog(entries: impl IntoIterator<Item = serde_json::Value>) -> EnvVar {
+    let entries: Vec<serde_json::Value> = entries.into_iter().collect();
+    EnvVar {
+        name: "POLYAXON_CONNECTIONS_CATALOG".to_owned(),
+        value: Some(serde_json::json!({ "connections": entries }).to_string()),
+        value_from: None,
+    }
+}
+
+/// A connection as the catalog lists it, in Polyaxon's key order.
+fn catalog_entry(connection: &Connection) -> serde_json::Value {
+    fn resource(resource: &ConnectionResource) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        out.insert("name".into(), resource.name.clone().into());
+        if let Some(items) = &resource.items {
+            out.insert("items".into(), items.clone().into());
+        }
+        if let Some(path) = &resource.mount_path {
+            out.insert("mountPath".into(), path.clone().into());
+        }
+        if let Some(mode) = resource.default_mode {
+            out.insert("defaultMode".into(), mode.into());
+        }
+        serde_json::Value::Object(out)
+    }
+    let mut out = serde_json::Map::new();
+    out.insert("name".into(), connection.name.clone().into());
+    out.insert("kind".into(), connection.kind.clone().into());
+    if let Some(schema) = &connection.schema {
+        out.insert("schema".into(), schema.clone());
+    }
+    if let Some(secret) = &connection.secret {
+        out.insert("secret".into(), resource(secret));
+    }
+    if let Some(config_map) = &connection.config_map {
+        out.insert("configMap".into(), resource(config_map));
+    }
+    if let Some(env) = &connection.env {
+        out.insert("env".into(), env.clone());
+    }
+    if let Some(annotations) = &connection.annotations {
+        out.insert("annotations".into(), serde_json::json!(annotations));
+    }
+    serde_json::Value::Object(out)
 }
 
 /// A Secret or ConfigMap: mounted read-only at `mountPath`, its `items` as variables, or all
@@ -188,11 +245,12 @@ fn resource(resource: &ConnectionResource, secret: bool, mounted: &mut Mounted) 
     }
 }
 
-/// Adds what the connections mount to the run's volumes, main container and annotations.
+/// Adds what the connections mount to the run's volumes, annotations, main container and
+/// sidecars: Polyaxon gives a run's own sidecars the same access as its main container.
 pub fn apply(
     mounted: Mounted,
     volumes: &mut Option<Vec<Volume>>,
-    container: &mut Option<Container>,
+    containers: (&mut Option<Container>, &mut Option<Vec<Container>>),
     environment: &mut Option<V1Environment>,
 ) {
     if mounted.volumes.is_empty()
@@ -203,24 +261,10 @@ pub fn apply(
         return;
     }
     super::add_volumes(volumes, mounted.volumes);
-    let container = container.get_or_insert_with(Container::default);
-    if !mounted.mounts.is_empty() {
-        container
-            .volume_mounts
-            .get_or_insert_with(Vec::new)
-            .extend(mounted.mounts);
-    }
-    if !mounted.env.is_empty() {
-        container
-            .env
-            .get_or_insert_with(Vec::new)
-            .extend(mounted.env);
-    }
-    if !mounted.env_from.is_empty() {
-        container
-            .env_from
-            .get_or_insert_with(Vec::new)
-            .extend(mounted.env_from);
+    let (main, sidecars) = containers;
+    let main = main.get_or_insert_with(Container::default);
+    for container in std::iter::once(main).chain(sidecars.iter_mut().flatten()) {
+        give(container, &mounted.mounts, &mounted.env, &mounted.env_from);
     }
     if !mounted.annotations.is_empty() {
         environment
@@ -228,5 +272,31 @@ pub fn apply(
             .annotations
             .get_or_insert_with(BTreeMap::new)
             .extend(mounted.annotations);
+    }
+}
+
+fn give(
+    container: &mut Container,
+    mounts: &[VolumeMount],
+    env: &[EnvVar],
+    env_from: &[EnvFromSource],
+) {
+    if !mounts.is_empty() {
+        container
+            .volume_mounts
+            .get_or_insert_with(Vec::new)
+            .extend_from_slice(mounts);
+    }
+    if !env.is_empty() {
+        container
+            .env
+            .get_or_insert_with(Vec::new)
+            .extend_from_slice(env);
+    }
+    if !env_from.is_empty() {
+        container
+            .env_from
+            .get_or_insert_with(Vec::new)
+            .extend_from_slice(env_from);
     }
 }

@@ -35,6 +35,9 @@ struct Plan {
     kind: PlanKind,
     /// The agent connection whose volume, Secret, ConfigMap and variables the container gets.
     connection: Option<String>,
+    /// A repository the file itself names (an inline `git` step): Polyaxon lists it in the
+    /// container's catalog as a git connection, though the agent has none.
+    repository: Option<serde_json::Value>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -163,6 +166,7 @@ fn generated_plans(step: &V1Init) -> Vec<Plan> {
                 ],
             },
             connection: None,
+            repository: None,
         });
     }
     if let Some(file) = &step.file {
@@ -176,6 +180,7 @@ fn generated_plans(step: &V1Init) -> Vec<Plan> {
                 ],
             },
             connection: None,
+            repository: None,
         });
     }
     plans
@@ -251,6 +256,7 @@ fn connection_plan(
         },
         kind: PlanKind::Own,
         connection: Some(name.to_owned()),
+        repository: None,
     })
 }
 
@@ -291,7 +297,31 @@ fn git_plan(source: GitSource<'_>, dir: &str) -> Plan {
             args,
         },
         connection: connection.map(str::to_owned),
+        repository: connection.is_none().then(|| {
+            serde_json::json!({
+                "name": name,
+                "kind": "git",
+                "schema": repository_schema(url, revision, flags),
+            })
+        }),
     }
+}
+
+/// An inline repository as Polyaxon describes it to the git initializer.
+fn repository_schema(
+    url: &str,
+    revision: Option<&str>,
+    flags: Option<&[String]>,
+) -> serde_json::Value {
+    let mut schema = serde_json::Map::new();
+    schema.insert("url".into(), url.into());
+    if let Some(revision) = revision {
+        schema.insert("revision".into(), revision.into());
+    }
+    if let Some(flags) = flags {
+        schema.insert("flags".into(), flags.into());
+    }
+    serde_json::Value::Object(schema)
 }
 
 /// The name Polyaxon gives an inline repository: the URL's last part, up to its first dot.
@@ -368,6 +398,7 @@ fn tensorboard_plan(
             args,
         },
         connection: store.name.clone(),
+        repository: None,
     })
 }
 
@@ -522,6 +553,7 @@ fn store_plan(
             args: vec![script.join(" ")],
         },
         connection: Some(name),
+        repository: None,
     })
 }
 
@@ -742,17 +774,13 @@ fn build(
         }
         env_vars.push(env("POLYAXON_NO_API", "true".to_owned()));
     }
+    if let Some(repository) = &plan.repository {
+        env_vars.push(super::connections::catalog([repository.clone()]));
+    }
     if let (Some(name), Some(values)) = (plan.connection.as_deref(), values) {
         let access = super::connections::mount(&[name.to_owned()], values);
         mounts.extend(access.mounts);
         env_vars.extend(access.env);
-        // The initializers find the connection's kind and credentials in this catalog.
-        if let Some(connection) = find_connection(Some(values), name) {
-            env_vars.push(env(
-                "POLYAXON_CONNECTIONS_CATALOG",
-                serde_json::json!({ "connections": [catalog_entry(connection)] }).to_string(),
-            ));
-        }
         if !access.env_from.is_empty() {
             container
                 .env_from
@@ -783,38 +811,6 @@ fn default_resources() -> ResourceRequirements {
         requests: Some(quantities("0.1", "60Mi")),
         ..ResourceRequirements::default()
     }
-}
-
-/// A connection as Polyaxon's catalog variable lists it: what it is and where its credentials
-/// are (Secret and ConfigMap names, never their data).
-fn catalog_entry(connection: &Connection) -> serde_json::Value {
-    fn resource(resource: &crate::model::agent::ConnectionResource) -> serde_json::Value {
-        let mut out = serde_json::Map::new();
-        out.insert("name".into(), resource.name.clone().into());
-        if let Some(items) = &resource.items {
-            out.insert("items".into(), items.clone().into());
-        }
-        if let Some(path) = &resource.mount_path {
-            out.insert("mountPath".into(), path.clone().into());
-        }
-        if let Some(mode) = resource.default_mode {
-            out.insert("defaultMode".into(), mode.into());
-        }
-        serde_json::Value::Object(out)
-    }
-    let mut out = serde_json::Map::new();
-    out.insert("name".into(), connection.name.clone().into());
-    out.insert("kind".into(), connection.kind.clone().into());
-    if let Some(schema) = &connection.schema {
-        out.insert("schema".into(), schema.clone());
-    }
-    if let Some(secret) = &connection.secret {
-        out.insert("secret".into(), resource(secret));
-    }
-    if let Some(config_map) = &connection.config_map {
-        out.insert("configMap".into(), resource(config_map));
-    }
-    serde_json::Value::Object(out)
 }
 
 #[cfg(test)]

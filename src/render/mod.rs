@@ -144,6 +144,10 @@ pub fn render(
         name: &name,
         namespace,
         termination: file.termination.as_ref().or(run_file.termination.as_ref()),
+        agent_security_context: options
+            .agent
+            .as_ref()
+            .and_then(|agent| agent.values.pod_security_context()),
     };
     let (objects, environment) = workload(renderable, &context, options);
     // `default` is the namespace's own account (SEC012): plx grants it nothing.
@@ -185,6 +189,7 @@ fn workload(
                     init: &mut service.init,
                     volumes: &mut service.volumes,
                     container: &mut service.container,
+                    sidecars: &mut service.sidecars,
                     connections: service.connections.as_deref(),
                 },
                 options.agent.as_ref(),
@@ -201,6 +206,7 @@ fn workload(
                     init: &mut job.init,
                     volumes: &mut job.volumes,
                     container: &mut job.container,
+                    sidecars: &mut job.sidecars,
                     connections: job.connections.as_deref(),
                 },
                 options.agent.as_ref(),
@@ -217,6 +223,7 @@ struct RunParts<'a> {
     init: &'a mut Option<Vec<crate::model::V1Init>>,
     volumes: &'a mut Option<Vec<k8s_openapi::api::core::v1::Volume>>,
     container: &'a mut Option<k8s_openapi::api::core::v1::Container>,
+    sidecars: &'a mut Option<Vec<k8s_openapi::api::core::v1::Container>>,
     connections: Option<&'a [String]>,
 }
 
@@ -246,7 +253,7 @@ fn complete(parts: RunParts<'_>, agent: Option<&AgentOptions>, default_account: 
         connections::apply(
             connections::mount(names, values),
             parts.volumes,
-            parts.container,
+            (parts.container, parts.sidecars),
             parts.environment,
         );
     }
@@ -266,8 +273,8 @@ fn add_volumes(
     }
 }
 
-/// What the agent gives a run that does not say otherwise: the chart's runs service account,
-/// and the agent's security context when enabled. RBAC is rendered only for an account the
+/// What the agent gives a run that does not say otherwise: the chart's runs service account
+/// (its security context, when enabled, is the pod's: `workload::Context`). RBAC is rendered only for an account the
 /// file names itself: the chart creates and binds its own.
 fn with_agent_defaults(
     environment: &mut Option<crate::model::V1Environment>,
@@ -279,9 +286,6 @@ fn with_agent_defaults(
     let environment = environment.get_or_insert_with(Default::default);
     if environment.service_account_name.is_none() {
         environment.service_account_name = Some(agent.runs_service_account());
-    }
-    if environment.security_context.is_none() {
-        environment.security_context = agent.values.pod_security_context();
     }
 }
 

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, LocalObjectReference, Pod, PodSpec, PodTemplateSpec, Service,
-    ServicePort, ServiceSpec, Volume,
+    Container, ContainerPort, LocalObjectReference, Pod, PodSecurityContext, PodSpec,
+    PodTemplateSpec, Service, ServicePort, ServiceSpec, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -18,6 +18,8 @@ pub struct Context<'a> {
     pub name: &'a str,
     pub namespace: Option<&'a str>,
     pub termination: Option<&'a V1Termination>,
+    /// The agent's security context, for a run that sets none (`--values`).
+    pub agent_security_context: Option<PodSecurityContext>,
 }
 
 /// The parts of a job or service that make its pod.
@@ -41,7 +43,7 @@ pub fn service(context: &Context<'_>, service: &V1Service) -> Vec<Object> {
         ports: &ports,
     };
     let labels = labels(context, "service", parts.environment);
-    let spec = pod_spec(&parts, None);
+    let spec = pod_spec(&parts, None, context.agent_security_context.as_ref());
     let mut objects = Vec::new();
     if !ports.is_empty() {
         objects.push(Object::Service(Service {
@@ -103,7 +105,11 @@ pub fn job(context: &Context<'_>, job: &V1Job) -> Vec<Object> {
     let annotations = annotations(parts.environment);
     // A Job's pods may not restart `Always`; Polyaxon runs jobs with `Never` and retries
     // through the Job's backoffLimit.
-    let spec = pod_spec(&parts, Some("Never"));
+    let spec = pod_spec(
+        &parts,
+        Some("Never"),
+        context.agent_security_context.as_ref(),
+    );
     let termination = |pick: fn(&V1Termination) -> Option<i64>| {
         context
             .termination
@@ -198,7 +204,11 @@ fn annotations(environment: Option<&V1Environment>) -> Option<BTreeMap<String, S
         .filter(|a| !a.is_empty())
 }
 
-fn pod_spec(parts: &PodParts<'_>, default_restart: Option<&str>) -> PodSpec {
+fn pod_spec(
+    parts: &PodParts<'_>,
+    default_restart: Option<&str>,
+    agent_security_context: Option<&PodSecurityContext>,
+) -> PodSpec {
     let env = parts.environment.cloned().unwrap_or_default();
     let mut main = parts.container.cloned().unwrap_or_default();
     if main.name.is_empty() {
@@ -246,7 +256,10 @@ fn pod_spec(parts: &PodParts<'_>, default_restart: Option<&str>) -> PodSpec {
         automount_service_account_token: env.service_account_name.is_none().then_some(false),
         service_account_name: env.service_account_name,
         host_aliases: env.host_aliases,
-        security_context: env.security_context,
+        security_context: env
+            .security_context
+            .map(|context| context.to_pod())
+            .or_else(|| agent_security_context.cloned()),
         image_pull_secrets: env.image_pull_secrets.map(|secrets| {
             secrets
                 .into_iter()

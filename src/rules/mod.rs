@@ -40,6 +40,7 @@ pub enum Family {
     Params,
     Template,
     Reference,
+    Dag,
     Suppression,
     Render,
     Cli,
@@ -58,6 +59,7 @@ impl Family {
         Family::Params,
         Family::Template,
         Family::Reference,
+        Family::Dag,
         Family::Suppression,
         Family::Render,
         Family::Cli,
@@ -85,6 +87,10 @@ impl Family {
             Family::Params => ("PRM", "params given to a run's inputs"),
             Family::Template => ("TPL", "`{{ ... }}` templates"),
             Family::Reference => ("REF", "component references"),
+            Family::Dag => (
+                "DAG",
+                "a dag's graph of operations, as Polyaxon's full check builds it",
+            ),
             Family::Suppression => ("IGN", "suppression comments"),
             Family::Render => ("RND", "what `plx render` cannot write"),
             Family::Cli => ("CLI", "the command line and `plx.toml`"),
@@ -147,6 +153,8 @@ rules! {
         SCH_INVALID_NAME = "SCH009", "invalid-name", Error, "A component or operation `name` with characters Polyaxon refuses.";
         SCH_MISSING_RUN = "SCH010", "missing-run", Error, "A component with nothing to run: no `run` section and no shortcut that makes one.";
         SCH_STRING_COMMAND = "SCH011", "string-command", Warning, "A container `command` or `args` written as one string with spaces, which runs as a single argument.";
+        SCH_UNCONVERTED_SNAKE_CASE = "SCH012", "unconverted-snake-case-key", Error, "A snake_case key below the first level of a Kubernetes object, which Polyaxon does not convert to camelCase, so Kubernetes drops the setting.";
+        SCH_POD_ONLY_SECURITY_FIELD = "SCH013", "pod-only-field-in-environment-security-context", Error, "A pod-only security field (`fsGroup`, `supplementalGroups`, `sysctls`, ...) in `environment.securityContext`, which Polyaxon types as a container's and refuses.";
     }
     Kubernetes {
         K8S_INVALID_DNS_NAME = "K8S001", "invalid-dns-name", Error, "A container, volume, port, service account, priority class, image pull secret, node or host alias name that is not the DNS-1123 label, subdomain or IANA service name Kubernetes requires.";
@@ -215,9 +223,16 @@ rules! {
     Template {
         TPL_SYNTAX = "TPL001", "template-syntax", Error, "A `{{ ... }}` template is not valid Jinja2.";
         TPL_UNDEFINED_NAME = "TPL002", "undefined-template-name", Error, "A template reads a name the run does not define.";
+        TPL_WHOLE_PARAM = "TPL003", "whole-param-in-template", Warning, "`{{ params.NAME }}` prints the whole param (its value, type, connection, ...), almost always meant as `{{ NAME }}` or `{{ params.NAME.value }}`.";
     }
     Reference {
         REF_UNRESOLVED = "REF001", "unresolved-reference", Error, "A component reference (`pathRef`, `hubRef`, `urlRef`) cannot be followed.";
+    }
+    Dag {
+        DAG_CYCLE = "DAG001", "dependency-cycle", Error, "A dag's operations wait for each other in a cycle (through `dependencies`, params' `ref: ops.NAME` or events), so none of them can start.";
+        DAG_UNKNOWN_COMPONENT = "DAG002", "unknown-dag-component", Error, "An operation's `dagRef` names no component of the dag.";
+        DAG_UNKNOWN_OPERATION = "DAG003", "unknown-operation", Error, "An operation waits for an operation the dag does not have, or a param reads an output or input that operation does not declare.";
+        DAG_DUPLICATE_NAME = "DAG004", "duplicate-operation-name", Error, "Two operations, or two components, of a dag have the same name.";
     }
     Suppression {
         IGN_UNKNOWN_RULE = "IGN001", "unknown-rule-in-suppression", Warning, "A suppression comment names no plx rule.";
@@ -271,15 +286,7 @@ mod tests {
     fn codes_carry_a_family_prefix_and_names_are_kebab_case() {
         for rule in RULES {
             let family = rule.code.trim_end_matches(|c: char| c.is_ascii_digit());
-            assert!(
-                [
-                    "YAML", "SCH", "K8S", "RBAC", "SEC", "AGENT", "PRM", "TPL", "REF", "IGN",
-                    "RND", "CLI", "IO"
-                ]
-                .contains(&family),
-                "{}",
-                rule.code
-            );
+            assert_eq!(family, rule.family.prefix(), "{}", rule.code);
             assert!(
                 rule.name
                     .chars()

@@ -103,10 +103,11 @@ pub fn context(
         }
         params.insert(
             item.io.name.clone(),
+            // Polyaxon's key order, which shows when a whole param is rendered.
             json!({
+                "connection": item.io.connection,
                 "value": item.value,
                 "type": item.io.io_type,
-                "connection": item.io.connection,
                 "as_str": as_str(item.value.as_ref()),
                 "as_arg": as_arg,
             }),
@@ -120,7 +121,7 @@ pub fn context(
         );
         params.insert(
             name.clone(),
-            json!({"value": value, "type": null, "connection": null,
+            json!({"connection": null, "value": value, "type": null,
                    "as_str": as_str(value.as_ref()), "as_arg": serde_json::Value::Null}),
         );
     }

@@ -170,6 +170,33 @@ impl Node {
         Some(Located { node, key_span })
     }
 
+    /// Removes the entry a JSON pointer names (exactly as written), if there is one.
+    pub fn remove(&mut self, pointer: &str) {
+        let Some((parent, last)) = pointer.rsplit_once('/') else {
+            return;
+        };
+        let key = unescape_pointer_token(last);
+        let mut node = self;
+        for raw in parent.split('/').skip(1) {
+            let token = unescape_pointer_token(raw);
+            let next = match &mut node.kind {
+                NodeKind::Map(entries) => entries
+                    .iter_mut()
+                    .find(|e| e.key == token)
+                    .map(|e| &mut e.value),
+                NodeKind::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+                NodeKind::Scalar { .. } => None,
+            };
+            let Some(next) = next else {
+                return;
+            };
+            node = next;
+        }
+        if let NodeKind::Map(entries) = &mut node.kind {
+            entries.retain(|e| e.key != key);
+        }
+    }
+
     /// A short description of what the node holds, for "expected X, found Y" messages.
     pub fn describe(&self) -> String {
         match &self.kind {

@@ -221,34 +221,18 @@ impl Check<'_> {
 
     /// Required fields and enums everywhere inside the Kubernetes objects, from the schema.
     pub(super) fn schema(&mut self, run: &RunView<'_>) {
-        let mut subjects = Vec::new();
-        let environment = run.environment_pointer();
-        if run.environment.is_some() {
-            // `environment` holds a part of a pod spec; the containers come from elsewhere.
-            subjects.push((schema::POD_SPEC, environment, &["containers"][..]));
-        }
-        for container in run.containers() {
-            // plx names the main and init containers when the file does not.
-            let filled: &[&str] = match container.role {
-                Role::Sidecar => &[],
-                Role::Main | Role::Init => &["name"],
-            };
-            subjects.push((schema::CONTAINER, container.pointer, filled));
-        }
-        for index in 0..run.volumes.len() {
-            subjects.push((schema::VOLUME, format!("{}/volumes/{index}", run.at), &[]));
-        }
-        for (definition, pointer, filled) in subjects {
-            let Some(node) = locate::node(self.findings.tree(), &pointer) else {
+        for subject in subjects(run) {
+            let Some(node) = locate::node(self.findings.tree(), &subject.pointer) else {
                 continue;
             };
-            let span = self.span(&pointer, Target::Key);
+            let span = self.span(&subject.pointer, Target::Key);
             for finding in schema::check(Subject {
-                definition,
+                definition: subject.definition,
                 node,
-                pointer: pointer.clone(),
+                pointer: subject.pointer.clone(),
                 span,
-                filled,
+                filled: subject.filled,
+                converted: None,
             }) {
                 let path = display_path(&finding.pointer);
                 let diagnostic = match finding.violation {
@@ -267,6 +251,8 @@ impl Check<'_> {
                     {
                         continue;
                     }
+                    // Asked for by `unconverted` only.
+                    Violation::Unconverted { .. } => continue,
                     Violation::Unsupported { value, allowed } => {
                         let supported = allowed
                             .iter()
@@ -294,6 +280,102 @@ impl Check<'_> {
             }
         }
     }
+}
+
+/// A Kubernetes object a run embeds, to walk with the schema.
+struct Embedded {
+    definition: &'static str,
+    pointer: String,
+    /// Required fields plx fills in itself (see `schema::Subject`).
+    filled: &'static [&'static str],
+    /// How deep Polyaxon converts its snake_case keys.
+    converted: schema::Converted,
+}
+
+/// The Kubernetes objects of a run: its environment (a part of a pod spec, whose own keys and
+/// the first level of the objects in it Polyaxon converts), containers and volumes (their
+/// first level, and a container's ports).
+fn subjects(run: &RunView<'_>) -> Vec<Embedded> {
+    let mut out = Vec::new();
+    if run.environment.is_some() {
+        // `environment` holds a part of a pod spec; the containers come from elsewhere.
+        out.push(Embedded {
+            definition: schema::POD_SPEC,
+            pointer: run.environment_pointer(),
+            filled: &["containers"],
+            converted: schema::Converted {
+                levels: 2,
+                lists: &[],
+            },
+        });
+    }
+    for container in run.containers() {
+        out.push(Embedded {
+            definition: schema::CONTAINER,
+            pointer: container.pointer,
+            // plx names the main and init containers when the file does not.
+            filled: match container.role {
+                Role::Sidecar => &[],
+                Role::Main | Role::Init => &["name"],
+            },
+            converted: schema::Converted {
+                levels: 1,
+                lists: &["ports"],
+            },
+        });
+    }
+    for index in 0..run.volumes.len() {
+        out.push(Embedded {
+            definition: schema::VOLUME,
+            pointer: format!("{}/volumes/{index}", run.at),
+            filled: &[],
+            converted: schema::Converted {
+                levels: 1,
+                lists: &[],
+            },
+        });
+    }
+    out
+}
+
+/// Keys of the Kubernetes objects a file embeds that Polyaxon passes on unconverted, so that
+/// Kubernetes drops them (SCH012): each finding with the pointer of its key.
+pub fn unconverted(file: &V1Polyaxonfile, tree: &Node) -> Vec<(String, Diagnostic)> {
+    let mut out: Vec<(String, Diagnostic)> = Vec::new();
+    for run in crate::model::runs::runs(file) {
+        for subject in subjects(&run) {
+            let Some(node) = locate::node(tree, &subject.pointer) else {
+                continue;
+            };
+            let found = schema::check(Subject {
+                definition: subject.definition,
+                node,
+                pointer: subject.pointer.clone(),
+                span: node.span,
+                filled: &[],
+                converted: Some(subject.converted),
+            });
+            for finding in found {
+                let Violation::Unconverted { field } = finding.violation else {
+                    continue;
+                };
+                if out.iter().any(|(pointer, _)| *pointer == finding.pointer) {
+                    continue;
+                }
+                let key = finding.pointer.rsplit('/').next().unwrap_or_default();
+                let diagnostic = Diagnostic::new(
+                    &rules::SCH_UNCONVERTED_SNAKE_CASE,
+                    format!("`{key}` is not converted to `{field}`: Kubernetes drops it"),
+                )
+                .at(finding.span)
+                .help(format!(
+                    "write `{field}`; Polyaxon converts snake_case keys only at the first level of each Kubernetes object it embeds (`volume_mounts`, `security_context`), and passes deeper ones on as written, which Kubernetes does not know"
+                ));
+                out.push((finding.pointer, diagnostic));
+            }
+        }
+    }
+    out
 }
 
 /// The closest DNS-1123 label to `text`, when there is one that differs.

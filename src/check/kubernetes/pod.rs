@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{PodSecurityContext, SecurityContext};
+use k8s_openapi::api::core::v1::SecurityContext;
 
 use super::{Bound, Invalid, is_templated, suggest_qualified, suggest_subdomain};
 use crate::document::locate::{self, Target};
 use crate::k8s::validation;
-use crate::model::V1Environment;
 use crate::model::runs::{RunView, Workload};
+use crate::model::{V1Environment, V1EnvironmentSecurityContext};
 use crate::rules::{self, Rule};
 use crate::yaml::Span;
 
@@ -250,22 +250,18 @@ impl super::Check<'_> {
         }
     }
 
-    pub(super) fn pod_security_context(&mut self, at: &str, context: &PodSecurityContext) {
+    pub(super) fn pod_security_context(
+        &mut self,
+        at: &str,
+        context: &V1EnvironmentSecurityContext,
+    ) {
         for (key, value) in [
             ("runAsUser", context.run_as_user),
             ("runAsGroup", context.run_as_group),
-            ("fsGroup", context.fs_group),
         ] {
             if let Some(value) = value {
                 self.range(&format!("{at}/{key}"), value, Bound::Id);
             }
-        }
-        for (index, group) in context.supplemental_groups.iter().flatten().enumerate() {
-            self.range(
-                &format!("{at}/supplementalGroups/{index}"),
-                *group,
-                Bound::Id,
-            );
         }
     }
 
