@@ -11,8 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --quiet
-plx="$PWD/target/release/plx"
+cargo build --profile dist --quiet
+plx="$PWD/target/dist/plx"
 one="fixtures/valid/service-tensorboard.yaml"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -37,7 +37,7 @@ render_all="for f in $work/files/*.yaml; do $plx render \$f >/dev/null; done"
 echo "## Machine"
 echo
 echo "- $(nproc) cores, $(uname -sr), $(date -u +%Y-%m-%d)"
-echo "- plx $("$plx" --version | cut -d' ' -f2) (release build)"
+echo "- plx $("$plx" --version | cut -d' ' -f2) (dist build: what the wheels ship)"
 echo
 
 echo "## Wall time (hyperfine)"

@@ -122,12 +122,48 @@ pub struct RbacCheckArgs {
         requires = "sky_config"
     )]
     pub namespace: String,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[command(flatten)]
+    pub report: ReportFlags,
     /// Treat warnings as errors (exit 1 on any warning)
     #[arg(long)]
     pub strict: bool,
+}
+
+/// How a command that reports findings writes its report (to stdout, in every format).
+#[derive(Clone, Debug, clap::Args)]
+pub struct ReportFlags {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print how many findings each rule has, instead of the findings (text, concise, json)
+    #[arg(long)]
+    pub statistics: bool,
+    /// Colour the text report: `auto` colours a terminal, unless `NO_COLOR` is set, or when
+    /// `FORCE_COLOR` or `CLICOLOR_FORCE` is
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Write the report to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+}
+
+impl ReportFlags {
+    /// A text report, coloured on a terminal: what commands without the flags write.
+    pub fn text() -> Self {
+        Self {
+            format: Format::Text,
+            statistics: false,
+            color: ColorChoice::Auto,
+            output_file: None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, clap::Args)]
@@ -153,9 +189,8 @@ pub struct CheckArgs {
     /// pre-commit, which passes every YAML file)
     #[arg(long)]
     pub by_content: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[command(flatten)]
+    pub report: ReportFlags,
     /// Treat warnings as errors (exit 1 on any warning)
     #[arg(long)]
     pub strict: bool,
@@ -288,7 +323,10 @@ pub struct ExplainArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Each finding with its snippet and help, then a summary
     Text,
+    /// One line per finding: `path:line:col: CODE message`
+    Concise,
     Json,
     /// SARIF 2.1.0 (code scanning)
     Sarif,

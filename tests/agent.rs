@@ -24,7 +24,7 @@ fn unknown_keys_and_wrong_types_are_found_at_their_line() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let document = common::report(&output.stdout);
     let found: Vec<(String, u64)> = document["diagnostics"]
         .as_array()
         .unwrap()
@@ -47,7 +47,7 @@ fn unknown_keys_and_wrong_types_are_found_at_their_line() {
 
 /// Every `--format` plx has: the token test below must cover each (a new format fails here
 /// until it is added).
-const FORMATS: &[&str] = &["text", "json", "sarif", "github"];
+const FORMATS: &[&str] = &["text", "concise", "json", "sarif", "github"];
 
 #[test]
 fn the_token_test_covers_every_output_format() {
@@ -262,7 +262,7 @@ fn the_seeds_examples_read_with_only_the_warnings_they_deserve() {
             .output()
             .unwrap();
         assert_eq!(output.status.code(), Some(0), "{file}");
-        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let document = common::report(&output.stdout);
         let codes: Vec<&str> = document["diagnostics"]
             .as_array()
             .unwrap()
@@ -285,7 +285,7 @@ fn the_agents_security_context_counts_for_the_security_lint() {
             .write_stdin(run)
             .output()
             .unwrap();
-        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let document = common::report(&output.stdout);
         document["diagnostics"]
             .as_array()
             .unwrap()
@@ -305,7 +305,7 @@ fn connection_schemas_are_checked_against_their_kind_in_either_spelling() {
         .write_stdin(values)
         .output()
         .unwrap();
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let document = common::report(&output.stdout);
     let messages: Vec<&str> = document["diagnostics"]
         .as_array()
         .unwrap()
@@ -325,7 +325,7 @@ fn check_stdin(values: &str) -> (i32, serde_json::Value) {
         .write_stdin(values)
         .output()
         .unwrap();
-    let document = serde_json::from_slice(&output.stdout).unwrap();
+    let document = common::report(&output.stdout);
     (output.status.code().unwrap(), document)
 }
 

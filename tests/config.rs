@@ -15,8 +15,7 @@ fn codes(args: &[&str], path: &Path) -> (i32, Vec<String>) {
         .arg(path)
         .output()
         .unwrap();
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&output.stderr)));
+    let document = common::report(&output.stdout);
     let codes = document["diagnostics"]
         .as_array()
         .unwrap()
@@ -125,7 +124,7 @@ fn plx_toml_is_found_above_the_file_and_flags_win() {
     project.file("jobs/plx.toml", "selekt = [\"SEC\"]\n");
     let output = plx().args(["check"]).arg(&path).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("plx.toml"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("plx.toml"));
 }
 
 #[test]

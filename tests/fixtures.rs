@@ -47,9 +47,10 @@ fn run_json(path: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
         .arg(path)
         .output()
         .unwrap();
-    let document = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    (output.status.code().unwrap(), document)
+    (
+        output.status.code().unwrap(),
+        common::report(&output.stdout),
+    )
 }
 
 /// `# expect: CODE line:column` comment lines: every finding the fixture must produce, and
@@ -213,10 +214,16 @@ fn human_output_points_at_the_line() {
             vec![command.to_owned()]
         });
         let output = plx().args(&args).arg(&path).output().unwrap();
-        let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
+        // render reports on stderr (its stdout is for manifests); the checks on stdout.
+        let report = if args[0] == "render" {
+            output.stderr
+        } else {
+            output.stdout
+        };
+        let report = String::from_utf8(report).expect("the report is UTF-8");
         insta::assert_snapshot!(
             format!("{}_text__{}", args[0], snapshot_name(&path)),
-            stderr
+            report
         );
     }
 }

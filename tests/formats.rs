@@ -27,8 +27,7 @@ fn failing() -> Vec<std::path::PathBuf> {
 }
 
 fn json_findings(paths: &[std::path::PathBuf]) -> Vec<serde_json::Value> {
-    let document: serde_json::Value =
-        serde_json::from_str(&stdout(&["check", "--format", "json"], paths)).unwrap();
+    let document = common::report(stdout(&["check", "--format", "json"], paths).as_bytes());
     document["diagnostics"].as_array().unwrap().clone()
 }
 
@@ -117,4 +116,133 @@ fn github_prints_one_command_per_finding_at_its_line_and_column() {
         assert!(line.starts_with(&expected), "{line}\nexpected {expected}");
         assert!(!line.contains('\n'));
     }
+}
+
+#[test]
+fn concise_prints_one_line_per_finding_at_its_line_and_column() {
+    let paths = failing();
+    let findings = json_findings(&paths);
+    let text = stdout(&["check", "--format", "concise"], &paths);
+    let (lines, summary) = text.trim_end().rsplit_once('\n').unwrap();
+    assert!(summary.starts_with("Found "), "{summary}");
+    let lines: Vec<&str> = lines.lines().collect();
+    assert_eq!(lines.len(), findings.len());
+    for (line, finding) in lines.iter().zip(&findings) {
+        let place = match (finding["file"].as_str(), finding["line"].as_u64()) {
+            (None, _) => String::new(),
+            (Some(file), Some(at)) => format!("{file}:{at}:{}: ", finding["column"]),
+            (Some(file), None) => format!("{file}: "),
+        };
+        let message = finding["message"].as_str().unwrap();
+        assert_eq!(
+            *line,
+            format!("{place}{} {message}", finding["code"].as_str().unwrap())
+        );
+    }
+}
+
+#[test]
+fn statistics_count_the_findings_of_each_rule() {
+    let paths = failing();
+    let findings = json_findings(&paths);
+    let mut counts = std::collections::BTreeMap::<String, u64>::new();
+    for finding in &findings {
+        *counts
+            .entry(finding["code"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+    }
+    let document =
+        common::report(stdout(&["check", "--format", "json", "--statistics"], &paths).as_bytes());
+    let listed: std::collections::BTreeMap<String, u64> = document["statistics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["code"].as_str().unwrap().to_owned(),
+                row["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, counts);
+    for format in ["text", "concise"] {
+        let table = stdout(&["check", "--statistics", "--format", format], &paths);
+        for (code, count) in &counts {
+            let row = table
+                .lines()
+                .find(|l| l.split_whitespace().nth(1) == Some(code));
+            let row = row.unwrap_or_else(|| panic!("{format}: no row for {code}: {table}"));
+            assert_eq!(
+                row.split_whitespace().next(),
+                Some(count.to_string().as_str())
+            );
+        }
+        assert!(
+            !table.contains('│'),
+            "{format}: statistics replace the snippets"
+        );
+    }
+    let refused = plx()
+        .args(["check", "--statistics", "--format", "sarif"])
+        .args(&paths[..1])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+}
+
+#[test]
+fn the_report_goes_to_stdout_or_to_the_output_file() {
+    let scratch = common::Scratch::new("output-file");
+    let path = &failing()[..1];
+    for format in ["text", "concise", "json", "sarif", "github"] {
+        let on_stdout = plx()
+            .args(["check", "--format", format])
+            .args(path)
+            .output()
+            .unwrap();
+        assert!(on_stdout.stderr.is_empty(), "{format}");
+        assert!(!on_stdout.stdout.is_empty(), "{format}");
+        let file = scratch.0.join(format!("report.{format}"));
+        let to_file = plx()
+            .args(["check", "--format", format, "--output-file"])
+            .arg(&file)
+            .args(path)
+            .output()
+            .unwrap();
+        assert_eq!(to_file.status.code(), on_stdout.status.code(), "{format}");
+        assert!(
+            to_file.stdout.is_empty() && to_file.stderr.is_empty(),
+            "{format}"
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), on_stdout.stdout, "{format}");
+    }
+}
+
+#[test]
+fn colour_follows_the_flag_then_the_environment() {
+    let path = &failing()[..1];
+    let coloured = |flag: &str, env: &[(&str, &str)]| {
+        let mut command = plx();
+        command.env_remove("NO_COLOR");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command
+            .args(["check", "--color", flag])
+            .args(path)
+            .output()
+            .unwrap();
+        output.stdout.contains(&0x1b)
+    };
+    assert!(coloured("always", &[("NO_COLOR", "1")]));
+    assert!(!coloured("never", &[("FORCE_COLOR", "1")]));
+    // Not a terminal: plain, unless forced; NO_COLOR wins over forcing.
+    assert!(!coloured("auto", &[]));
+    assert!(coloured("auto", &[("FORCE_COLOR", "1")]));
+    assert!(coloured("auto", &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured("auto", &[("FORCE_COLOR", "0")]));
+    assert!(!coloured(
+        "auto",
+        &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]
+    ));
 }

@@ -40,20 +40,20 @@ fn a_missing_required_input_is_named_at_its_declaration() {
     assert!(stderr.contains("input `epochs` is required"), "{stderr}");
     assert!(stderr.contains("job-train-params.yaml:13:11"), "{stderr}");
     // `check` judges the file without its params, like `polyaxon check --lint`: a warning.
-    let (code, _, stderr) = run(&["check", TRAIN, "-P", "lr=0.01"]);
-    assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("PRM002"), "{stderr}");
+    let (code, report, _) = run(&["check", TRAIN, "-P", "lr=0.01"]);
+    assert_eq!(code, 0, "{report}");
+    assert!(report.contains("PRM002"), "{report}");
 }
 
 #[test]
 fn misspelt_names_get_a_suggestion() {
-    let (code, _, stderr) = run(&["check", TRAIN, "-P", "lrr=0.01", "-P", "epochs=5"]);
+    let (code, report, _) = run(&["check", TRAIN, "-P", "lrr=0.01", "-P", "epochs=5"]);
     assert_eq!(code, 1);
     assert!(
-        stderr.contains("`-P lrr=...` is not an input or output"),
-        "{stderr}"
+        report.contains("`-P lrr=...` is not an input or output"),
+        "{report}"
     );
-    assert!(stderr.contains("did you mean `lr`?"), "{stderr}");
+    assert!(report.contains("did you mean `lr`?"), "{report}");
 
     let output = plx()
         .args([
@@ -64,7 +64,7 @@ fn misspelt_names_get_a_suggestion() {
         ])
         .output()
         .unwrap();
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let document = common::report(&output.stdout);
     let finding = &document["diagnostics"][0];
     assert_eq!(finding["code"], "TPL002");
     assert_eq!(

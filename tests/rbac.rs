@@ -18,14 +18,10 @@ fn rbac_check(args: &[&str], stdin: Option<&str>) -> (i32, Value) {
         command.arg("-").write_stdin(text);
     }
     let output = command.output().unwrap();
-    let document = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (output.status.code().unwrap(), document)
+    (
+        output.status.code().unwrap(),
+        common::report(&output.stdout),
+    )
 }
 
 fn findings(document: &Value, code: &str) -> Vec<String> {
@@ -295,7 +291,7 @@ fn check_with_rbac_audits_the_accounts_the_runs_name() {
         .arg("fixtures/valid/service-service-account.yaml")
         .output()
         .unwrap();
-    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let document = common::report(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{document:#}");
     assert_eq!(document["rbac"][0]["account"], "ml:build-robot");
     assert_eq!(document["summary"]["files"], 2);
@@ -306,7 +302,7 @@ fn check_with_rbac_audits_the_accounts_the_runs_name() {
         .arg("fixtures/valid/service-service-account.yaml")
         .output()
         .unwrap();
-    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let document = common::report(&output.stdout);
     assert_eq!(output.status.code(), Some(1));
     assert!(!findings(&document, "RBAC001").is_empty());
 }

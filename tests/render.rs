@@ -711,3 +711,23 @@ fn connections_render_from_the_agents_values_as_polyaxon_mounts_them() {
         "app-config"
     );
 }
+
+/// The README's first command renders a fixture without a word on stderr: a newcomer's
+/// first run is not a wall of warnings.
+#[test]
+fn the_quick_start_renders_without_a_warning() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let command = readme
+        .lines()
+        .find(|line| line.starts_with("cargo run --release -- render "))
+        .expect("the quick start renders a fixture");
+    let fixture = command.rsplit(' ').next().unwrap();
+    let output = plx()
+        .arg("render")
+        .arg(root().join(fixture))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(!output.stdout.is_empty());
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}

@@ -88,11 +88,11 @@ fn a_plx_toml_that_links_outside_is_refused() {
     std::fs::write(project.join("job.yaml"), JOB).unwrap();
     std::os::unix::fs::symlink(outer.0.join("elsewhere/plx.toml"), project.join("plx.toml"))
         .unwrap();
-    let (code, stdout, stderr) = run(&project, &["check", "job.yaml"]);
-    assert_eq!(code, 2, "{stdout}{stderr}");
+    let (code, report, stderr) = run(&project, &["check", "job.yaml"]);
+    assert_eq!(code, 2, "{report}{stderr}");
     assert!(
-        stderr.contains("IO002") && !stderr.contains(CANARY),
-        "{stderr}"
+        report.contains("IO002") && !report.contains(CANARY),
+        "{report}"
     );
 }
 
@@ -146,11 +146,11 @@ fn a_reference_through_a_symbolic_link_stays_inside() {
             "op.yaml",
             format!("version: 1.1\nkind: operation\npathRef: {target}\n"),
         );
-        let (code, stdout, stderr) = run(&project.0, &["check", "op.yaml"]);
-        assert_eq!(code, 2, "{stdout}{stderr}");
+        let (code, report, stderr) = run(&project.0, &["check", "op.yaml"]);
+        assert_eq!(code, 2, "{report}{stderr}");
         assert!(
-            stderr.contains("IO002") && !stderr.contains(CANARY),
-            "{stderr}"
+            report.contains("IO002") && !report.contains(CANARY),
+            "{report}"
         );
     }
 }
@@ -165,12 +165,12 @@ fn a_referenced_file_is_read_with_the_size_limit() {
         "version: 1.1\nkind: operation\npathRef: big.yaml\n",
     );
     let started = Instant::now();
-    let (code, _, stderr) = run(&project.0, &["check", "op.yaml"]);
+    let (code, report, _) = run(&project.0, &["check", "op.yaml"]);
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(code, 1, "{report}");
     assert!(
-        stderr.contains("REF001") && stderr.contains("734003200 bytes"),
-        "{stderr}"
+        report.contains("REF001") && report.contains("734003200 bytes"),
+        "{report}"
     );
 }
 
@@ -198,7 +198,14 @@ fn special_files_named_on_the_command_line_do_not_hang() {
             let (code, stdout, stderr) = run(&project.0, &args);
             assert!(started.elapsed() < Duration::from_secs(5), "{args:?}");
             assert_eq!(code, 2, "{args:?}: {stdout}{stderr}");
-            assert!(stderr.contains("IO001"), "{args:?}: {stderr}");
+            // check reports on stdout; render keeps it for manifests.
+            let report = if args[0] == "render" {
+                &stderr
+            } else {
+                &stdout
+            };
+            let report = if args[0] == "rbac" { &stderr } else { report };
+            assert!(report.contains("IO001"), "{args:?}: {stdout}{stderr}");
         }
     }
 }
@@ -308,15 +315,17 @@ fn no_column_panics_the_reporter() {
             vec!["render", file],
             vec!["rbac", "check", "--service-account", "a:b", file],
         ] {
-            let (exit, _, stderr) = run(&project.0, &args);
-            assert!(matches!(exit, 1 | 2), "{args:?}: {stderr}");
-            assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+            let (exit, stdout, stderr) = run(&project.0, &args);
+            // render reports on stderr (stdout is for manifests), the checks on stdout.
+            let report = if args[0] == "render" { stderr } else { stdout };
+            assert!(matches!(exit, 1 | 2), "{args:?}: {report}");
+            assert!(!report.contains("panicked"), "{args:?}: {report}");
             if args[0] != "rbac" {
-                assert!(stderr.contains(code), "{args:?}: {stderr}");
+                assert!(report.contains(code), "{args:?}: {report}");
                 // The column is the file's, though the line is shown cut.
                 assert!(
-                    stderr.contains(&format!("{file}:")) && stderr.contains('…'),
-                    "{stderr}"
+                    report.contains(&format!("{file}:")) && report.contains('…'),
+                    "{report}"
                 );
             }
         }
@@ -352,7 +361,7 @@ fn twenty_thousand_findings_on_one_line_stay_small_and_fast() {
     }
     // The totals count every finding, shown or not.
     let (_, stdout, _) = run(&project.0, &["check", "--format", "json", "long.yaml"]);
-    let document: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let document = common::report(stdout.as_bytes());
     assert!(document["summary"]["warnings"].as_u64().unwrap() > 20_000);
 }
 
@@ -439,13 +448,13 @@ fn a_folder_with_nothing_to_check_is_a_warning_and_a_named_file_a_pass() {
     let project = Scratch::new("nothing");
     project.file("empty/other.yaml", "a: 1\n");
     project.file("job.yaml", JOB);
-    let (code, _, stderr) = run(&project.0, &["check", "empty"]);
+    let (code, report, _) = run(&project.0, &["check", "empty"]);
     assert_eq!(code, 0);
-    assert!(stderr.contains("IO003"), "{stderr}");
+    assert!(report.contains("IO003"), "{report}");
     let (code, _, _) = run(&project.0, &["check", "--strict", "empty"]);
     assert_eq!(code, 1);
-    let (_, _, stderr) = run(&project.0, &["check", "."]);
-    assert!(!stderr.contains("IO003"), "{stderr}");
+    let (_, report, _) = run(&project.0, &["check", "."]);
+    assert!(!report.contains("IO003"), "{report}");
 }
 
 #[test]
@@ -489,12 +498,17 @@ fn namespaces_are_dns_labels() {
         "bad-ns.yaml",
         JOB.replace("name: train\n", "name: train\nnamespace: BAD NS\n"),
     );
-    for command in ["check", "render"] {
-        let (code, stdout, stderr) = run(&project.0, &[command, "bad-ns.yaml"]);
-        assert_eq!(code, 1, "{stderr}");
-        assert!(stdout.is_empty() && stderr.contains("K8S001"), "{stderr}");
-        assert!(stderr.contains("bad-ns.yaml:4:12"), "{stderr}");
-    }
+    // check reports on stdout; render keeps stdout for manifests, so nothing reaches it.
+    let (code, report, _) = run(&project.0, &["check", "bad-ns.yaml"]);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report.contains("K8S001") && report.contains("bad-ns.yaml:4:12"),
+        "{report}"
+    );
+    let (code, stdout, stderr) = run(&project.0, &["render", "bad-ns.yaml"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty() && stderr.contains("K8S001"), "{stderr}");
+    assert!(stderr.contains("bad-ns.yaml:4:12"), "{stderr}");
 }
 
 #[test]
@@ -526,10 +540,10 @@ fn a_refusal_cannot_be_suppressed_or_ignored() {
         "# plx: ignore-file[IO002, REF001]\nversion: 1.1\nkind: operation\npathRef: /etc/passwd\n",
     );
     project.file("plx.toml", "ignore = [\"IO\", \"REF\"]\n");
-    let (code, _, stderr) = run(&project.0, &["check", "op.yaml"]);
-    assert_eq!(code, 2, "{stderr}");
+    let (code, report, _) = run(&project.0, &["check", "op.yaml"]);
+    assert_eq!(code, 2, "{report}");
     assert!(
-        stderr.contains("IO002") && stderr.contains("cannot be suppressed"),
-        "{stderr}"
+        report.contains("IO002") && report.contains("cannot be suppressed"),
+        "{report}"
     );
 }

@@ -42,7 +42,7 @@ fn sch012_reports_exactly_the_keys_polyaxon_leaves_unconverted() {
         .current_dir(root())
         .output()
         .unwrap();
-    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let document = common::report(&output.stdout);
     let mut reported: Vec<String> = document["diagnostics"]
         .as_array()
         .unwrap()

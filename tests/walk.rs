@@ -12,7 +12,7 @@ fn checked_files(dir: &std::path::Path) -> (i32, Vec<String>, usize) {
         .arg(dir)
         .output()
         .unwrap();
-    let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let document = common::report(&output.stdout);
     let mut files: Vec<String> = document["diagnostics"]
         .as_array()
         .unwrap()
@@ -123,7 +123,7 @@ fn the_agents_values_are_recognised_by_the_charts_keys_in_walks_and_by_content()
             .arg(&path)
             .output()
             .unwrap();
-        let document: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let document = common::report(&output.stdout);
         if document["summary"]["files"] == 1 {
             read.push(path.file_name().unwrap().to_string_lossy().into_owned());
         }

@@ -6,6 +6,7 @@
 
 mod dag;
 mod kubernetes;
+mod operators;
 pub mod params;
 mod refs;
 mod security;
@@ -123,6 +124,7 @@ fn judge_kept(
 ) -> Vec<Diagnostic> {
     let mut diagnostics = semantic::check(polyaxonfile, tree);
     diagnostics.extend(dag::check(polyaxonfile, tree));
+    diagnostics.extend(operators::check(polyaxonfile, tree));
     diagnostics.extend(kubernetes::namespaces(polyaxonfile, tree));
     let agent_context = values.and_then(AgentValues::pod_security_context);
     for run in crate::model::runs::runs(polyaxonfile) {

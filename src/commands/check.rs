@@ -8,13 +8,13 @@ use super::display;
 use super::inputs::{self, ProfileName};
 use super::inspect::{Inspected, inspect};
 use super::policy::{Policies, Policy};
-use super::{Stop, Streams, invalid_argument, reporter, write_stdout};
+use super::{Stop, Streams, invalid_argument, write_report};
 use crate::check;
 use crate::cli::{CheckArgs, Format};
 use crate::diagnostic::Diagnostic;
 use crate::document::{SourceFile, load, read};
 use crate::rbac::{self, effective::Account};
-use crate::report::{Json, Report, Reporter};
+use crate::report::{Json, Report};
 
 /// What `plx check` keeps of a checked file until it is reported: the text only when there
 /// is something to show in it, so checking a large tree stays small in memory.
@@ -87,36 +87,37 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
         Ok(rbac) => (rbac, Stop::default()),
         Err(stop) => (None, stop),
     };
-    let reporter: Box<dyn Reporter + '_> = match (args.format, &rbac) {
-        (Format::Json, Some(rbac)) => Box::new(Json::with_rbac(
-            serde_json::to_value(&rbac.summaries).expect("the summaries serialize"),
-        )),
-        _ => reporter(args.format, streams.stderr, streams.color),
+    let json = rbac.as_ref().map(|rbac| {
+        Json::with_rbac(serde_json::to_value(&rbac.summaries).expect("the summaries serialize"))
+    });
+    let text_table = match (args.report.format, &rbac) {
+        (Format::Text, Some(rbac)) => Some(rbac.summaries.iter().map(super::rbac::table).collect()),
+        _ => None,
     };
-    let mut report = Report::new(reporter);
-    for (path, problem) in problems {
-        report.file(&SourceFile::unread(path), vec![problem], args.strict);
-    }
-    for result in results {
-        report.file(&result.source, result.diagnostics, result.fail_on_warnings);
-    }
-    if let Some(rbac) = &rbac {
-        for (file, diagnostics) in rbac.manifests.iter().zip(&rbac.per_file) {
-            report.file(&file.source, diagnostics.clone(), args.strict);
+    let fill = |report: &mut Report<'_>| {
+        for (path, problem) in problems {
+            report.file(&SourceFile::unread(path), vec![problem], args.strict);
         }
-    }
-    for (source, diagnostics) in refused.files {
-        report.file(&source, diagnostics, args.strict);
-    }
-    let (mut stdout, mut code) = report.finish();
-    if refused.usage {
-        code = crate::report::EXIT_USAGE;
-    }
-    if let (Format::Text, Some(rbac)) = (args.format, &rbac) {
-        stdout = rbac.summaries.iter().map(super::rbac::table).collect();
-    }
-    write_stdout(streams.stdout, stdout.as_bytes())?;
-    Ok(code)
+        for result in results {
+            report.file(&result.source, result.diagnostics, result.fail_on_warnings);
+        }
+        if let Some(rbac) = &rbac {
+            for (file, diagnostics) in rbac.manifests.iter().zip(&rbac.per_file) {
+                report.file(&file.source, diagnostics.clone(), args.strict);
+            }
+        }
+        for (source, diagnostics) in refused.files {
+            report.file(&source, diagnostics, args.strict);
+        }
+    };
+    let code = write_report(&args.report, streams, json, fill, |text| {
+        text_table.unwrap_or(text)
+    })?;
+    Ok(if refused.usage {
+        crate::report::EXIT_USAGE
+    } else {
+        code
+    })
 }
 
 /// The RBAC manifests, their findings and a summary per account, for `check --rbac`: the

@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use super::display;
 use super::inputs::{self, ProfileName};
-use super::{Stop, Streams, invalid_argument, reporter, write_stdout};
+use super::{Stop, Streams, invalid_argument, write_report};
 use crate::cli::{Format, RbacCheckArgs, RbacRenderArgs};
 use crate::diagnostic::Diagnostic;
 use crate::rbac::{self, effective::Account, profile::Profile};
-use crate::report::{Json, Report, Reporter};
+use crate::report::{Json, Report};
 
 pub fn check(args: &RbacCheckArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
     let account = match (&args.service_account, &args.sky_config) {
@@ -34,22 +34,19 @@ pub fn check(args: &RbacCheckArgs, streams: &mut Streams<'_>) -> Result<u8, Stop
     let files = read_manifests(&args.files)?;
     let (per_file, summaries) =
         findings(&files, &profile, &args.with, std::slice::from_ref(&account));
-    let reporter: Box<dyn Reporter + '_> = match (args.format, summaries.first()) {
-        (Format::Json, Some(audit)) => Box::new(Json::with_rbac(
-            serde_json::to_value(audit).expect("the summary serializes"),
-        )),
-        _ => reporter(args.format, streams.stderr, streams.color),
+    let json = summaries
+        .first()
+        .map(|audit| Json::with_rbac(serde_json::to_value(audit).expect("the summary serializes")));
+    let text_table: Option<String> =
+        (args.report.format == Format::Text).then(|| summaries.iter().map(table).collect());
+    let fill = |report: &mut Report<'_>| {
+        for (file, diagnostics) in files.iter().zip(per_file) {
+            report.file(&file.source, diagnostics, args.strict);
+        }
     };
-    let mut report = Report::new(reporter);
-    for (file, diagnostics) in files.iter().zip(per_file) {
-        report.file(&file.source, diagnostics, args.strict);
-    }
-    let (mut stdout, code) = report.finish();
-    if args.format == Format::Text {
-        stdout = summaries.iter().map(table).collect();
-    }
-    write_stdout(streams.stdout, stdout.as_bytes())?;
-    Ok(code)
+    write_report(&args.report, streams, json, fill, |text| {
+        text_table.unwrap_or(text)
+    })
 }
 
 /// RBAC manifest files named on the command line, read.

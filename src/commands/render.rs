@@ -8,7 +8,7 @@ use super::inspect::{Inspected, inspect};
 use super::policy::Policies;
 use super::{Stop, Streams, invalid_argument, reporter, write_stdout};
 use crate::check::{self, Checked, Composition};
-use crate::cli::{Format, Output, RenderArgs};
+use crate::cli::{Output, RenderArgs, ReportFlags};
 use crate::diagnostic::Diagnostic;
 use crate::document::SourceFile;
 use crate::model::V1Polyaxonfile;
@@ -238,7 +238,11 @@ fn report(
     if findings.iter().all(|(_, d)| d.is_empty()) {
         return 0;
     }
-    let mut report = Report::new(reporter(Format::Text, streams.stderr, streams.color));
+    let mut report = Report::new(reporter(
+        &ReportFlags::text(),
+        streams.stderr,
+        streams.color,
+    ));
     for (source, diagnostics) in findings {
         if !diagnostics.is_empty() {
             report.file(source, diagnostics, fail_on_warnings);

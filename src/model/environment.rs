@@ -12,24 +12,43 @@ use super::values::LaxInt;
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Environment {
+    /// Labels of the run's pod.
     pub labels: Option<BTreeMap<String, String>>,
+    /// Annotations of the run's pod.
     pub annotations: Option<BTreeMap<String, String>>,
+    /// Node labels the pod must be scheduled on.
     pub node_selector: Option<BTreeMap<String, String>>,
+    /// The pod's scheduling constraints.
     pub affinity: Option<Affinity>,
+    /// The node taints the pod tolerates.
     pub tolerations: Option<Vec<Toleration>>,
+    /// Schedule the pod on this node.
     pub node_name: Option<String>,
+    /// The service account the pod runs as.
     pub service_account_name: Option<String>,
+    /// Entries added to the pod's /etc/hosts.
     pub host_aliases: Option<Vec<HostAlias>>,
+    /// The pod's security context: the fields a pod's and a container's share (`runAsUser`,
+    /// `runAsNonRoot`, ...).
     pub security_context: Option<V1EnvironmentSecurityContext>,
+    /// Names of the secrets to pull the images with.
     pub image_pull_secrets: Option<Vec<String>>,
+    /// Use the node's network namespace.
     pub host_network: Option<bool>,
+    /// Share the node's process namespace.
     #[serde(rename = "hostPID")]
     pub host_pid: Option<bool>,
+    /// The pod's DNS policy: ClusterFirst, ClusterFirstWithHostNet, Default or None.
     pub dns_policy: Option<String>,
+    /// The pod's DNS settings, merged with those of its `dnsPolicy`.
     pub dns_config: Option<PodDNSConfig>,
+    /// The scheduler to place the pod with.
     pub scheduler_name: Option<String>,
+    /// The pod's priority class.
     pub priority_class_name: Option<String>,
+    /// The pod's priority.
     pub priority: Option<LaxInt>,
+    /// The pod's restart policy: Never, OnFailure or Always.
     pub restart_policy: Option<String>,
 }
 
@@ -40,13 +59,20 @@ pub struct V1Environment {
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1EnvironmentSecurityContext {
+    /// The UID the containers run as.
     pub run_as_user: Option<i64>,
+    /// The GID the containers run as.
     pub run_as_group: Option<i64>,
+    /// Require the containers to run as a non-root user.
     pub run_as_non_root: Option<bool>,
+    /// The SELinux context of the containers.
     #[serde(rename = "seLinuxOptions")]
     pub se_linux_options: Option<SELinuxOptions>,
+    /// The seccomp profile of the containers.
     pub seccomp_profile: Option<SeccompProfile>,
+    /// The AppArmor profile of the containers.
     pub app_armor_profile: Option<AppArmorProfile>,
+    /// Windows-specific settings of the containers.
     pub windows_options: Option<WindowsSecurityContextOptions>,
 }
 

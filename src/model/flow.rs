@@ -78,10 +78,16 @@ type EarlyStopping = Templated<Vec<V1EarlyStopping>>;
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1RandomSearch {
+    /// The hyperparameters to search, by name: each a distribution (`choice`, `range`, `linspace`,
+    /// `uniform`, ...).
     pub params: Params,
+    /// How many runs to make.
     pub num_runs: PositiveInt,
+    /// The random seed of the search.
     pub seed: Option<Templated<i64>>,
+    /// How many runs may go at once.
     pub concurrency: Option<PositiveInt>,
+    /// Stop the search early when a metric or failure condition is met.
     pub early_stopping: Option<EarlyStopping>,
 }
 
@@ -90,9 +96,15 @@ pub struct V1RandomSearch {
 #[serde(rename_all = "camelCase")]
 pub struct V1GridSearch {
     /// Not a template: Polyaxon looks into each param before it renders anything.
+    #[schemars(
+        description = "The hyperparameters to search, by name: each a distribution (`choice`, `range`, `linspace`, `uniform`, ...)."
+    )]
     pub params: BTreeMap<String, V1DiscreteHpParam>,
+    /// How many runs to make.
     pub num_runs: Option<PositiveInt>,
+    /// How many runs may go at once.
     pub concurrency: Option<PositiveInt>,
+    /// Stop the search early when a metric or failure condition is met.
     pub early_stopping: Option<EarlyStopping>,
 }
 
@@ -101,16 +113,27 @@ pub struct V1GridSearch {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Hyperband {
+    /// The hyperparameters to search, by name: each a distribution (`choice`, `range`, `linspace`,
+    /// `uniform`, ...).
     pub params: Option<Params>,
     /// Not a template: Polyaxon types it as a plain integer.
+    #[schemars(description = "How many iterations of the search to run.")]
     pub max_iterations: Option<LaxPositiveInt>,
+    /// Hyperband's downsampling rate between brackets.
     pub eta: Option<Templated<LaxFloat>>,
+    /// The resource Hyperband allocates to each run (an input, e.g. epochs, and its type).
     pub resource: Option<V1OptimizationResource>,
+    /// The metric to optimize: its name and whether to maximize or minimize it.
     pub metric: Option<V1OptimizationMetric>,
+    /// Resume the runs of the previous bracket rather than restart them.
     pub resume: Option<Templated<bool>>,
+    /// The random seed of the search.
     pub seed: Option<Templated<i64>>,
+    /// How many runs may go at once.
     pub concurrency: Option<Templated<LaxPositiveInt>>,
+    /// The tuner operation that suggests the next runs (a hub component).
     pub tuner: Option<V1Tuner>,
+    /// Stop the search early when a metric or failure condition is met.
     pub early_stopping: Option<EarlyStopping>,
 }
 
@@ -118,15 +141,26 @@ pub struct V1Hyperband {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Bayes {
+    /// The acquisition function and Gaussian process the Bayesian search uses.
     pub utility_function: Option<Checked<V1UtilityFunction>>,
+    /// How many random runs start the Bayesian search.
     pub num_initial_runs: Templated<LaxPositiveInt>,
+    /// How many iterations of the search to run.
     pub max_iterations: Templated<LaxPositiveInt>,
+    /// The metric to optimize: its name and whether to maximize or minimize it.
     pub metric: V1OptimizationMetric,
     /// Not a template, as in a grid.
+    #[schemars(
+        description = "The hyperparameters to search, by name: each a distribution (`choice`, `range`, `linspace`, `uniform`, ...)."
+    )]
     pub params: BTreeMap<String, V1BayesHpParam>,
+    /// The random seed of the search.
     pub seed: Option<Templated<i64>>,
+    /// How many runs may go at once.
     pub concurrency: Option<Templated<LaxPositiveInt>>,
+    /// The tuner operation that suggests the next runs (a hub component).
     pub tuner: Option<Templated<V1Tuner>>,
+    /// Stop the search early when a metric or failure condition is met.
     pub early_stopping: Option<EarlyStopping>,
 }
 
@@ -134,13 +168,22 @@ pub struct V1Bayes {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Tpe {
+    /// How many iterations of the search to run.
     pub max_iterations: Option<Templated<i64>>,
+    /// The metric to optimize: its name and whether to maximize or minimize it.
     pub metric: V1OptimizationMetric,
+    /// The hyperparameters to search, by name: each a distribution (`choice`, `range`, `linspace`,
+    /// `uniform`, ...).
     pub params: Params,
+    /// How many runs to make.
     pub num_runs: Option<PositiveInt>,
+    /// The random seed of the search.
     pub seed: Option<Templated<i64>>,
+    /// How many runs may go at once.
     pub concurrency: Option<PositiveInt>,
+    /// The tuner operation that suggests the next runs (a hub component).
     pub tuner: Option<V1Tuner>,
+    /// Stop the search early when a metric or failure condition is met.
     pub early_stopping: Option<EarlyStopping>,
 }
 
@@ -148,11 +191,18 @@ pub struct V1Tpe {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Iterative {
+    /// The hyperparameters to search, by name: each a distribution (`choice`, `range`, `linspace`,
+    /// `uniform`, ...).
     pub params: Option<Params>,
+    /// How many iterations of the search to run.
     pub max_iterations: PositiveInt,
+    /// The random seed of the search.
     pub seed: Option<Templated<i64>>,
+    /// How many runs may go at once.
     pub concurrency: Option<PositiveInt>,
+    /// The tuner operation that suggests the next runs (a hub component).
     pub tuner: Option<V1Tuner>,
+    /// Stop the search early when a metric or failure condition is met.
     pub early_stopping: Option<EarlyStopping>,
 }
 
@@ -160,8 +210,11 @@ pub struct V1Iterative {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Mapping {
+    /// The runs to make: each a mapping of params to values.
     pub values: Templated<Vec<BTreeMap<String, serde_json::Value>>>,
+    /// How many runs may go at once.
     pub concurrency: Option<PositiveInt>,
+    /// Stop the search early when a metric or failure condition is met.
     pub early_stopping: Option<EarlyStopping>,
 }
 
@@ -175,7 +228,9 @@ pub enum V1Optimization {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1OptimizationMetric {
+    /// The metric's name, as the runs log it.
     pub name: String,
+    /// `maximize` or `minimize`.
     pub optimization: Option<V1Optimization>,
 }
 
@@ -183,7 +238,9 @@ pub struct V1OptimizationMetric {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1OptimizationResource {
+    /// The input Hyperband allocates, e.g. `epochs`.
     pub name: String,
+    /// Its type: `int` or `float`.
     #[serde(rename = "type")]
     pub resource_type: Option<V1ResourceType>,
 }
@@ -248,10 +305,15 @@ pub enum V1Kernel {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Tuner {
+    /// The component to run, from the component hub (`name:version`).
     pub hub_ref: String,
+    /// Names of presets to apply to the operation.
     pub presets: Option<Templated<Vec<String>>>,
+    /// The queue to schedule the operation on.
     pub queue: Option<String>,
+    /// The Kubernetes namespace to run in.
     pub namespace: Option<String>,
+    /// The operation's params, by name.
     pub params: Option<Templated<BTreeMap<String, V1FullParam>>>,
 }
 
@@ -266,15 +328,20 @@ kind_tagged! {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1MetricEarlyStopping {
+    /// The metric to watch.
     pub metric: String,
+    /// The value of the metric that stops the runs.
     pub value: Templated<LaxFloat>,
+    /// Whether `value` is a maximum or a minimum to reach.
     pub optimization: StopOptimization,
+    /// How the runs are compared: median, truncation or diff.
     pub policy: Option<V1EarlyStoppingPolicy>,
 }
 
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1FailureEarlyStopping {
+    /// The percentage of failed runs (or of runs to stop) that triggers it.
     pub percent: Templated<LaxFloat>,
 }
 
@@ -297,27 +364,39 @@ kind_tagged! {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1MedianStoppingPolicy {
+    /// How often, in steps, to evaluate the policy.
     pub evaluation_interval: Option<Templated<i64>>,
+    /// The steps before the policy is first evaluated.
     pub min_interval: Option<Templated<i64>>,
+    /// The runs needed before the policy is evaluated.
     pub min_samples: Option<Templated<i64>>,
 }
 
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1TruncationStoppingPolicy {
+    /// The percentage of failed runs (or of runs to stop) that triggers it.
     pub percent: Templated<LaxFloat>,
+    /// How often, in steps, to evaluate the policy.
     pub evaluation_interval: Templated<i64>,
+    /// The steps before the policy is first evaluated.
     pub min_interval: Option<Templated<i64>>,
+    /// The runs needed before the policy is evaluated.
     pub min_samples: Option<Templated<i64>>,
+    /// Count the succeeded runs too.
     pub include_succeeded: Option<Templated<bool>>,
 }
 
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1DiffStoppingPolicy {
+    /// The percentage of failed runs (or of runs to stop) that triggers it.
     pub percent: Templated<LaxFloat>,
+    /// How often, in steps, to evaluate the policy.
     pub evaluation_interval: Templated<i64>,
+    /// The steps before the policy is first evaluated.
     pub min_interval: Option<Templated<i64>>,
+    /// The runs needed before the policy is evaluated.
     pub min_samples: Option<Templated<i64>>,
 }
 
@@ -327,11 +406,18 @@ pub struct V1DiffStoppingPolicy {
 pub struct V1Join {
     #[serde(rename = "ref")]
     pub reference: Option<String>,
+    /// The query that selects the runs, e.g. `metrics.loss: <0.5, status: succeeded`.
     pub query: String,
+    /// How to sort the runs, e.g. `-metrics.loss`.
     pub sort: Option<String>,
+    /// How many runs to take.
     pub limit: Option<Templated<i64>>,
+    /// How many runs to skip.
     pub offset: Option<Templated<i64>>,
     /// Not a template: Polyaxon reads each param's `value` before it renders anything.
+    #[schemars(
+        description = "Params made of the runs' values: each a `value` such as `outputs.loss` or `inputs.lr`."
+    )]
     pub params: Option<BTreeMap<String, V1FullParam>>,
 }
 
@@ -339,7 +425,9 @@ pub struct V1Join {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1EventTrigger {
+    /// The events that start the operation, e.g. `run_status_succeeded`.
     pub kinds: Vec<Templated<V1EventKind>>,
+    /// The operation whose events count: `ops.NAME`, `runs.UUID` or `dag`.
     #[serde(rename = "ref")]
     pub reference: String,
 }
@@ -385,14 +473,24 @@ pub enum V1EventKind {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Hook {
+    /// The component to run, from the component hub (`name:version`).
     pub hub_ref: String,
+    /// A connection to give the operation.
     pub connection: Option<String>,
+    /// The status that starts the hook: succeeded, failed, stopped, skipped, upstream_failed or
+    /// done.
     pub trigger: Option<V1HookTrigger>,
+    /// An expression over params that must hold for the hook to run.
     pub conditions: Option<String>,
+    /// Names of presets to apply to the operation.
     pub presets: Option<Vec<String>>,
+    /// The queue to schedule the operation on.
     pub queue: Option<String>,
+    /// The Kubernetes namespace to run in.
     pub namespace: Option<String>,
+    /// The operation's params, by name.
     pub params: Option<Templated<BTreeMap<String, V1FullParam>>>,
+    /// Do not pass the run's default context to the hook.
     pub disable_defaults: Option<Templated<bool>>,
 }
 
@@ -413,12 +511,19 @@ pub enum V1HookTrigger {
 #[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1FullParam {
+    /// The param's value.
     pub value: Option<serde_json::Value>,
+    /// Where the value comes from: `ops.NAME` (an upstream operation of the DAG), `runs.UUID` or
+    /// `dag`.
     #[serde(rename = "ref")]
     pub reference: Option<String>,
+    /// Keep the value in the context only, not checked against an input.
     pub context_only: Option<bool>,
+    /// A connection the value refers to.
     pub connection: Option<String>,
+    /// Initialize the value in the run's context before it starts.
     pub to_init: Option<bool>,
+    /// An environment variable to expose the value as.
     pub to_env: Option<String>,
 }
 
@@ -434,8 +539,10 @@ pub enum V1Mount {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct V1MountPaths {
+    /// The path to mount from.
     #[serde(rename = "from", alias = "path_from")]
     pub from: Option<String>,
+    /// The path to mount to.
     #[serde(rename = "to", alias = "path_to")]
     pub to: Option<String>,
 }

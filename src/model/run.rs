@@ -99,11 +99,19 @@ pub fn is_polyaxon_volume(name: &str) -> bool {
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Job {
+    /// The pod's settings: node selector, affinity, tolerations, security context, service
+    /// account, ...
     pub environment: Option<V1Environment>,
+    /// Names of the agent's connections to mount or expose in the run's containers.
     pub connections: Option<Vec<String>>,
+    /// Kubernetes volumes for the run's pod.
     pub volumes: Option<Vec<Volume>>,
+    /// Init steps, run before the main container: git repositories, artifacts, files,
+    /// dockerfiles, or plain init containers.
     pub init: Option<Vec<V1Init>>,
+    /// Containers that run alongside the main container.
     pub sidecars: Option<Vec<Container>>,
+    /// The main container (Polyaxon names it `polyaxon-main` when it has no name).
     pub container: Option<Container>,
 }
 
@@ -111,15 +119,27 @@ pub struct V1Job {
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Service {
+    /// The pod's settings: node selector, affinity, tolerations, security context, service
+    /// account, ...
     pub environment: Option<V1Environment>,
+    /// Names of the agent's connections to mount or expose in the run's containers.
     pub connections: Option<Vec<String>>,
+    /// Kubernetes volumes for the run's pod.
     pub volumes: Option<Vec<Volume>>,
+    /// Init steps, run before the main container: git repositories, artifacts, files,
+    /// dockerfiles, or plain init containers.
     pub init: Option<Vec<V1Init>>,
+    /// Containers that run alongside the main container.
     pub sidecars: Option<Vec<Container>>,
+    /// The main container (Polyaxon names it `polyaxon-main` when it has no name).
     pub container: Option<Container>,
+    /// The ports the service exposes.
     pub ports: Option<Templated<Vec<i64>>>,
+    /// Rewrite the path of the requests to the service (strip its URL prefix).
     pub rewrite_path: Option<Templated<bool>>,
+    /// Expose the service outside the cluster.
     pub is_external: Option<Templated<bool>>,
+    /// How many replicas of the service to run.
     pub replicas: Option<Templated<i64>>,
 }
 
@@ -128,11 +148,18 @@ pub struct V1Service {
 pub struct V1Dag {
     /// Each an operation (or a component, which Polyaxon reads with the same fields).
     pub operations: Option<Vec<V1Polyaxonfile>>,
+    /// Components the operations can run with `dagRef`.
     pub components: Option<Vec<V1Polyaxonfile>>,
+    /// The pod's settings: node selector, affinity, tolerations, security context, service
+    /// account, ...
     pub environment: Option<V1Environment>,
+    /// Names of the agent's connections to mount or expose in the run's containers.
     pub connections: Option<Vec<String>>,
+    /// Kubernetes volumes for the run's pod.
     pub volumes: Option<Vec<Volume>>,
+    /// How many operations may run at once.
     pub concurrency: Option<Templated<i64>>,
+    /// Stop the DAG early when a metric or failure condition is met.
     pub early_stopping: Option<Templated<Vec<V1EarlyStopping>>>,
 }
 
@@ -198,27 +225,48 @@ pub struct V1RayCluster {
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Replica {
+    /// How many replicas to run.
     pub replicas: Option<Templated<i64>>,
+    /// The pod's settings: node selector, affinity, tolerations, security context, service
+    /// account, ...
     pub environment: Option<V1Environment>,
+    /// Names of the agent's connections to mount or expose in the run's containers.
     pub connections: Option<Vec<String>>,
+    /// Kubernetes volumes for the run's pod.
     pub volumes: Option<Vec<Volume>>,
+    /// Init steps, run before the main container: git repositories, artifacts, files,
+    /// dockerfiles, or plain init containers.
     pub init: Option<Vec<V1Init>>,
+    /// Containers that run alongside the main container.
     pub sidecars: Option<Vec<Container>>,
+    /// The main container (Polyaxon names it `polyaxon-main` when it has no name).
     pub container: Option<Container>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1RayReplica {
+    /// How many replicas to run.
     pub replicas: Option<Templated<i64>>,
+    /// The fewest replicas autoscaling keeps.
     pub min_replicas: Option<Templated<i64>>,
+    /// The most replicas autoscaling makes.
     pub max_replicas: Option<Templated<i64>>,
+    /// Arguments of `ray start`.
     pub ray_start_params: Option<BTreeMap<String, String>>,
+    /// The pod's settings: node selector, affinity, tolerations, security context, service
+    /// account, ...
     pub environment: Option<V1Environment>,
+    /// Names of the agent's connections to mount or expose in the run's containers.
     pub connections: Option<Vec<String>>,
+    /// Kubernetes volumes for the run's pod.
     pub volumes: Option<Vec<Volume>>,
+    /// Init steps, run before the main container: git repositories, artifacts, files,
+    /// dockerfiles, or plain init containers.
     pub init: Option<Vec<V1Init>>,
+    /// Containers that run alongside the main container.
     pub sidecars: Option<Vec<Container>>,
+    /// The main container (Polyaxon names it `polyaxon-main` when it has no name).
     pub container: Option<Container>,
 }
 
@@ -233,16 +281,22 @@ pub enum CleanPodPolicy {
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Termination {
+    /// How many times to retry the run when it fails.
     pub max_retries: Option<Templated<i64>>,
+    /// Seconds to keep the run's resources after it is done.
     pub ttl: Option<Templated<i64>>,
+    /// Seconds after which the run is stopped.
     pub timeout: Option<Templated<i64>>,
+    /// Stop a service after it has been idle for a while.
     pub culling: Option<V1Culling>,
     pub probe: Option<Any>,
+    /// How the pod's failures count toward the retries (a Kubernetes job's pod failure policy).
     pub pod_failure_policy: Option<k8s_openapi::api::batch::v1::PodFailurePolicy>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1Culling {
+    /// Seconds of idleness after which the service is stopped.
     pub timeout: Option<i64>,
 }

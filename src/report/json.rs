@@ -11,15 +11,22 @@ use crate::rules::Severity;
 pub struct Json {
     diagnostics: Vec<JsonDiagnostic>,
     rbac: Option<serde_json::Value>,
+    statistics: bool,
 }
 
 impl Json {
     /// Adds `plx rbac check`'s summary table to the document.
     pub fn with_rbac(rbac: serde_json::Value) -> Self {
         Self {
-            diagnostics: Vec::new(),
             rbac: Some(rbac),
+            ..Self::default()
         }
+    }
+
+    /// Adds a count per rule to the document (`--statistics`).
+    pub fn with_statistics(mut self, statistics: bool) -> Self {
+        self.statistics = statistics;
+        self
     }
 }
 
@@ -44,6 +51,15 @@ struct Document<'a> {
     summary: JsonSummary,
     #[serde(skip_serializing_if = "Option::is_none")]
     rbac: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statistics: Option<Vec<RuleCount>>,
+}
+
+#[derive(Serialize)]
+struct RuleCount {
+    code: &'static str,
+    name: &'static str,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -81,6 +97,13 @@ impl Reporter for Json {
                 warnings: summary.warnings,
             },
             rbac: self.rbac.as_ref(),
+            statistics: self.statistics.then(|| {
+                summary
+                    .statistics()
+                    .into_iter()
+                    .map(|(code, name, count)| RuleCount { code, name, count })
+                    .collect()
+            }),
         };
         let mut text = serde_json::to_string_pretty(&document).expect("diagnostics serialize");
         text.push('\n');

@@ -3,16 +3,20 @@
 //! through [`Report`], which bounds them ([`bound`]), counts them and judges the exit code.
 
 pub mod bound;
+mod concise;
 mod excerpt;
 mod github;
 mod json;
 mod sarif;
 mod text;
 
+use std::collections::BTreeMap;
+
 use crate::diagnostic::{Diagnostic, Position};
 use crate::document::SourceFile;
 use crate::rules::Severity;
 
+pub use concise::Concise;
 pub use github::Github;
 pub use json::Json;
 pub use sarif::{RULES_URL, SarifReport};
@@ -38,11 +42,13 @@ impl<'a> Located<'a> {
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Findings per rule code, with the rule's name (`--statistics`).
+    pub by_rule: BTreeMap<&'static str, (&'static str, usize)>,
 }
 
 impl Summary {
@@ -57,7 +63,52 @@ impl Summary {
                 Severity::Warning => self.warnings += 1,
                 Severity::Info => {}
             }
+            let rule = diagnostic.rule;
+            self.by_rule.entry(rule.code).or_insert((rule.name, 0)).1 += 1;
         }
+    }
+
+    /// `(code, name, count)` for each rule that found something, the most frequent first.
+    pub fn statistics(&self) -> Vec<(&'static str, &'static str, usize)> {
+        let mut rows: Vec<_> = self
+            .by_rule
+            .iter()
+            .map(|(code, (name, count))| (*code, *name, *count))
+            .collect();
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+        rows
+    }
+
+    /// The last line of a human report.
+    pub fn line(&self) -> String {
+        let files = plural(self.files, "file");
+        if self.errors == 0 && self.warnings == 0 {
+            format!("All checks passed ({files}).")
+        } else {
+            format!(
+                "Found {} and {} in {files}.",
+                plural(self.errors, "error"),
+                plural(self.warnings, "warning")
+            )
+        }
+    }
+
+    /// The `--statistics` table: a line per rule, the count aligned right.
+    pub fn table(&self) -> String {
+        let rows = self.statistics();
+        let counts = rows.first().map_or(1, |row| row.2.to_string().len());
+        let codes = rows.iter().map(|row| row.0.len()).max().unwrap_or(0);
+        rows.iter()
+            .map(|(code, name, count)| format!("{count:>counts$}  {code:<codes$}  {name}\n"))
+            .collect()
+    }
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
     }
 }
 
@@ -132,7 +183,7 @@ impl<'w> Report<'w> {
 
     /// Ends the report: what goes to stdout, and the exit code.
     pub fn finish(mut self) -> (String, u8) {
-        let stdout = self.reporter.finish(self.summary);
+        let stdout = self.reporter.finish(self.summary.clone());
         (stdout, self.exit)
     }
 }

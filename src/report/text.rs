@@ -1,4 +1,5 @@
-//! Human output: rustc-style snippets (miette) on stderr, then a one-line summary.
+//! Human output: rustc-style snippets (miette) as files are reported, then a one-line
+//! summary (with `--statistics`, a count per rule instead of the snippets).
 
 use std::fmt;
 use std::io::Write;
@@ -14,8 +15,10 @@ use crate::yaml::Span;
 
 pub struct Text<'w> {
     handler: GraphicalReportHandler,
-    /// Where snippets go as files are reported (stderr for the CLI, a buffer in tests).
+    /// Where snippets go as files are reported (the report's destination, stderr for
+    /// render, a buffer in tests).
     out: Box<dyn Write + 'w>,
+    statistics: bool,
 }
 
 impl<'w> Text<'w> {
@@ -28,12 +31,22 @@ impl<'w> Text<'w> {
         Self {
             handler: GraphicalReportHandler::new_themed(theme).with_width(100),
             out,
+            statistics: false,
         }
+    }
+
+    /// A count per rule instead of each finding.
+    pub fn with_statistics(mut self, statistics: bool) -> Self {
+        self.statistics = statistics;
+        self
     }
 }
 
 impl Reporter for Text<'_> {
     fn file(&mut self, source: &SourceFile, diagnostics: &[Diagnostic]) {
+        if self.statistics {
+            return;
+        }
         for diagnostic in diagnostics {
             let report = Snippet::new(source, diagnostic);
             let mut rendered = String::new();
@@ -45,26 +58,11 @@ impl Reporter for Text<'_> {
     }
 
     fn finish(&mut self, summary: Summary) -> String {
-        let files = plural(summary.files, "file");
-        let line = if summary.errors == 0 && summary.warnings == 0 {
-            format!("All checks passed ({files}).")
-        } else {
-            format!(
-                "Found {} and {} in {files}.",
-                plural(summary.errors, "error"),
-                plural(summary.warnings, "warning")
-            )
-        };
-        let _ = writeln!(self.out, "{line}");
+        if self.statistics {
+            let _ = write!(self.out, "{}", summary.table());
+        }
+        let _ = writeln!(self.out, "{}", summary.line());
         String::new()
-    }
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
     }
 }
 

@@ -41,6 +41,7 @@ pub enum Family {
     Template,
     Reference,
     Dag,
+    Operator,
     Suppression,
     Render,
     Cli,
@@ -60,6 +61,7 @@ impl Family {
         Family::Template,
         Family::Reference,
         Family::Dag,
+        Family::Operator,
         Family::Suppression,
         Family::Render,
         Family::Cli,
@@ -90,6 +92,10 @@ impl Family {
             Family::Dag => (
                 "DAG",
                 "a dag's graph of operations, as Polyaxon's full check builds it",
+            ),
+            Family::Operator => (
+                "OPR",
+                "what the operators of distributed runs refuse (Kubeflow, KubeRay, Dask)",
             ),
             Family::Suppression => ("IGN", "suppression comments"),
             Family::Render => ("RND", "what `plx render` cannot write"),
@@ -233,6 +239,11 @@ rules! {
         DAG_UNKNOWN_COMPONENT = "DAG002", "unknown-dag-component", Error, "An operation's `dagRef` names no component of the dag.";
         DAG_UNKNOWN_OPERATION = "DAG003", "unknown-operation", Error, "An operation waits for an operation the dag does not have, or a param reads an output or input that operation does not declare.";
         DAG_DUPLICATE_NAME = "DAG004", "duplicate-operation-name", Error, "Two operations, or two components, of a dag have the same name.";
+    }
+    Operator {
+        OPR_SINGLE_REPLICA_ROLE = "OPR001", "single-replica-role", Error, "A role its operator runs exactly once (a PyTorchJob's master, an MPIJob's launcher) has another number of replicas.";
+        OPR_MISSING_REPLICA_ROLE = "OPR002", "missing-replica-role", Error, "A distributed run lacks a role its operator requires (an MPIJob's launcher, a RayCluster's head, a DaskCluster's scheduler or worker, an elastic PyTorchJob's worker).";
+        OPR_REPLICA_BOUNDS = "OPR003", "replica-bounds", Error, "A replica count the operator refuses: a PyTorchJob worker below 1, a Ray worker group's negative or inverted minReplicas/maxReplicas.";
     }
     Suppression {
         IGN_UNKNOWN_RULE = "IGN001", "unknown-rule-in-suppression", Warning, "A suppression comment names no plx rule.";

@@ -237,20 +237,41 @@ pub struct Located<'a> {
     pub key_span: Option<Span>,
 }
 
-/// Whether `key` is the snake_case spelling of the camelCase `field` (`host_pid`, `hostPID`).
+/// Whether `key` is the snake_case spelling of the camelCase `field` (`host_pid`, `hostPID`):
+/// exactly [`snake_case`]`(field)`, the name Polyaxon's models and the Kubernetes Python client
+/// give the field, and no other placement of underscores (`host_p_i_d` is not `hostPID`).
 pub fn is_snake_spelling(key: &str, field: &str) -> bool {
-    if !key.contains('_') || key.chars().any(|c| c.is_ascii_uppercase()) {
-        return false;
-    }
-    let mut a = key.chars().filter(|c| *c != '_');
-    let mut b = field.chars();
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
-            _ => return false,
+    let underscores = key.bytes().filter(|b| *b == b'_').count();
+    underscores > 0
+        // Cheap rejections first: this runs for every snake_case key against every field.
+        && key.len() == field.len() + underscores
+        && !key.contains(|c: char| c.is_ascii_uppercase())
+        && snake_case(field) == key
+}
+
+/// A camelCase field's snake_case spelling, as Polyaxon's models (pydantic field names) and the
+/// Kubernetes Python client (openapi-generator's `underscore`) spell it: a capital starts a
+/// word, and a run of capitals is one word (an acronym) up to the capital that starts a
+/// lowercase word: `nodeSelector` -> `node_selector`, `hostPID` -> `host_pid`, `scaleIO` ->
+/// `scale_io`, `setHostnameAsFQDN` -> `set_hostname_as_fqdn`, `podIPs` -> `pod_i_ps`.
+pub fn snake_case(field: &str) -> String {
+    let chars: Vec<char> = field.chars().collect();
+    let mut out = String::with_capacity(field.len() + 4);
+    for (index, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && index > 0 {
+            let before = chars[index - 1];
+            let after = chars.get(index + 1).copied();
+            // `aB` (a word starts), or `ABc` (the acronym `A` ends where the word `Bc` starts).
+            let starts = before.is_ascii_lowercase()
+                || before.is_ascii_digit()
+                || (before.is_ascii_uppercase() && after.is_some_and(|a| a.is_ascii_lowercase()));
+            if starts {
+                out.push('_');
+            }
         }
+        out.push(c.to_ascii_lowercase());
     }
+    out
 }
 
 pub fn escape_pointer_token(token: &str) -> String {
@@ -697,6 +718,30 @@ mod tests {
 
     fn load_default(source: &str) -> Result<Node, LoadError> {
         load(source, Limits::default())
+    }
+
+    #[test]
+    fn snake_spellings_are_the_ones_polyaxon_and_the_kubernetes_client_use() {
+        for (field, snake) in [
+            ("nodeSelector", "node_selector"),
+            ("kind", "kind"),
+            ("hostPID", "host_pid"),
+            ("hostIPC", "host_ipc"),
+            ("hostIP", "host_ip"),
+            ("scaleIO", "scale_io"),
+            ("seLinuxOptions", "se_linux_options"),
+            ("setHostnameAsFQDN", "set_hostname_as_fqdn"),
+            ("podIPs", "pod_i_ps"),
+            ("v1Beta", "v1_beta"),
+        ] {
+            assert_eq!(snake_case(field), snake, "{field}");
+        }
+        assert!(is_snake_spelling("host_pid", "hostPID"));
+        assert!(is_snake_spelling("node_selector", "nodeSelector"));
+        assert!(!is_snake_spelling("host_p_i_d", "hostPID"));
+        assert!(!is_snake_spelling("hos_tpid", "hostPID"));
+        assert!(!is_snake_spelling("node_Selector", "nodeSelector"));
+        assert!(!is_snake_spelling("kind", "kind"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use assert_cmd::Command;
 
@@ -68,14 +69,37 @@ pub fn check_json(path: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
         .arg(path)
         .output()
         .expect("plx runs");
-    let document = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+    (
+        output.status.code().expect("exited"),
+        report(&output.stdout),
+    )
+}
+
+/// A JSON report (`check`, `rbac check`): exactly one document, valid against the contract
+/// `schemas/output/report.schema.json` (docs/json-output.md).
+pub fn report(stdout: &[u8]) -> serde_json::Value {
+    static CONTRACT: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let contract = CONTRACT.get_or_init(|| {
+        let text = std::fs::read_to_string(root().join("schemas/output/report.schema.json"))
+            .expect("the contract is shipped");
+        jsonschema::validator_for(&serde_json::from_str(&text).expect("the contract is JSON"))
+            .expect("the contract is a JSON Schema")
+    });
+    let document: serde_json::Value = serde_json::from_slice(stdout).unwrap_or_else(|e| {
         panic!(
-            "{}: stdout is not one JSON document ({e}): {}",
-            path.display(),
-            String::from_utf8_lossy(&output.stdout)
+            "stdout is not one JSON document ({e}): {}",
+            String::from_utf8_lossy(stdout)
         )
     });
-    (output.status.code().expect("exited"), document)
+    let broken: Vec<String> = contract
+        .iter_errors(&document)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "the report breaks its contract: {broken:#?}"
+    );
+    document
 }
 
 pub fn codes(document: &serde_json::Value) -> Vec<String> {

@@ -24,6 +24,8 @@ pub const COMMANDS: &[&[&str]] = &[
     &["check", "--format", "json"],
     &["check", "--format", "sarif"],
     &["check", "--format", "github"],
+    &["check", "--format", "concise"],
+    &["check", "--format", "json", "--statistics"],
     &["render"],
     &["render", "-o", "json"],
     &[
@@ -57,6 +59,7 @@ pub fn run(args: &[&str], path: &Path) -> Outcome {
             stdout: &mut stdout,
             stderr: &mut stderr,
             color: false,
+            stdout_terminal: false,
         };
         let outcome =
             plx::commands::parse(&words).and_then(|cli| plx::commands::run(cli, &mut streams));
