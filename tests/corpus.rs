@@ -325,3 +325,61 @@ fn plx_renders_what_polyaxon_compiles() {
         "docs/compat.md explains differences plx no longer has: {stale:#?}"
     );
 }
+
+/// Every distributed corpus file that Polyaxon converts (`k8s_ok`) and `plx check` passes
+/// renders to the Kubeflow operator's object, valid against its pinned CRD schema.
+#[test]
+fn plx_renders_the_distributed_corpus_files_to_valid_operator_objects() {
+    let text = std::fs::read_to_string(corpus_dir().join("ORACLE.tsv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (path, run_kind, k8s_ok) = (column("path"), column("run_kind"), column("k8s_ok"));
+    let mut rendered = 0;
+    for line in lines.filter(|l| !l.is_empty()) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let kubeflow = matches!(fields[run_kind], "tfjob" | "pytorchjob" | "mpijob");
+        if !kubeflow || fields[k8s_ok] != "true" {
+            continue;
+        }
+        let file = corpus_dir().join(fields[path]);
+        let hub = corpus_dir().join("polyaxon-hub");
+        let checked = plx()
+            .arg("check")
+            .arg("--hub-dir")
+            .arg(&hub)
+            .arg(&file)
+            .output()
+            .unwrap();
+        if checked.status.code() != Some(0) {
+            // Refused by check, with its reason in docs/compat.md (`plx_agrees_...`).
+            continue;
+        }
+        let output = plx()
+            .args(["render", "-o", "json", "--hub-dir"])
+            .arg(&hub)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", fields[path]);
+        let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        // RBAC objects for a named service account are checked by tests/render.rs.
+        let custom = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["apiVersion"] == "kubeflow.org/v1");
+        for object in custom {
+            let kind = object["kind"].as_str().unwrap();
+            let validator = &common::crd_validators()[kind];
+            let errors: Vec<String> = validator
+                .iter_errors(object)
+                .map(|e| format!("{e} at {}", e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{}: {errors:#?}", fields[path]);
+        }
+        rendered += 1;
+    }
+    println!("distributed corpus files rendered and valid: {rendered}");
+    assert!(rendered >= 5, "only {rendered} distributed files rendered");
+}

@@ -69,7 +69,15 @@ fn assert_valid_kubernetes(object: &Value, context: &str) {
     let kind = object["kind"]
         .as_str()
         .unwrap_or_else(|| panic!("{context}: object without kind"));
-    let validator = validators()
+    let custom = object["apiVersion"]
+        .as_str()
+        .is_some_and(|version| version.starts_with("kubeflow.org/"));
+    let validators = if custom {
+        common::crd_validators()
+    } else {
+        validators()
+    };
+    let validator = validators
         .get(kind)
         .unwrap_or_else(|| panic!("{context}: no schema for kind {kind}"));
     let errors: Vec<String> = validator
@@ -211,6 +219,25 @@ fn format_violations(object: &Value, out: &mut Vec<String>) {
 }
 
 fn assert_semantically_valid(object: &Value, context: &str) {
+    // A Kubeflow object's pods are its replicas' templates: each is judged as a pod.
+    if let Some(spec) = object["spec"].as_object()
+        && object["apiVersion"] == "kubeflow.org/v1"
+    {
+        let replicas = spec
+            .iter()
+            .filter(|(key, _)| key.ends_with("ReplicaSpecs"))
+            .flat_map(|(_, specs)| specs.as_object().into_iter().flatten());
+        for (role, replica) in replicas {
+            let template = &replica["template"];
+            // The operator names each pod after the object.
+            let mut metadata = template["metadata"].clone();
+            metadata["name"] = object["metadata"]["name"].clone();
+            let pod =
+                serde_json::json!({"kind": "Pod", "metadata": metadata, "spec": template["spec"]});
+            assert_semantically_valid(&pod, &format!("{context}: {role}"));
+        }
+        return;
+    }
     let definition = match object["kind"].as_str() {
         Some("Pod") => "io.k8s.api.core.v1.Pod",
         Some("Service") => "io.k8s.api.core.v1.Service",
@@ -730,4 +757,32 @@ fn the_quick_start_renders_without_a_warning() {
     assert_eq!(output.status.code(), Some(0));
     assert!(!output.stdout.is_empty());
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+/// The CRD check refuses what the API server would: an unknown field (also deep in a pod
+/// template) and a wrong type.
+#[test]
+fn the_crd_check_itself_refuses_a_broken_object() {
+    let path = root().join("fixtures/valid/pytorchjob-ddp.yaml");
+    let object = items(&path).remove(0);
+    let validator = &common::crd_validators()["PyTorchJob"];
+    assert!(validator.is_valid(&object));
+    let broken = |change: &dyn Fn(&mut Value)| {
+        let mut copy = object.clone();
+        change(&mut copy);
+        !validator.is_valid(&copy)
+    };
+    assert!(broken(
+        &|o| o["spec"]["pytorchReplicaSpecs"]["Master"]["bogus"] = 1.into()
+    ));
+    assert!(broken(
+        &|o| o["spec"]["pytorchReplicaSpecs"]["Master"]["replicas"] = "one".into()
+    ));
+    assert!(broken(
+        &|o| o["spec"]["runPolicy"]["backoffLimit"] = "three".into()
+    ));
+    assert!(broken(&|o| {
+        o["spec"]["pytorchReplicaSpecs"]["Worker"]["template"]["spec"]["containers"][0]["imag"] =
+            "x".into()
+    }));
 }

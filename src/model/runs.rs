@@ -136,6 +136,18 @@ pub fn runs(file: &V1Polyaxonfile) -> Vec<RunView<'_>> {
     out
 }
 
+/// The replicas of the file's own distributed run, at `prefix`: what `plx render` writes
+/// for a tfjob, a pytorchjob or an mpijob.
+pub fn replica_views<'a>(file: &'a V1Polyaxonfile, prefix: &str) -> Vec<RunView<'a>> {
+    let Some(run) = &file.run else {
+        return Vec::new();
+    };
+    replicas(run, &format!("{prefix}/run"))
+        .into_iter()
+        .map(|(at, parts)| RunView::new(at, Workload::Replica, parts, None, false))
+        .collect()
+}
+
 /// What a job, a service and each replica of a distributed run hold for their pod.
 struct Parts<'a> {
     environment: Option<&'a V1Environment>,

@@ -5,6 +5,7 @@
 mod compile;
 mod connections;
 mod init;
+mod kubeflow;
 mod names;
 mod refuse;
 mod workload;
@@ -93,6 +94,8 @@ pub struct NamedAccount {
 enum Renderable<'a> {
     Job(&'a V1Job),
     Service(&'a V1Service),
+    /// A tfjob, pytorchjob or mpijob.
+    Kubeflow(&'a crate::model::V1Run),
 }
 
 /// Renders a run. The caller must only call this for files without errors.
@@ -214,6 +217,25 @@ fn workload(
             );
             (workload::job(context, &job), own)
         }
+        Renderable::Kubeflow(run) => {
+            let mut roles = kubeflow::roles(run);
+            let own = roles.iter().find_map(|(_, r)| r.environment.clone());
+            for (_, replica) in &mut roles {
+                complete(
+                    RunParts {
+                        environment: &mut replica.environment,
+                        init: &mut replica.init,
+                        volumes: &mut replica.volumes,
+                        container: &mut replica.container,
+                        sidecars: &mut replica.sidecars,
+                        connections: replica.connections.as_deref(),
+                    },
+                    options.agent.as_ref(),
+                    defaults.get(run.kind()).map(String::as_str),
+                );
+            }
+            (vec![kubeflow::object(context, run, &roles)], own)
+        }
     }
 }
 
@@ -291,6 +313,8 @@ fn with_agent_defaults(
 
 /// A rendered object of any kind.
 pub enum Object {
+    /// An operator's custom resource (a Kubeflow TFJob, ...), built as JSON.
+    Custom(serde_json::Value),
     Pod(k8s_openapi::api::core::v1::Pod),
     Deployment(k8s_openapi::api::apps::v1::Deployment),
     Job(k8s_openapi::api::batch::v1::Job),
@@ -302,6 +326,7 @@ fn to_value(object: Object) -> serde_json::Value {
         serde_json::to_value(object).expect("k8s-openapi objects serialize")
     }
     match object {
+        Object::Custom(o) => o,
         Object::Pod(o) => value(&o),
         Object::Deployment(o) => value(&o),
         Object::Job(o) => value(&o),

@@ -24,6 +24,9 @@ pub(super) fn renderable<'a>(
     match &run_file.run {
         Some(V1Run::Job(job)) => Ok(Renderable::Job(job)),
         Some(V1Run::Service(service)) => Ok(Renderable::Service(service)),
+        Some(run @ (V1Run::TfJob(_) | V1Run::PytorchJob(_) | V1Run::MpiJob(_))) => {
+            Ok(Renderable::Kubeflow(run))
+        }
         // `refusals` refuses every other file.
         _ => Err(Vec::new()),
     }
@@ -40,42 +43,78 @@ fn refusals(
         return vec![no_run(file, tree)];
     };
     let run_pointer = format!("{prefix}/run");
-    // A job or service as the checks see it; any other kind is not rendered.
-    let Some(view) = crate::model::runs::view(run_file, prefix, None) else {
-        return vec![
-            Diagnostic::new(
-                &rules::RND_UNSUPPORTED_RUN_KIND,
-                format!("`plx render` writes `job` and `service` runs; `{}` is not rendered", run.kind()),
-            )
-            .at(tree.pointer(&format!("{run_pointer}/kind")).map(|l| l.node.span).unwrap_or_default())
-            .help("`plx check` still checks this file; its Kubernetes objects are made by Polyaxon's operator"),
-        ];
-    };
     let mut out = Vec::new();
-    if values.is_none() && !view.connections.is_empty() {
-        out.push(
-            Diagnostic::new(
-                &rules::RND_NOT_YET_RENDERED,
-                "connections are defined in the agent's Helm values: render with `--values agent.yaml`",
-            )
-            .at(key_span(tree, &format!("{run_pointer}/connections")))
-            .help("pass the agent's values, or remove `connections` and mount what they provide with `volumes` and `env`"),
-        );
-    }
-    for (index, step) in view.init.iter().enumerate() {
-        if let Some(reason) = super::init::unrendered(step, values) {
+    // The pods the run makes, as the checks see them; other kinds are not rendered.
+    let views = match run {
+        V1Run::TfJob(_) | V1Run::PytorchJob(_) | V1Run::MpiJob(_) => {
+            out.extend(untyped_policies(run, &run_pointer, tree));
+            crate::model::runs::replica_views(run_file, prefix)
+        }
+        _ => match crate::model::runs::view(run_file, prefix, None) {
+            Some(view) => vec![view],
+            None => return vec![unsupported_kind(run, &run_pointer, tree)],
+        },
+    };
+    for view in &views {
+        if values.is_none() && !view.connections.is_empty() {
             out.push(
-                Diagnostic::new(&rules::RND_NOT_YET_RENDERED, reason.message)
-                    .at(key_span(
-                        tree,
-                        &format!("{run_pointer}/init/{index}/{}", reason.key),
-                    ))
-                    .help(reason.help),
+                Diagnostic::new(
+                    &rules::RND_NOT_YET_RENDERED,
+                    "connections are defined in the agent's Helm values: render with `--values agent.yaml`",
+                )
+                .at(key_span(tree, &format!("{}/connections", view.at)))
+                .help("pass the agent's values, or remove `connections` and mount what they provide with `volumes` and `env`"),
             );
         }
+        for (index, step) in view.init.iter().enumerate() {
+            if let Some(reason) = super::init::unrendered(step, values) {
+                out.push(
+                    Diagnostic::new(&rules::RND_NOT_YET_RENDERED, reason.message)
+                        .at(key_span(
+                            tree,
+                            &format!("{}/init/{index}/{}", view.at, reason.key),
+                        ))
+                        .help(reason.help),
+                );
+            }
+        }
+        out.extend(polyaxon_volumes(view, tree));
     }
-    out.extend(polyaxon_volumes(&view, tree));
     out
+}
+
+fn unsupported_kind(run: &V1Run, run_pointer: &str, tree: &Node) -> Diagnostic {
+    Diagnostic::new(
+        &rules::RND_UNSUPPORTED_RUN_KIND,
+        format!("`plx render` writes `job`, `service`, `tfjob`, `pytorchjob` and `mpijob` runs; `{}` is not rendered", run.kind()),
+    )
+    .at(tree.pointer(&format!("{run_pointer}/kind")).map(|l| l.node.span).unwrap_or_default())
+    .help("`plx check` still checks this file; its Kubernetes objects are made by Polyaxon's operator")
+}
+
+/// Kubeflow settings plx does not type yet: refused rather than dropped.
+fn untyped_policies(run: &V1Run, run_pointer: &str, tree: &Node) -> Vec<Diagnostic> {
+    let (scheduling, elastic) = match run {
+        V1Run::TfJob(tf) => (tf.scheduling_policy.is_some(), false),
+        V1Run::PytorchJob(pytorch) => (
+            pytorch.scheduling_policy.is_some(),
+            pytorch.elastic_policy.is_some(),
+        ),
+        V1Run::MpiJob(mpi) => (mpi.scheduling_policy.is_some(), false),
+        _ => (false, false),
+    };
+    [("schedulingPolicy", scheduling), ("elasticPolicy", elastic)]
+        .into_iter()
+        .filter(|(_, present)| *present)
+        .map(|(key, _)| {
+            Diagnostic::new(
+                &rules::RND_NOT_YET_RENDERED,
+                format!("`{key}` is not rendered yet"),
+            )
+            .at(key_span(tree, &format!("{run_pointer}/{key}")))
+            .help("render without it and add it to the object's `spec.runPolicy` or `spec` by hand; `plx check` still checks the file")
+        })
+        .collect()
 }
 
 fn key_span(tree: &Node, pointer: &str) -> Span {

@@ -12,7 +12,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Object, selector_labels};
-use crate::model::{MAIN_CONTAINER, V1Environment, V1Init, V1Job, V1Service, V1Termination};
+use crate::model::{
+    MAIN_CONTAINER, V1Environment, V1Init, V1Job, V1Replica, V1Service, V1Termination,
+};
 
 pub struct Context<'a> {
     pub name: &'a str,
@@ -132,6 +134,38 @@ pub fn job(context: &Context<'_>, job: &V1Job) -> Vec<Object> {
         }),
         ..Job::default()
     })]
+}
+
+/// A distributed run's object metadata: its name, namespace and plx's labels.
+pub fn object_metadata(context: &Context<'_>, component: &str) -> ObjectMeta {
+    metadata(context, labels(context, component, None), None)
+}
+
+/// A replica's pod template, made as a job's pod is; its main container gets the name the
+/// operator looks for. The replica's `restartPolicy` is the operator's to apply (it may be
+/// `ExitCode`, which no pod has), so the template has none.
+pub fn replica_template(
+    context: &Context<'_>,
+    component: &str,
+    replica: &V1Replica,
+    main_name: Option<&str>,
+) -> PodTemplateSpec {
+    let parts = PodParts {
+        environment: replica.environment.as_ref(),
+        volumes: replica.volumes.as_ref(),
+        init: replica.init.as_ref(),
+        sidecars: replica.sidecars.as_ref(),
+        container: replica.container.as_ref(),
+        ports: &[],
+    };
+    let labels = labels(context, component, parts.environment);
+    let annotations = annotations(parts.environment);
+    let mut spec = pod_spec(&parts, None, context.agent_security_context.as_ref());
+    spec.restart_policy = None;
+    if let (Some(name), Some(main)) = (main_name, spec.containers.first_mut()) {
+        main.name = name.to_owned();
+    }
+    pod_template(labels, annotations, spec)
 }
 
 /// `run.ports`, deduplicated in order (a port listed twice is one port).

@@ -182,3 +182,48 @@ pub fn example_repository() -> Scratch {
     }
     scratch
 }
+
+/// A CRD schema made strict, as the API server's field validation is: an object schema
+/// that lists its `properties` refuses any other, unless it preserves unknown fields.
+fn strict(schema: &mut serde_json::Value) {
+    if let Some(object) = schema.as_object_mut() {
+        let preserves = object.get("x-kubernetes-preserve-unknown-fields")
+            == Some(&serde_json::Value::Bool(true));
+        if object.contains_key("properties")
+            && !preserves
+            && !object.contains_key("additionalProperties")
+        {
+            object.insert(
+                "additionalProperties".into(),
+                serde_json::Value::Bool(false),
+            );
+        }
+        object.values_mut().for_each(strict);
+    } else if let Some(items) = schema.as_array_mut() {
+        items.iter_mut().for_each(strict);
+    }
+}
+
+/// The pinned CRD schemas (`schemas/crds/`), strict, by kind.
+pub fn crd_validators() -> &'static std::collections::HashMap<&'static str, jsonschema::Validator> {
+    static VALIDATORS: OnceLock<std::collections::HashMap<&'static str, jsonschema::Validator>> =
+        OnceLock::new();
+    VALIDATORS.get_or_init(|| {
+        [
+            ("TFJob", "kubeflow.org_v1_tfjob.json"),
+            ("PyTorchJob", "kubeflow.org_v1_pytorchjob.json"),
+            ("MPIJob", "kubeflow.org_v1_mpijob.json"),
+        ]
+        .into_iter()
+        .map(|(kind, file)| {
+            let path = root().join("schemas/crds").join(file);
+            let mut schema: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            strict(&mut schema);
+            let validator =
+                jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{file}: {e}"));
+            (kind, validator)
+        })
+        .collect()
+    })
+}

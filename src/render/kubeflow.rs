@@ -1,0 +1,153 @@
+//! `tfjob`, `pytorchjob` and `mpijob` as the Kubeflow training operator's `kubeflow.org/v1`
+//! TFJob, PyTorchJob and MPIJob (training-operator v1.9.0, the last release of that API; the
+//! CRDs are pinned in `schemas/crds/`). Each replica's pod template is made by the same code
+//! as a job's pod; the main container carries the name the operator looks for.
+
+use serde_json::{Map, Value, json};
+
+use super::Object;
+use super::workload::{self, Context};
+use crate::model::{CleanPodPolicy, V1Replica, V1Run, V1Termination};
+
+/// A replica of the run: the operator's name for its role, and the replica as completed
+/// (connections, init steps and the agent's defaults).
+pub type Role = (&'static str, V1Replica);
+
+/// The run's replicas, with the names the operator gives their roles.
+pub fn roles(run: &V1Run) -> Vec<Role> {
+    let written: Vec<(&'static str, Option<&V1Replica>)> = match run {
+        V1Run::TfJob(tf) => vec![
+            ("Chief", tf.chief.as_ref()),
+            ("PS", tf.ps.as_ref()),
+            ("Worker", tf.worker.as_ref()),
+            ("Evaluator", tf.evaluator.as_ref()),
+        ],
+        V1Run::PytorchJob(pytorch) => vec![
+            ("Master", pytorch.master.as_ref()),
+            ("Worker", pytorch.worker.as_ref()),
+        ],
+        V1Run::MpiJob(mpi) => vec![
+            ("Launcher", mpi.launcher.as_ref()),
+            ("Worker", mpi.worker.as_ref()),
+        ],
+        _ => Vec::new(),
+    };
+    written
+        .into_iter()
+        .filter_map(|(role, replica)| Some((role, replica?.clone())))
+        .collect()
+}
+
+/// The operator's object for the run.
+pub fn object(context: &Context<'_>, run: &V1Run, roles: &[Role]) -> Object {
+    let (kind, specs_key, main_name) = match run {
+        V1Run::TfJob(_) => ("TFJob", "tfReplicaSpecs", Some("tensorflow")),
+        V1Run::PytorchJob(_) => ("PyTorchJob", "pytorchReplicaSpecs", Some("pytorch")),
+        _ => ("MPIJob", "mpiReplicaSpecs", None),
+    };
+    let component = run.kind();
+    let mut specs = Map::new();
+    for (role, replica) in roles {
+        specs.insert(
+            (*role).to_owned(),
+            replica_spec(context, component, replica, main_name),
+        );
+    }
+    let mut spec = Map::new();
+    spec.insert(specs_key.to_owned(), Value::Object(specs));
+    let run_policy = run_policy(context.termination, clean_pod_policy(run));
+    if !run_policy.is_empty() {
+        spec.insert("runPolicy".to_owned(), Value::Object(run_policy));
+    }
+    match run {
+        V1Run::TfJob(tf) => {
+            if let Some(dynamic) = tf.enable_dynamic_worker {
+                spec.insert("enableDynamicWorker".to_owned(), dynamic.into());
+            }
+            if let Some(policy) = &tf.success_policy {
+                spec.insert("successPolicy".to_owned(), policy.clone().into());
+            }
+        }
+        // Kubeflow reads `nprocPerNode` as a string (a number or `auto`).
+        V1Run::PytorchJob(pytorch) => {
+            if let Some(count) = pytorch.n_proc_per_node.as_ref().and_then(|n| n.value()) {
+                spec.insert("nprocPerNode".to_owned(), count.to_string().into());
+            }
+        }
+        V1Run::MpiJob(mpi) => {
+            if let Some(slots) = mpi.slots_per_worker.as_ref().and_then(|n| n.value()) {
+                spec.insert("slotsPerWorker".to_owned(), (*slots).into());
+            }
+        }
+        _ => {}
+    }
+    Object::Custom(json!({
+        "apiVersion": "kubeflow.org/v1",
+        "kind": kind,
+        "metadata": workload::object_metadata(context, component),
+        "spec": spec,
+    }))
+}
+
+fn clean_pod_policy(run: &V1Run) -> Option<CleanPodPolicy> {
+    match run {
+        V1Run::TfJob(tf) => tf.clean_pod_policy,
+        V1Run::PytorchJob(pytorch) => pytorch.clean_pod_policy,
+        V1Run::MpiJob(mpi) => mpi.clean_pod_policy,
+        _ => None,
+    }
+}
+
+/// One replica: how many, how its pods restart (`ExitCode` is the operator's, not a pod's),
+/// and its pod template.
+fn replica_spec(
+    context: &Context<'_>,
+    component: &str,
+    replica: &V1Replica,
+    main_name: Option<&str>,
+) -> Value {
+    let mut out = Map::new();
+    if let Some(count) = replica.replicas.as_ref().and_then(|r| r.value()) {
+        out.insert("replicas".to_owned(), (*count).into());
+    }
+    // Polyaxon restarts a replica's pods on failure unless the file says otherwise; the
+    // operators' own defaults differ by kind.
+    let restart = replica
+        .environment
+        .as_ref()
+        .and_then(|e| e.restart_policy.clone())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "OnFailure".to_owned());
+    out.insert("restartPolicy".to_owned(), restart.into());
+    let template = workload::replica_template(context, component, replica, main_name);
+    out.insert(
+        "template".to_owned(),
+        serde_json::to_value(template).unwrap_or_default(),
+    );
+    Value::Object(out)
+}
+
+/// `runPolicy`: the run's `termination` and `cleanPodPolicy`, as a Job's fields are.
+fn run_policy(
+    termination: Option<&V1Termination>,
+    clean: Option<CleanPodPolicy>,
+) -> Map<String, Value> {
+    let mut out = Map::new();
+    if let Some(clean) = clean {
+        out.insert("cleanPodPolicy".to_owned(), format!("{clean:?}").into());
+    }
+    let Some(termination) = termination else {
+        return out;
+    };
+    let fields = [
+        ("backoffLimit", termination.max_retries.as_ref()),
+        ("activeDeadlineSeconds", termination.timeout.as_ref()),
+        ("ttlSecondsAfterFinished", termination.ttl.as_ref()),
+    ];
+    for (key, value) in fields {
+        if let Some(value) = value.and_then(|v| v.value()) {
+            out.insert(key.to_owned(), (*value).into());
+        }
+    }
+    out
+}
