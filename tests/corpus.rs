@@ -151,14 +151,20 @@ fn compiled() -> Vec<serde_json::Value> {
         .collect()
 }
 
-/// The compile differences `docs/compat.md` explains (its `| `path` | ... |` table rows).
-fn documented_compile_differences() -> BTreeSet<String> {
+/// The differences `docs/compat.md` explains in the table under the `## ` heading that
+/// starts with `heading` (its `| `path` | ... |` rows).
+fn documented_rows(heading: &str) -> BTreeSet<String> {
     let text = std::fs::read_to_string(root().join("docs/compat.md")).unwrap();
-    text.lines()
-        .filter_map(|line| line.strip_prefix("| `"))
-        .filter_map(|rest| rest.split('`').next())
-        .map(str::to_owned)
-        .collect()
+    let mut inside = false;
+    let mut rows = BTreeSet::new();
+    for line in text.lines() {
+        if let Some(title) = line.strip_prefix("## ") {
+            inside = title.starts_with(heading);
+        } else if inside && let Some(rest) = line.strip_prefix("| `") {
+            rows.extend(rest.split('`').next().map(str::to_owned));
+        }
+    }
+    rows
 }
 
 /// A command or args list as the converter writes it: items that render to nothing
@@ -313,7 +319,7 @@ fn plx_renders_what_polyaxon_compiles() {
         println!("  {line}");
     }
     assert!(compared >= 100, "only {compared} runs compared");
-    let documented = documented_compile_differences();
+    let documented = documented_rows("Compiled runs");
     let undocumented: Vec<_> = differing.difference(&documented).collect();
     let stale: Vec<_> = documented.difference(&differing).collect();
     assert!(
@@ -382,4 +388,189 @@ fn plx_renders_the_distributed_corpus_files_to_valid_operator_objects() {
     }
     println!("distributed corpus files rendered and valid: {rendered}");
     assert!(rendered >= 5, "only {rendered} distributed files rendered");
+}
+
+fn expected_kubeflow() -> Vec<serde_json::Value> {
+    std::fs::read_to_string(root().join("tests/corpus/kubeflow.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON lines"))
+        .collect()
+}
+
+/// What differs between a replica Polyaxon converts and the one plx renders.
+fn replica_differences(
+    role: &str,
+    want: &serde_json::Value,
+    got: &serde_json::Value,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let pod = &got["template"]["spec"];
+    let main = &pod["containers"][0];
+    let mut pairs = vec![
+        (
+            "replicas",
+            want["replicas"].clone(),
+            got["replicas"].clone(),
+        ),
+        (
+            "restartPolicy",
+            want["restartPolicy"].clone(),
+            got["restartPolicy"].clone(),
+        ),
+        (
+            "container name",
+            want["container"]["name"].clone(),
+            main["name"].clone(),
+        ),
+    ];
+    for key in ["command", "args"] {
+        pairs.push((
+            key,
+            items(&want["container"][key]).into(),
+            items(&main[key]).into(),
+        ));
+    }
+    for key in [
+        "nodeSelector",
+        "tolerations",
+        "serviceAccountName",
+        "hostNetwork",
+    ] {
+        pairs.push((key, want["pod"][key].clone(), pod[key].clone()));
+    }
+    for (key, want, got) in pairs {
+        if want != got {
+            out.push(format!("{role} {key}: Polyaxon {want}, plx {got}"));
+        }
+    }
+    for variable in want["container"]["env"].as_array().into_iter().flatten() {
+        if !main["env"]
+            .as_array()
+            .is_some_and(|env| env.contains(variable))
+        {
+            out.push(format!(
+                "{role} env: Polyaxon has {variable}, plx {}",
+                main["env"]
+            ));
+        }
+    }
+    out
+}
+
+/// What differs in the object's spec: the run policy (the operator's default
+/// `cleanPodPolicy` is `None`) and the kind's own fields.
+fn spec_differences(want: &serde_json::Value, got: &serde_json::Value) -> Vec<String> {
+    let policy = &got["spec"]["runPolicy"];
+    let none = serde_json::json!("None");
+    let clean = |value: &serde_json::Value| {
+        if value.is_null() {
+            none.clone()
+        } else {
+            value.clone()
+        }
+    };
+    let mut pairs = vec![(
+        "cleanPodPolicy",
+        clean(&want["spec"]["cleanPodPolicy"]),
+        clean(&policy["cleanPodPolicy"]),
+    )];
+    for key in [
+        "backoffLimit",
+        "activeDeadlineSeconds",
+        "ttlSecondsAfterFinished",
+    ] {
+        pairs.push((key, want["termination"][key].clone(), policy[key].clone()));
+    }
+    let nproc = want["spec"]["nProcPerNode"].as_i64().map(|n| n.to_string());
+    pairs.push((
+        "nprocPerNode",
+        nproc.into(),
+        got["spec"]["nprocPerNode"].clone(),
+    ));
+    pairs.push((
+        "slotsPerWorker",
+        want["spec"]["slotsPerWorker"].clone(),
+        got["spec"]["slotsPerWorker"].clone(),
+    ));
+    pairs
+        .into_iter()
+        .filter(|(_, want, got)| want != got)
+        .map(|(key, want, got)| format!("{key}: Polyaxon {want}, plx {got}"))
+        .collect()
+}
+
+/// Each distributed corpus file Polyaxon converts, rendered by plx and compared with the
+/// `KfJob` of the real Polyaxon (`tests/corpus/kubeflow.jsonl`, written by
+/// `tests/corpus/generate_kubeflow.py` through `polyaxon_oracle.py --k8s`), replica by
+/// replica; every difference is explained in `docs/compat.md`.
+#[test]
+fn plx_renders_what_polyaxon_converts_for_distributed_runs() {
+    let dir = corpus_dir();
+    let mut differing = BTreeSet::new();
+    let mut report = Vec::new();
+    let expected = expected_kubeflow();
+    for want in &expected {
+        let path = want["path"].as_str().unwrap().to_owned();
+        let mut command = plx();
+        command.args([
+            "render",
+            "-o",
+            "json",
+            "--no-rbac",
+            "--hub-dir",
+            "polyaxon-hub",
+        ]);
+        for param in want["params"].as_array().unwrap() {
+            command.args(["-P", param.as_str().unwrap()]);
+        }
+        let output = command.current_dir(&dir).arg(&path).output().unwrap();
+        if output.status.code() != Some(0) {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let first = stderr
+                .lines()
+                .find(|l| l.contains('×'))
+                .unwrap_or("")
+                .trim()
+                .to_owned();
+            report.push(format!("{path}: not rendered: {first}"));
+            differing.insert(path);
+            continue;
+        }
+        let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let object = &list["items"][0];
+        let specs = object["spec"]
+            .as_object()
+            .and_then(|spec| spec.iter().find(|(key, _)| key.ends_with("ReplicaSpecs")))
+            .map(|(_, specs)| specs.clone())
+            .unwrap_or_default();
+        let mut found = spec_differences(want, object);
+        for (role, replica) in want["replicas"].as_object().unwrap() {
+            found.extend(replica_differences(role, replica, &specs[role]));
+        }
+        if !found.is_empty() {
+            report.push(format!("{path}: {}", found.join("; ")));
+            differing.insert(path);
+        }
+    }
+    println!(
+        "distributed runs compared: {}, the same: {}",
+        expected.len(),
+        expected.len() - differing.len()
+    );
+    for line in &report {
+        println!("  {line}");
+    }
+    assert!(expected.len() >= 5, "only {} runs compared", expected.len());
+    let documented = documented_rows("Distributed runs");
+    let undocumented: Vec<_> = differing.difference(&documented).collect();
+    let stale: Vec<_> = documented.difference(&differing).collect();
+    assert!(
+        undocumented.is_empty(),
+        "distributed runs that differ and are not explained in docs/compat.md: {undocumented:#?}\n{report:#?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "docs/compat.md explains differences plx no longer has: {stale:#?}"
+    );
 }

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Writes tests/corpus/kubeflow.jsonl: what the real Polyaxon 2.18.0 converts each distributed
+corpus file (tfjob, pytorchjob, mpijob) into, for the differential test in tests/corpus.rs.
+
+For every file of ../shared/corpus/polyaxonfiles that Polyaxon converts (ORACLE.tsv's
+`k8s_ok`) and whose run is a Kubeflow kind, it runs tools/polyaxon_oracle.py --k8s (with a
+value for each required input, as generate.py gives them) and keeps, from the `KfJob`
+Polyaxon's operator turns into the Kubeflow object, what plx renders: per replica its
+`replicas`, `restartPolicy`, main container (name, command, args, the file's own variables)
+and scheduling fields, and the spec's run policy and kind-specific fields.
+
+Run it from the repository root with a Python that has polyaxon==2.18.0 installed:
+
+    POLYAXON_NO_CONFIG=true python tests/corpus/generate_kubeflow.py ../shared
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from generate import required_params  # noqa: E402
+
+KINDS = {"tfjob": "tfJobSpec", "pytorchjob": "pytorchJobSpec", "mpijob": "mpiJobSpec"}
+POD_KEYS = ["nodeSelector", "tolerations", "serviceAccountName", "hostNetwork"]
+
+
+def replica(spec):
+    pod = spec["template"]["spec"]
+    main = pod["containers"][0]
+    env = [v for v in main.get("env") or [] if not str(v.get("name", "")).startswith("POLYAXON_")
+           and v.get("name") != "NVIDIA_VISIBLE_DEVICES"]
+    return {
+        "replicas": spec.get("replicas"),
+        "restartPolicy": spec.get("restartPolicy"),
+        "container": {"name": main.get("name"), "command": main.get("command"),
+                      "args": main.get("args"), "env": env},
+        "pod": {key: pod[key] for key in POD_KEYS if key in pod},
+    }
+
+
+def main(shared):
+    corpus = os.path.join(shared, "corpus", "polyaxonfiles")
+    oracle = os.path.join(shared, "tools", "polyaxon_oracle.py")
+    with open(os.path.join(corpus, "ORACLE.tsv")) as handle:
+        rows = [r for r in csv.DictReader(handle, delimiter="\t")
+                if r["k8s_ok"] == "true" and r["run_kind"] in KINDS]
+    out = []
+    for row in rows:
+        path = os.path.join(corpus, row["path"])
+        params = required_params(path)
+        args = [sys.executable, oracle, "--k8s", path]
+        for param in params:
+            args += ["-P", param]
+        result = json.loads(subprocess.run(args, capture_output=True, text=True).stdout or "{}")
+        resource = result.get("k8s") or {}
+        spec = resource.get(KINDS[row["run_kind"]]) or {}
+        out.append({
+            "path": row["path"],
+            "params": params,
+            "kind": row["run_kind"],
+            "termination": resource.get("termination") or {},
+            "spec": {k: v for k, v in spec.items() if k != "replicaSpecs"},
+            "replicas": {role: replica(r) for role, r in (spec.get("replicaSpecs") or {}).items()},
+        })
+    with open(os.path.join(os.path.dirname(__file__), "kubeflow.jsonl"), "w") as handle:
+        for line in out:
+            handle.write(json.dumps(line, sort_keys=True) + "\n")
+    print(f"{len(out)} distributed runs written")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
