@@ -181,7 +181,7 @@ pub struct V1TfJob {
 pub struct V1PytorchJob {
     pub clean_pod_policy: Option<CleanPodPolicy>,
     pub scheduling_policy: Option<Any>,
-    pub elastic_policy: Option<Any>,
+    pub elastic_policy: Option<V1PytorchElasticPolicy>,
     pub n_proc_per_node: Option<Templated<i64>>,
     pub master: Option<V1Replica>,
     pub worker: Option<V1Replica>,
@@ -268,6 +268,42 @@ pub struct V1RayReplica {
     pub sidecars: Option<Vec<Container>>,
     /// The main container (Polyaxon names it `polyaxon-main` when it has no name).
     pub container: Option<Container>,
+}
+
+/// `elasticPolicy`: torchrun's elastic training, as Polyaxon 2.18 types it. Polyaxon spells
+/// the rendezvous keys `rdvz...`; Kubeflow reads them as `rdzv...`.
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct V1PytorchElasticPolicy {
+    /// The fewest workers the job runs with.
+    pub min_replicas: Option<Templated<i64>>,
+    /// The most workers the job scales to.
+    pub max_replicas: Option<Templated<i64>>,
+    /// torchrun's rendezvous backend (`c10d`, `etcd`, ...).
+    pub rdvz_backend: Option<String>,
+    /// The rendezvous port.
+    pub rdvz_port: Option<Templated<i64>>,
+    /// The rendezvous host.
+    pub rdvz_host: Option<String>,
+    /// The rendezvous id.
+    pub rdvz_id: Option<String>,
+    /// More rendezvous settings, as `key`/`value` pairs.
+    pub rdvz_conf: Option<Vec<V1RendezvousSetting>>,
+    /// Whether torchrun runs its own rendezvous.
+    pub standalone: Option<Templated<bool>>,
+    /// Processes per node (Kubeflow reads the job's `nprocPerNode` instead).
+    pub n_proc_per_node: Option<Templated<i64>>,
+    /// How many times torchrun restarts the workers.
+    pub max_restarts: Option<Templated<i64>>,
+    /// Metrics that scale the workers (a HorizontalPodAutoscaler's).
+    pub metrics: Option<Vec<Any>>,
+}
+
+/// A rendezvous setting: `key` and `value`.
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct V1RendezvousSetting {
+    pub key: Option<String>,
+    pub value: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, schemars::JsonSchema)]

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::Object;
 use super::workload::{self, Context};
-use crate::model::{CleanPodPolicy, V1Replica, V1Run, V1Termination};
+use crate::model::{CleanPodPolicy, V1PytorchElasticPolicy, V1Replica, V1Run, V1Termination};
 
 /// A replica of the run: the operator's name for its role, and the replica as completed
 /// (connections, init steps and the agent's defaults).
@@ -70,8 +70,18 @@ pub fn object(context: &Context<'_>, run: &V1Run, roles: &[Role]) -> Object {
         }
         // Kubeflow reads `nprocPerNode` as a string (a number or `auto`).
         V1Run::PytorchJob(pytorch) => {
-            if let Some(count) = pytorch.n_proc_per_node.as_ref().and_then(|n| n.value()) {
+            // The elastic policy's count is Kubeflow's deprecated spelling: the job's wins.
+            let elastic = pytorch.elastic_policy.as_ref();
+            let count = pytorch
+                .n_proc_per_node
+                .as_ref()
+                .or_else(|| elastic?.n_proc_per_node.as_ref())
+                .and_then(|n| n.value());
+            if let Some(count) = count {
                 spec.insert("nprocPerNode".to_owned(), count.to_string().into());
+            }
+            if let Some(elastic) = elastic {
+                spec.insert("elasticPolicy".to_owned(), elastic_policy(elastic));
             }
         }
         V1Run::MpiJob(mpi) => {
@@ -87,6 +97,44 @@ pub fn object(context: &Context<'_>, run: &V1Run, roles: &[Role]) -> Object {
         "metadata": workload::object_metadata(context, component),
         "spec": spec,
     }))
+}
+
+/// Polyaxon's elastic policy with Kubeflow's spelling of the rendezvous keys (`rdzv...`):
+/// Polyaxon's converter passes its own `rdvz...` through, and the CRD drops them.
+fn elastic_policy(elastic: &V1PytorchElasticPolicy) -> Value {
+    let mut out = Map::new();
+    let numbers = [
+        ("minReplicas", &elastic.min_replicas),
+        ("maxReplicas", &elastic.max_replicas),
+        ("rdzvPort", &elastic.rdvz_port),
+        ("maxRestarts", &elastic.max_restarts),
+    ];
+    for (key, value) in numbers {
+        if let Some(value) = value.as_ref().and_then(|v| v.value()) {
+            out.insert(key.to_owned(), (*value).into());
+        }
+    }
+    let texts = [
+        ("rdzvBackend", &elastic.rdvz_backend),
+        ("rdzvHost", &elastic.rdvz_host),
+        ("rdzvId", &elastic.rdvz_id),
+    ];
+    for (key, value) in texts {
+        if let Some(value) = value {
+            out.insert(key.to_owned(), value.clone().into());
+        }
+    }
+    if let Some(standalone) = elastic.standalone.as_ref().and_then(|s| s.value()) {
+        out.insert("standalone".to_owned(), (*standalone).into());
+    }
+    if let Some(settings) = &elastic.rdvz_conf {
+        let settings: Vec<Value> = settings
+            .iter()
+            .map(|s| json!({"key": s.key, "value": s.value}))
+            .collect();
+        out.insert("rdzvConf".to_owned(), settings.into());
+    }
+    Value::Object(out)
 }
 
 fn clean_pod_policy(run: &V1Run) -> Option<CleanPodPolicy> {

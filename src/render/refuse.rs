@@ -92,18 +92,22 @@ fn unsupported_kind(run: &V1Run, run_pointer: &str, tree: &Node) -> Diagnostic {
     .help("`plx check` still checks this file; its Kubernetes objects are made by Polyaxon's operator")
 }
 
-/// Kubeflow settings plx does not type yet: refused rather than dropped.
+/// Kubeflow settings plx does not render yet: refused rather than dropped.
 fn untyped_policies(run: &V1Run, run_pointer: &str, tree: &Node) -> Vec<Diagnostic> {
     let (scheduling, elastic) = match run {
         V1Run::TfJob(tf) => (tf.scheduling_policy.is_some(), false),
+        // Elastic scaling by metrics would need the HorizontalPodAutoscaler's metric types.
         V1Run::PytorchJob(pytorch) => (
             pytorch.scheduling_policy.is_some(),
-            pytorch.elastic_policy.is_some(),
+            pytorch
+                .elastic_policy
+                .as_ref()
+                .is_some_and(|elastic| elastic.metrics.is_some()),
         ),
         V1Run::MpiJob(mpi) => (mpi.scheduling_policy.is_some(), false),
         _ => (false, false),
     };
-    [("schedulingPolicy", scheduling), ("elasticPolicy", elastic)]
+    [("schedulingPolicy", scheduling), ("elasticPolicy/metrics", elastic)]
         .into_iter()
         .filter(|(_, present)| *present)
         .map(|(key, _)| {
