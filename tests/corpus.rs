@@ -167,6 +167,33 @@ fn documented_rows(heading: &str) -> BTreeSet<String> {
     rows
 }
 
+/// The first error of a refused render, as its text report shows it.
+fn refusal(output: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    stderr
+        .lines()
+        .find(|l| l.contains('×'))
+        .unwrap_or("")
+        .trim()
+        .to_owned()
+}
+
+/// Every file in `differing` is explained in the `docs/compat.md` table under `heading`, and
+/// the table explains nothing else.
+fn assert_explained(heading: &str, what: &str, differing: &BTreeSet<String>, report: &[String]) {
+    let documented = documented_rows(heading);
+    let undocumented: Vec<_> = differing.difference(&documented).collect();
+    let stale: Vec<_> = documented.difference(differing).collect();
+    assert!(
+        undocumented.is_empty(),
+        "{what} that differ and are not explained in docs/compat.md: {undocumented:#?}\n{report:#?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "docs/compat.md explains differences plx no longer has: {stale:#?}"
+    );
+}
+
 /// A command or args list as the converter writes it: items that render to nothing
 /// (`None`, `""`) dropped, every item text; a single string is one item.
 fn items(value: &serde_json::Value) -> Vec<String> {
@@ -281,14 +308,7 @@ fn plx_renders_what_polyaxon_compiles() {
         let output = command.current_dir(&dir).arg(&path).output().unwrap();
         compared += 1;
         if output.status.code() != Some(0) {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let first = stderr
-                .lines()
-                .find(|l| l.contains('×'))
-                .unwrap_or("")
-                .trim()
-                .to_owned();
-            report.push(format!("{path}: not rendered: {first}"));
+            report.push(format!("{path}: not rendered: {}", refusal(&output)));
             differing.insert(path);
             continue;
         }
@@ -319,17 +339,7 @@ fn plx_renders_what_polyaxon_compiles() {
         println!("  {line}");
     }
     assert!(compared >= 100, "only {compared} runs compared");
-    let documented = documented_rows("Compiled runs");
-    let undocumented: Vec<_> = differing.difference(&documented).collect();
-    let stale: Vec<_> = documented.difference(&differing).collect();
-    assert!(
-        undocumented.is_empty(),
-        "compiled runs that differ and are not explained in docs/compat.md: {undocumented:#?}\n{report:#?}"
-    );
-    assert!(
-        stale.is_empty(),
-        "docs/compat.md explains differences plx no longer has: {stale:#?}"
-    );
+    assert_explained("Compiled runs", "compiled runs", &differing, &report);
 }
 
 /// Every distributed corpus file that Polyaxon converts (`k8s_ok`) and `plx check` passes
@@ -526,14 +536,7 @@ fn plx_renders_what_polyaxon_converts_for_distributed_runs() {
         }
         let output = command.current_dir(&dir).arg(&path).output().unwrap();
         if output.status.code() != Some(0) {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let first = stderr
-                .lines()
-                .find(|l| l.contains('×'))
-                .unwrap_or("")
-                .trim()
-                .to_owned();
-            report.push(format!("{path}: not rendered: {first}"));
+            report.push(format!("{path}: not rendered: {}", refusal(&output)));
             differing.insert(path);
             continue;
         }
@@ -562,15 +565,5 @@ fn plx_renders_what_polyaxon_converts_for_distributed_runs() {
         println!("  {line}");
     }
     assert!(expected.len() >= 5, "only {} runs compared", expected.len());
-    let documented = documented_rows("Distributed runs");
-    let undocumented: Vec<_> = differing.difference(&documented).collect();
-    let stale: Vec<_> = documented.difference(&differing).collect();
-    assert!(
-        undocumented.is_empty(),
-        "distributed runs that differ and are not explained in docs/compat.md: {undocumented:#?}\n{report:#?}"
-    );
-    assert!(
-        stale.is_empty(),
-        "docs/compat.md explains differences plx no longer has: {stale:#?}"
-    );
+    assert_explained("Distributed runs", "distributed runs", &differing, &report);
 }

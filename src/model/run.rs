@@ -79,6 +79,32 @@ impl V1Run {
             V1Run::Tuner(_) => "tuner",
         }
     }
+
+    /// The roles of a Kubeflow or Dask run, each by its key in the file, with its replica when
+    /// the file has it (a Ray cluster's worker groups are named by the file).
+    pub fn replica_roles(&self) -> Vec<(&'static str, Option<&V1Replica>)> {
+        match self {
+            V1Run::TfJob(tf) => vec![
+                ("chief", tf.chief.as_ref()),
+                ("ps", tf.ps.as_ref()),
+                ("worker", tf.worker.as_ref()),
+                ("evaluator", tf.evaluator.as_ref()),
+            ],
+            V1Run::PytorchJob(pytorch) => vec![
+                ("master", pytorch.master.as_ref()),
+                ("worker", pytorch.worker.as_ref()),
+            ],
+            V1Run::MpiJob(mpi) => vec![
+                ("launcher", mpi.launcher.as_ref()),
+                ("worker", mpi.worker.as_ref()),
+            ],
+            V1Run::DaskCluster(dask) => vec![
+                ("scheduler", dask.scheduler.as_ref()),
+                ("worker", dask.worker.as_ref()),
+            ],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// The volumes Polyaxon's agent adds to the pods it makes (its converter's constants), which a

@@ -3,7 +3,6 @@
 
 use k8s_openapi::api::core::v1::{Container, Volume};
 
-use super::run::V1Replica;
 use crate::model::{V1Environment, V1Init, V1Polyaxonfile, V1Run, V1Service, V1Termination};
 
 /// A Polyaxonfile as it runs: an operation with its component in place, its shortcuts and
@@ -252,38 +251,18 @@ impl<'a> RunView<'a> {
 
 /// The replicas of a distributed run, each a pod template at its key.
 fn replicas<'a>(run: &'a V1Run, at: &str) -> Vec<(String, Parts<'a>)> {
-    let roles: Vec<(&str, Option<&'a V1Replica>)> = match run {
-        V1Run::TfJob(tf) => vec![
-            ("chief", tf.chief.as_ref()),
-            ("ps", tf.ps.as_ref()),
-            ("worker", tf.worker.as_ref()),
-            ("evaluator", tf.evaluator.as_ref()),
-        ],
-        V1Run::PytorchJob(pytorch) => vec![
-            ("master", pytorch.master.as_ref()),
-            ("worker", pytorch.worker.as_ref()),
-        ],
-        V1Run::MpiJob(mpi) => vec![
-            ("launcher", mpi.launcher.as_ref()),
-            ("worker", mpi.worker.as_ref()),
-        ],
-        V1Run::DaskCluster(dask) => vec![
-            ("scheduler", dask.scheduler.as_ref()),
-            ("worker", dask.worker.as_ref()),
-        ],
-        V1Run::RayCluster(ray) => {
-            let head = ray
-                .head
-                .as_ref()
-                .map(|head| (format!("{at}/head"), parts!(head)));
-            let workers = ray.workers.iter().flatten().map(|(name, worker)| {
-                let token = crate::yaml::tree::escape_pointer_token(name);
-                (format!("{at}/workers/{token}"), parts!(worker))
-            });
-            return head.into_iter().chain(workers).collect();
-        }
-        _ => Vec::new(),
-    };
+    if let V1Run::RayCluster(ray) = run {
+        let head = ray
+            .head
+            .as_ref()
+            .map(|head| (format!("{at}/head"), parts!(head)));
+        let workers = ray.workers.iter().flatten().map(|(name, worker)| {
+            let token = crate::yaml::tree::escape_pointer_token(name);
+            (format!("{at}/workers/{token}"), parts!(worker))
+        });
+        return head.into_iter().chain(workers).collect();
+    }
+    let roles = run.replica_roles();
     roles
         .into_iter()
         .filter_map(|(role, replica)| Some((format!("{at}/{role}"), parts!(replica?))))

@@ -15,27 +15,23 @@ pub type Role = (&'static str, V1Replica);
 
 /// The run's replicas, with the names the operator gives their roles.
 pub fn roles(run: &V1Run) -> Vec<Role> {
-    let written: Vec<(&'static str, Option<&V1Replica>)> = match run {
-        V1Run::TfJob(tf) => vec![
-            ("Chief", tf.chief.as_ref()),
-            ("PS", tf.ps.as_ref()),
-            ("Worker", tf.worker.as_ref()),
-            ("Evaluator", tf.evaluator.as_ref()),
-        ],
-        V1Run::PytorchJob(pytorch) => vec![
-            ("Master", pytorch.master.as_ref()),
-            ("Worker", pytorch.worker.as_ref()),
-        ],
-        V1Run::MpiJob(mpi) => vec![
-            ("Launcher", mpi.launcher.as_ref()),
-            ("Worker", mpi.worker.as_ref()),
-        ],
-        _ => Vec::new(),
-    };
-    written
+    run.replica_roles()
         .into_iter()
-        .filter_map(|(role, replica)| Some((role, replica?.clone())))
+        .filter_map(|(key, replica)| Some((operator_role(key)?, replica?.clone())))
         .collect()
+}
+
+/// The training operator's name for a role the file names by its key.
+fn operator_role(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "chief" => "Chief",
+        "ps" => "PS",
+        "worker" => "Worker",
+        "evaluator" => "Evaluator",
+        "master" => "Master",
+        "launcher" => "Launcher",
+        _ => return None,
+    })
 }
 
 /// The operator's object for the run.
