@@ -343,7 +343,7 @@ fn plx_renders_what_polyaxon_compiles() {
 }
 
 /// Every distributed corpus file that Polyaxon converts (`k8s_ok`) and `plx check` passes
-/// renders to the Kubeflow operator's object, valid against its pinned CRD schema.
+/// renders to its operator's objects, each valid against its pinned CRD schema.
 #[test]
 fn plx_renders_the_distributed_corpus_files_to_valid_operator_objects() {
     let text = std::fs::read_to_string(corpus_dir().join("ORACLE.tsv")).unwrap();
@@ -354,8 +354,11 @@ fn plx_renders_the_distributed_corpus_files_to_valid_operator_objects() {
     let mut rendered = 0;
     for line in lines.filter(|l| !l.is_empty()) {
         let fields: Vec<&str> = line.split('\t').collect();
-        let kubeflow = matches!(fields[run_kind], "tfjob" | "pytorchjob" | "mpijob");
-        if !kubeflow || fields[k8s_ok] != "true" {
+        let distributed = matches!(
+            fields[run_kind],
+            "tfjob" | "pytorchjob" | "mpijob" | "raycluster" | "daskcluster"
+        );
+        if !distributed || fields[k8s_ok] != "true" {
             continue;
         }
         let file = corpus_dir().join(fields[path]);
@@ -384,7 +387,7 @@ fn plx_renders_the_distributed_corpus_files_to_valid_operator_objects() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|o| o["apiVersion"] == "kubeflow.org/v1");
+            .filter(|o| common::is_operator_object(o));
         for object in custom {
             let kind = object["kind"].as_str().unwrap();
             let validator = &common::crd_validators()[kind];
@@ -400,8 +403,8 @@ fn plx_renders_the_distributed_corpus_files_to_valid_operator_objects() {
     assert!(rendered >= 5, "only {rendered} distributed files rendered");
 }
 
-fn expected_kubeflow() -> Vec<serde_json::Value> {
-    std::fs::read_to_string(root().join("tests/corpus/kubeflow.jsonl"))
+fn expected_distributed() -> Vec<serde_json::Value> {
+    std::fs::read_to_string(root().join("tests/corpus/distributed.jsonl"))
         .unwrap()
         .lines()
         .map(|line| serde_json::from_str(line).expect("JSON lines"))
@@ -427,6 +430,16 @@ fn replica_differences(
             "restartPolicy",
             want["restartPolicy"].clone(),
             got["restartPolicy"].clone(),
+        ),
+        (
+            "minReplicas",
+            want["minReplicas"].clone(),
+            got["minReplicas"].clone(),
+        ),
+        (
+            "maxReplicas",
+            want["maxReplicas"].clone(),
+            got["maxReplicas"].clone(),
         ),
         (
             "container name",
@@ -468,9 +481,36 @@ fn replica_differences(
     out
 }
 
-/// What differs in the object's spec: the run policy (the operator's default
-/// `cleanPodPolicy` is `None`) and the kind's own fields.
+/// What differs in the object's spec: for the training operator, the run policy (its
+/// default `cleanPodPolicy` is `None`) and the kind's own fields; for Ray, the job's fields;
+/// for Dask, the scheduler's Service and the lifecycle.
 fn spec_differences(want: &serde_json::Value, got: &serde_json::Value) -> Vec<String> {
+    let pairs = match want["kind"].as_str() {
+        Some("raycluster") => ray_spec_pairs(want, got),
+        Some("daskcluster") => vec![
+            (
+                "scheduler service ports",
+                want["spec"]["service"]["ports"].clone(),
+                got["spec"]["scheduler"]["service"]["ports"].clone(),
+            ),
+            (
+                "ttlSecondsAfterFinished",
+                want["termination"]["ttlSecondsAfterFinished"].clone(),
+                serde_json::Value::Null,
+            ),
+        ],
+        _ => kubeflow_spec_pairs(want, got),
+    };
+    pairs
+        .into_iter()
+        .filter(|(_, want, got)| want != got)
+        .map(|(key, want, got)| format!("{key}: Polyaxon {want}, plx {got}"))
+        .collect()
+}
+
+type Pair = (&'static str, serde_json::Value, serde_json::Value);
+
+fn kubeflow_spec_pairs(want: &serde_json::Value, got: &serde_json::Value) -> Vec<Pair> {
     let policy = &got["spec"]["runPolicy"];
     let none = serde_json::json!("None");
     let clean = |value: &serde_json::Value| {
@@ -504,22 +544,89 @@ fn spec_differences(want: &serde_json::Value, got: &serde_json::Value) -> Vec<St
         got["spec"]["slotsPerWorker"].clone(),
     ));
     pairs
-        .into_iter()
-        .filter(|(_, want, got)| want != got)
-        .map(|(key, want, got)| format!("{key}: Polyaxon {want}, plx {got}"))
-        .collect()
+}
+
+/// A RayJob's fields against Polyaxon's `rayClusterSpec`; the runtime environment is JSON
+/// text in both, compared as values.
+fn ray_spec_pairs(want: &serde_json::Value, got: &serde_json::Value) -> Vec<Pair> {
+    let spec = &got["spec"];
+    let parsed = |text: &serde_json::Value| {
+        text.as_str()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+            .unwrap_or_default()
+    };
+    vec![
+        ("kind", "RayJob".into(), got["kind"].clone()),
+        (
+            "entrypoint",
+            want["spec"]["entrypoint"].clone(),
+            spec["entrypoint"].clone(),
+        ),
+        (
+            "rayVersion",
+            want["spec"]["rayVersion"].clone(),
+            spec["rayClusterSpec"]["rayVersion"].clone(),
+        ),
+        (
+            "runtimeEnv",
+            parsed(&want["spec"]["runtimeEnv"]),
+            parsed(&spec["runtimeEnvYAML"]),
+        ),
+        (
+            "ttlSecondsAfterFinished",
+            want["termination"]["ttlSecondsAfterFinished"].clone(),
+            spec["ttlSecondsAfterFinished"].clone(),
+        ),
+    ]
+}
+
+/// plx's replicas, by role, in the training operator's shape (`replicas`, `restartPolicy`,
+/// `template`): a Ray group's restart policy is its pods', a Dask role's pod is its `spec`.
+fn plx_replicas(object: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    let spec = &object["spec"];
+    let mut out = serde_json::Map::new();
+    match object["kind"].as_str().unwrap_or_default() {
+        "RayJob" | "RayCluster" => {
+            let cluster = spec.get("rayClusterSpec").unwrap_or(spec);
+            let head = std::iter::once(("head".to_owned(), &cluster["headGroupSpec"]));
+            let groups = cluster["workerGroupSpecs"].as_array().into_iter().flatten();
+            let groups =
+                groups.map(|g| (g["groupName"].as_str().unwrap_or_default().to_owned(), g));
+            for (role, group) in head.chain(groups) {
+                let mut replica = group.clone();
+                replica["restartPolicy"] = group["template"]["spec"]["restartPolicy"].clone();
+                out.insert(role, replica);
+            }
+        }
+        "DaskCluster" => {
+            for role in ["scheduler", "worker"] {
+                let mut replica = spec[role].clone();
+                replica["template"] = serde_json::json!({"spec": spec[role]["spec"]});
+                out.insert(role.to_owned(), replica);
+            }
+        }
+        _ => {
+            let specs = spec
+                .as_object()
+                .and_then(|spec| spec.iter().find(|(key, _)| key.ends_with("ReplicaSpecs")));
+            if let Some((_, specs)) = specs {
+                out = specs.as_object().cloned().unwrap_or_default();
+            }
+        }
+    }
+    out
 }
 
 /// Each distributed corpus file Polyaxon converts, rendered by plx and compared with the
-/// `KfJob` of the real Polyaxon (`tests/corpus/kubeflow.jsonl`, written by
-/// `tests/corpus/generate_kubeflow.py` through `polyaxon_oracle.py --k8s`), replica by
+/// `KfJob` or `Cluster` of the real Polyaxon (`tests/corpus/distributed.jsonl`, written by
+/// `tests/corpus/generate_distributed.py` through `polyaxon_oracle.py --k8s`), replica by
 /// replica; every difference is explained in `docs/compat.md`.
 #[test]
 fn plx_renders_what_polyaxon_converts_for_distributed_runs() {
     let dir = corpus_dir();
     let mut differing = BTreeSet::new();
     let mut report = Vec::new();
-    let expected = expected_kubeflow();
+    let expected = expected_distributed();
     for want in &expected {
         let path = want["path"].as_str().unwrap().to_owned();
         let mut command = plx();
@@ -542,14 +649,11 @@ fn plx_renders_what_polyaxon_converts_for_distributed_runs() {
         }
         let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let object = &list["items"][0];
-        let specs = object["spec"]
-            .as_object()
-            .and_then(|spec| spec.iter().find(|(key, _)| key.ends_with("ReplicaSpecs")))
-            .map(|(_, specs)| specs.clone())
-            .unwrap_or_default();
+        let replicas = plx_replicas(object);
         let mut found = spec_differences(want, object);
         for (role, replica) in want["replicas"].as_object().unwrap() {
-            found.extend(replica_differences(role, replica, &specs[role]));
+            let got = replicas.get(role).cloned().unwrap_or_default();
+            found.extend(replica_differences(role, replica, &got));
         }
         if !found.is_empty() {
             report.push(format!("{path}: {}", found.join("; ")));

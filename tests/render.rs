@@ -69,10 +69,7 @@ fn assert_valid_kubernetes(object: &Value, context: &str) {
     let kind = object["kind"]
         .as_str()
         .unwrap_or_else(|| panic!("{context}: object without kind"));
-    let custom = object["apiVersion"]
-        .as_str()
-        .is_some_and(|version| version.starts_with("kubeflow.org/"));
-    let validators = if custom {
+    let validators = if common::is_operator_object(object) {
         common::crd_validators()
     } else {
         validators()
@@ -219,22 +216,11 @@ fn format_violations(object: &Value, out: &mut Vec<String>) {
 }
 
 fn assert_semantically_valid(object: &Value, context: &str) {
-    // A Kubeflow object's pods are its replicas' templates: each is judged as a pod.
-    if let Some(spec) = object["spec"].as_object()
-        && object["apiVersion"] == "kubeflow.org/v1"
-    {
-        let replicas = spec
-            .iter()
-            .filter(|(key, _)| key.ends_with("ReplicaSpecs"))
-            .flat_map(|(_, specs)| specs.as_object().into_iter().flatten());
-        for (role, replica) in replicas {
-            let template = &replica["template"];
-            // The operator names each pod after the object.
-            let mut metadata = template["metadata"].clone();
-            metadata["name"] = object["metadata"]["name"].clone();
-            let pod =
-                serde_json::json!({"kind": "Pod", "metadata": metadata, "spec": template["spec"]});
-            assert_semantically_valid(&pod, &format!("{context}: {role}"));
+    // An operator's object is judged by what the operator makes of it: pods, Deployments
+    // and Services.
+    if common::is_operator_object(object) {
+        for (role, child) in common::operator_children(object) {
+            assert_semantically_valid(&child, &format!("{context}: {role}"));
         }
         return;
     }

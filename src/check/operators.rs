@@ -1,12 +1,13 @@
 //! The rules of the operators that run distributed kinds, which `kubectl apply` of the object
 //! meets after Polyaxon has accepted the file: the Kubeflow training operator's admission
 //! webhook (v1.9.0, `pkg/webhooks/pytorch`, and `ValidateV1MpiJobSpec` for MPIJobs), KubeRay's
-//! `ValidateRayClusterSpec` (v1.7.0) and the DaskCluster CRD's required fields. Polyaxon 2.18
-//! checks none of them, so its operator's object is refused after the run was accepted.
+//! `ValidateRayClusterSpec` (v1.7.0) and the RayCluster CRD's enums, and the DaskCluster CRD's
+//! required fields. Polyaxon 2.18 checks none of them, so its operator's object is refused
+//! after the run was accepted.
 
 use crate::diagnostic::Diagnostic;
 use crate::document::locate::{Findings, Target};
-use crate::model::{Templated, V1Polyaxonfile, V1PytorchJob, V1Run};
+use crate::model::{Templated, V1Polyaxonfile, V1PytorchJob, V1RayCluster, V1RayReplica, V1Run};
 use crate::rules;
 use crate::yaml::Node;
 
@@ -41,28 +42,7 @@ fn visit(file: &V1Polyaxonfile, prefix: &str, findings: &mut Findings<'_>) {
                 );
             }
         },
-        Some(V1Run::RayCluster(ray)) => {
-            if ray.head.is_none() {
-                let help = "the head runs Ray's control plane, which the workers join; add a `head` replica";
-                missing(
-                    findings,
-                    &format!("{at}/kind"),
-                    "a RayCluster",
-                    "head",
-                    help,
-                );
-            }
-            for (name, worker) in ray.workers.iter().flatten() {
-                let token = crate::yaml::tree::escape_pointer_token(name);
-                let group = format!("{at}/workers/{token}");
-                bounds(
-                    findings,
-                    &group,
-                    name,
-                    (&worker.min_replicas, &worker.max_replicas),
-                );
-            }
-        }
+        Some(V1Run::RayCluster(ray)) => ray_cluster(ray, &at, findings),
         Some(V1Run::DaskCluster(dask)) => {
             let roles = [
                 ("scheduler", dask.scheduler.is_some()),
@@ -90,6 +70,50 @@ fn visit(file: &V1Polyaxonfile, prefix: &str, findings: &mut Findings<'_>) {
     }
 }
 
+fn ray_cluster(ray: &V1RayCluster, at: &str, findings: &mut Findings<'_>) {
+    if ray.head.is_none() {
+        let help =
+            "the head runs Ray's control plane, which the workers join; add a `head` replica";
+        missing(
+            findings,
+            &format!("{at}/kind"),
+            "a RayCluster",
+            "head",
+            help,
+        );
+    }
+    if let Some(head) = &ray.head {
+        ray_start_labels(findings, &format!("{at}/head"), "Head", head);
+    }
+    for (name, worker) in ray.workers.iter().flatten() {
+        let token = crate::yaml::tree::escape_pointer_token(name);
+        let group = format!("{at}/workers/{token}");
+        bounds(
+            findings,
+            &group,
+            name,
+            (&worker.min_replicas, &worker.max_replicas),
+        );
+        ray_start_labels(findings, &group, name, worker);
+    }
+    let mode = ray.autoscaler_options.as_ref();
+    if let Some(mode) = mode.and_then(|o| o.upscaling_mode.as_deref())
+        && !UPSCALING_MODES.contains(&mode)
+    {
+        findings
+            .at(
+                &rules::OPR_REFUSED_SETTING,
+                &format!("{at}/autoscalerOptions/upscalingMode"),
+                Target::Value,
+                format!("KubeRay has no upscaling mode `{mode}`"),
+            )
+            .help(format!(
+                "use one of {}; the API server refuses the object otherwise",
+                UPSCALING_MODES.map(|m| format!("`{m}`")).join(", ")
+            ));
+    }
+}
+
 fn pytorch_job(pytorch: &V1PytorchJob, at: &str, findings: &mut Findings<'_>) {
     let master = pytorch.master.as_ref().map(|m| &m.replicas);
     single(findings, at, "master", master, "PyTorchJob");
@@ -99,6 +123,22 @@ fn pytorch_job(pytorch: &V1PytorchJob, at: &str, findings: &mut Findings<'_>) {
         let help = "elastic training scales its workers between `minReplicas` and `maxReplicas`; add a `worker` replica, or drop `elasticPolicy`";
         let pointer = format!("{at}/elasticPolicy");
         missing(findings, &pointer, "an elastic PyTorchJob", "worker", help);
+    }
+}
+
+/// The RayCluster CRD's enum for `autoscalerOptions.upscalingMode` (KubeRay v1.7.0).
+const UPSCALING_MODES: [&str; 3] = ["Default", "Aggressive", "Conservative"];
+
+/// `labels` in `rayStartParams`, which KubeRay's `validateRayGroupLabels` refuses.
+fn ray_start_labels(findings: &mut Findings<'_>, at: &str, group: &str, replica: &V1RayReplica) {
+    if replica
+        .ray_start_params
+        .as_ref()
+        .is_some_and(|params| params.contains_key("labels"))
+    {
+        findings
+            .at(&rules::OPR_REFUSED_SETTING, &format!("{at}/rayStartParams/labels"), Target::Key, "KubeRay does not take `labels` in `rayStartParams`")
+            .help(format!("label the pods with `environment.labels` instead; KubeRay refuses the cluster: \"rayStartParams['labels'] is not supported for {group} group\""));
     }
 }
 

@@ -18,7 +18,8 @@ pub use environment::{V1Environment, V1EnvironmentSecurityContext};
 pub use init::{V1FileType, V1GitType, V1Init};
 pub use polyaxonfile::{FileKind, PatchStrategy, V1Io, V1Param, V1Polyaxonfile, V1Validation};
 pub use run::{
-    CleanPodPolicy, V1Dag, V1Job, V1MpiJob, V1PytorchElasticPolicy, V1PytorchJob, V1Replica, V1Run,
+    CleanPodPolicy, V1Dag, V1DaskCluster, V1Job, V1MpiJob, V1PytorchElasticPolicy, V1PytorchJob,
+    V1RayAutoscalerOptions, V1RayCluster, V1RayReplica, V1Replica, V1Run, V1SchedulingPolicy,
     V1Service, V1Termination, V1TfJob, is_polyaxon_volume,
 };
 pub use runs::{Composed, MAIN_CONTAINER, runnable};

@@ -193,7 +193,7 @@ pub struct V1Dag {
 #[serde(rename_all = "camelCase")]
 pub struct V1TfJob {
     pub clean_pod_policy: Option<CleanPodPolicy>,
-    pub scheduling_policy: Option<Any>,
+    pub scheduling_policy: Option<V1SchedulingPolicy>,
     pub enable_dynamic_worker: Option<bool>,
     pub success_policy: Option<String>,
     pub chief: Option<V1Replica>,
@@ -206,7 +206,7 @@ pub struct V1TfJob {
 #[serde(rename_all = "camelCase")]
 pub struct V1PytorchJob {
     pub clean_pod_policy: Option<CleanPodPolicy>,
-    pub scheduling_policy: Option<Any>,
+    pub scheduling_policy: Option<V1SchedulingPolicy>,
     pub elastic_policy: Option<V1PytorchElasticPolicy>,
     pub n_proc_per_node: Option<Templated<i64>>,
     pub master: Option<V1Replica>,
@@ -217,7 +217,7 @@ pub struct V1PytorchJob {
 #[serde(rename_all = "camelCase")]
 pub struct V1MpiJob {
     pub clean_pod_policy: Option<CleanPodPolicy>,
-    pub scheduling_policy: Option<Any>,
+    pub scheduling_policy: Option<V1SchedulingPolicy>,
     pub slots_per_worker: Option<Templated<i64>>,
     pub launcher: Option<V1Replica>,
     pub worker: Option<V1Replica>,
@@ -235,14 +235,46 @@ pub struct V1DaskCluster {
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct V1RayCluster {
+    /// The command the Ray job runs (`ray job submit -- ...`).
     pub entrypoint: Option<String>,
-    pub runtime_env: Option<Any>,
+    /// The job's Ray runtime environment (`pip`, `env_vars`, `working_dir`, ...).
+    pub runtime_env: Option<Templated<BTreeMap<String, serde_json::Value>>>,
+    /// The job's metadata, as Ray's job submission keeps it.
     pub metadata: Option<BTreeMap<String, String>>,
+    /// The Ray version of the images, which KubeRay's autoscaler reads.
     pub ray_version: Option<String>,
     pub head: Option<V1RayReplica>,
     pub workers: Option<BTreeMap<String, V1RayReplica>>,
     pub enable_in_tree_autoscaling: Option<Templated<bool>>,
-    pub autoscaler_options: Option<Any>,
+    pub autoscaler_options: Option<V1RayAutoscalerOptions>,
+}
+
+/// `autoscalerOptions`: the part of KubeRay's autoscaler settings Polyaxon 2.18 types.
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct V1RayAutoscalerOptions {
+    /// How fast the autoscaler adds workers: `Default`, `Aggressive` or `Conservative`.
+    pub upscaling_mode: Option<String>,
+    /// The autoscaler container's image pull policy.
+    pub image_pull_policy: Option<String>,
+    /// The autoscaler container's resources.
+    pub resources: Option<k8s_openapi::api::core::v1::ResourceRequirements>,
+}
+
+/// `schedulingPolicy`: gang scheduling of a Kubeflow job's pods (Volcano, scheduler-plugins).
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct V1SchedulingPolicy {
+    /// How many pods must be schedulable together before any starts.
+    pub min_available: Option<Templated<i64>>,
+    /// The scheduler's queue.
+    pub queue: Option<String>,
+    /// A number in Polyaxon; Kubeflow reads a resource list (`cpu`, `memory`, ...).
+    pub min_resources: Option<Templated<i64>>,
+    /// The priority class of the job's pod group.
+    pub priority_class: Option<String>,
+    /// Seconds the pod group may wait to be scheduled.
+    pub schedule_timeout_seconds: Option<Templated<i64>>,
 }
 
 /// A kubeflow or dask replica. Its fields repeat `V1Job`'s on purpose rather than through
@@ -294,6 +326,21 @@ pub struct V1RayReplica {
     pub sidecars: Option<Vec<Container>>,
     /// The main container (Polyaxon names it `polyaxon-main` when it has no name).
     pub container: Option<Container>,
+}
+
+impl V1RayReplica {
+    /// The replica's pod, as a Kubeflow or Dask replica's: what the pod code renders.
+    pub fn pod(&self) -> V1Replica {
+        V1Replica {
+            replicas: self.replicas.clone(),
+            environment: self.environment.clone(),
+            connections: self.connections.clone(),
+            volumes: self.volumes.clone(),
+            init: self.init.clone(),
+            sidecars: self.sidecars.clone(),
+            container: self.container.clone(),
+        }
+    }
 }
 
 /// `elasticPolicy`: torchrun's elastic training, as Polyaxon 2.18 types it. Polyaxon spells

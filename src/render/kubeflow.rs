@@ -5,19 +5,22 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Object;
 use super::workload::{self, Context};
-use crate::model::{CleanPodPolicy, V1PytorchElasticPolicy, V1Replica, V1Run, V1Termination};
-
-/// A replica of the run: the operator's name for its role, and the replica as completed
-/// (connections, init steps and the agent's defaults).
-pub type Role = (&'static str, V1Replica);
+use super::{Object, Role};
+use crate::model::{
+    CleanPodPolicy, V1PytorchElasticPolicy, V1Replica, V1Run, V1SchedulingPolicy, V1Termination,
+};
 
 /// The run's replicas, with the names the operator gives their roles.
 pub fn roles(run: &V1Run) -> Vec<Role> {
     run.replica_roles()
         .into_iter()
-        .filter_map(|(key, replica)| Some((operator_role(key)?, replica?.clone())))
+        .filter_map(|(key, replica)| {
+            Some(Role {
+                name: operator_role(key)?.to_owned(),
+                replica: replica?.clone(),
+            })
+        })
         .collect()
 }
 
@@ -43,15 +46,19 @@ pub fn object(context: &Context<'_>, run: &V1Run, roles: &[Role]) -> Object {
     };
     let component = run.kind();
     let mut specs = Map::new();
-    for (role, replica) in roles {
+    for role in roles {
         specs.insert(
-            (*role).to_owned(),
-            replica_spec(context, component, replica, main_name),
+            role.name.clone(),
+            replica_spec(context, component, &role.replica, main_name),
         );
     }
     let mut spec = Map::new();
     spec.insert(specs_key.to_owned(), Value::Object(specs));
-    let run_policy = run_policy(context.termination, clean_pod_policy(run));
+    let (clean, scheduling) = policies(run);
+    let mut run_policy = run_policy(context.termination, clean);
+    if let Some(scheduling) = scheduling {
+        run_policy.insert("schedulingPolicy".to_owned(), scheduling_policy(scheduling));
+    }
     if !run_policy.is_empty() {
         spec.insert("runPolicy".to_owned(), Value::Object(run_policy));
     }
@@ -133,13 +140,40 @@ fn elastic_policy(elastic: &V1PytorchElasticPolicy) -> Value {
     Value::Object(out)
 }
 
-fn clean_pod_policy(run: &V1Run) -> Option<CleanPodPolicy> {
+fn policies(run: &V1Run) -> (Option<CleanPodPolicy>, Option<&V1SchedulingPolicy>) {
     match run {
-        V1Run::TfJob(tf) => tf.clean_pod_policy,
-        V1Run::PytorchJob(pytorch) => pytorch.clean_pod_policy,
-        V1Run::MpiJob(mpi) => mpi.clean_pod_policy,
-        _ => None,
+        V1Run::TfJob(tf) => (tf.clean_pod_policy, tf.scheduling_policy.as_ref()),
+        V1Run::PytorchJob(pytorch) => {
+            (pytorch.clean_pod_policy, pytorch.scheduling_policy.as_ref())
+        }
+        V1Run::MpiJob(mpi) => (mpi.clean_pod_policy, mpi.scheduling_policy.as_ref()),
+        _ => (None, None),
     }
+}
+
+/// Gang scheduling as Kubeflow reads it. `minResources` is a number in Polyaxon and a
+/// resource list in Kubeflow, with no way to tell which resource the number counts: `render`
+/// refuses it rather than guess.
+fn scheduling_policy(policy: &V1SchedulingPolicy) -> Value {
+    let mut out = Map::new();
+    let numbers = [
+        ("minAvailable", &policy.min_available),
+        ("scheduleTimeoutSeconds", &policy.schedule_timeout_seconds),
+    ];
+    for (key, value) in numbers {
+        if let Some(value) = value.as_ref().and_then(|v| v.value()) {
+            out.insert(key.to_owned(), (*value).into());
+        }
+    }
+    for (key, value) in [
+        ("queue", &policy.queue),
+        ("priorityClass", &policy.priority_class),
+    ] {
+        if let Some(value) = value {
+            out.insert(key.to_owned(), value.clone().into());
+        }
+    }
+    Value::Object(out)
 }
 
 /// One replica: how many, how its pods restart (`ExitCode` is the operator's, not a pod's),
@@ -180,18 +214,6 @@ fn run_policy(
     if let Some(clean) = clean {
         out.insert("cleanPodPolicy".to_owned(), format!("{clean:?}").into());
     }
-    let Some(termination) = termination else {
-        return out;
-    };
-    let fields = [
-        ("backoffLimit", termination.max_retries.as_ref()),
-        ("activeDeadlineSeconds", termination.timeout.as_ref()),
-        ("ttlSecondsAfterFinished", termination.ttl.as_ref()),
-    ];
-    for (key, value) in fields {
-        if let Some(value) = value.and_then(|v| v.value()) {
-            out.insert(key.to_owned(), (*value).into());
-        }
-    }
+    out.extend(workload::termination_fields(termination));
     out
 }

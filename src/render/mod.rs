@@ -4,9 +4,11 @@
 
 mod compile;
 mod connections;
+mod dask;
 mod init;
 mod kubeflow;
 mod names;
+mod ray;
 mod refuse;
 mod workload;
 
@@ -15,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{V1Job, V1Polyaxonfile, V1Service, runnable};
+use crate::model::{V1Job, V1Polyaxonfile, V1Run, V1Service, runnable};
 use crate::params::Bound;
 use crate::yaml::{Node, Span};
 
@@ -94,8 +96,15 @@ pub struct NamedAccount {
 enum Renderable<'a> {
     Job(&'a V1Job),
     Service(&'a V1Service),
-    /// A tfjob, pytorchjob or mpijob.
-    Kubeflow(&'a crate::model::V1Run),
+    /// A tfjob, pytorchjob, mpijob, raycluster or daskcluster.
+    Distributed(&'a V1Run),
+}
+
+/// A replica of a distributed run: the operator's name for its role (a Ray worker group's is
+/// the file's), and the replica as completed (connections, init steps, the agent's defaults).
+pub struct Role {
+    pub name: String,
+    pub replica: crate::model::V1Replica,
 }
 
 /// Renders a run. The caller must only call this for files without errors.
@@ -142,7 +151,11 @@ pub fn render(
     }
     let (run_file, prefix) = runnable(file);
     let renderable = refuse::renderable(file, run_file, prefix, tree, values)?;
+    if let Some(refusal) = refuse::object_name(run_file, &name) {
+        return Err(vec![refusal]);
+    }
     warnings.extend(refuse::ignored_sections(tree));
+    warnings.extend(refuse::operator_decides(run_file, prefix, tree));
     let context = workload::Context {
         name: &name,
         namespace,
@@ -217,10 +230,14 @@ fn workload(
             );
             (workload::job(context, &job), own)
         }
-        Renderable::Kubeflow(run) => {
-            let mut roles = kubeflow::roles(run);
-            let own = roles.iter().find_map(|(_, r)| r.environment.clone());
-            for (_, replica) in &mut roles {
+        Renderable::Distributed(run) => {
+            let mut roles = match run {
+                V1Run::RayCluster(ray) => ray::roles(ray),
+                V1Run::DaskCluster(dask) => dask::roles(dask),
+                _ => kubeflow::roles(run),
+            };
+            let own = roles.iter().find_map(|r| r.replica.environment.clone());
+            for Role { replica, .. } in &mut roles {
                 complete(
                     RunParts {
                         environment: &mut replica.environment,
@@ -234,7 +251,12 @@ fn workload(
                     defaults.get(run.kind()).map(String::as_str),
                 );
             }
-            (vec![kubeflow::object(context, run, &roles)], own)
+            let objects = match run {
+                V1Run::RayCluster(ray) => vec![ray::object(context, ray, &roles)],
+                V1Run::DaskCluster(dask) => dask::objects(context, dask, &roles),
+                _ => vec![kubeflow::object(context, run, &roles)],
+            };
+            (objects, own)
         }
     }
 }

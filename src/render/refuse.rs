@@ -24,9 +24,13 @@ pub(super) fn renderable<'a>(
     match &run_file.run {
         Some(V1Run::Job(job)) => Ok(Renderable::Job(job)),
         Some(V1Run::Service(service)) => Ok(Renderable::Service(service)),
-        Some(run @ (V1Run::TfJob(_) | V1Run::PytorchJob(_) | V1Run::MpiJob(_))) => {
-            Ok(Renderable::Kubeflow(run))
-        }
+        Some(
+            run @ (V1Run::TfJob(_)
+            | V1Run::PytorchJob(_)
+            | V1Run::MpiJob(_)
+            | V1Run::RayCluster(_)
+            | V1Run::DaskCluster(_)),
+        ) => Ok(Renderable::Distributed(run)),
         // `refusals` refuses every other file.
         _ => Err(Vec::new()),
     }
@@ -46,8 +50,12 @@ fn refusals(
     let mut out = Vec::new();
     // The pods the run makes, as the checks see them; other kinds are not rendered.
     let views = match run {
-        V1Run::TfJob(_) | V1Run::PytorchJob(_) | V1Run::MpiJob(_) => {
-            out.extend(untyped_policies(run, &run_pointer, tree));
+        V1Run::TfJob(_)
+        | V1Run::PytorchJob(_)
+        | V1Run::MpiJob(_)
+        | V1Run::RayCluster(_)
+        | V1Run::DaskCluster(_) => {
+            out.extend(unrendered_settings(run, &run_pointer, tree));
             crate::model::runs::replica_views(run_file, prefix)
         }
         _ => match crate::model::runs::view(run_file, prefix, None) {
@@ -86,39 +94,130 @@ fn refusals(
 fn unsupported_kind(run: &V1Run, run_pointer: &str, tree: &Node) -> Diagnostic {
     Diagnostic::new(
         &rules::RND_UNSUPPORTED_RUN_KIND,
-        format!("`plx render` writes `job`, `service`, `tfjob`, `pytorchjob` and `mpijob` runs; `{}` is not rendered", run.kind()),
+        format!("`plx render` writes `job`, `service`, `tfjob`, `pytorchjob`, `mpijob`, `raycluster` and `daskcluster` runs; `{}` is not rendered", run.kind()),
     )
     .at(tree.pointer(&format!("{run_pointer}/kind")).map(|l| l.node.span).unwrap_or_default())
     .help("`plx check` still checks this file; its Kubernetes objects are made by Polyaxon's operator")
 }
 
-/// Kubeflow settings plx does not render yet: refused rather than dropped.
-fn untyped_policies(run: &V1Run, run_pointer: &str, tree: &Node) -> Vec<Diagnostic> {
-    let (scheduling, elastic) = match run {
-        V1Run::TfJob(tf) => (tf.scheduling_policy.is_some(), false),
-        // Elastic scaling by metrics would need the HorizontalPodAutoscaler's metric types.
-        V1Run::PytorchJob(pytorch) => (
-            pytorch.scheduling_policy.is_some(),
-            pytorch
-                .elastic_policy
-                .as_ref()
-                .is_some_and(|elastic| elastic.metrics.is_some()),
-        ),
-        V1Run::MpiJob(mpi) => (mpi.scheduling_policy.is_some(), false),
-        _ => (false, false),
+/// Settings of a distributed run plx does not render: refused rather than dropped.
+fn unrendered_settings(run: &V1Run, run_pointer: &str, tree: &Node) -> Vec<Diagnostic> {
+    let scheduling = match run {
+        V1Run::TfJob(tf) => tf.scheduling_policy.as_ref(),
+        V1Run::PytorchJob(pytorch) => pytorch.scheduling_policy.as_ref(),
+        V1Run::MpiJob(mpi) => mpi.scheduling_policy.as_ref(),
+        _ => None,
     };
-    [("schedulingPolicy", scheduling), ("elasticPolicy/metrics", elastic)]
+    // Elastic scaling by metrics would need the HorizontalPodAutoscaler's metric types.
+    let metrics = matches!(run, V1Run::PytorchJob(pytorch) if pytorch
+        .elastic_policy
+        .as_ref()
+        .is_some_and(|elastic| elastic.metrics.is_some()));
+    let one_bound = matches!(run, V1Run::DaskCluster(dask)
+        if dask.min_replicas.is_some() != dask.max_replicas.is_some());
+    let refusals = [
+        (
+            "schedulingPolicy/minResources",
+            scheduling.is_some_and(|s| s.min_resources.is_some()),
+            "`schedulingPolicy.minResources` is a number in Polyaxon and a resource list (`cpu`, `memory`, ...) in Kubeflow; plx cannot tell which resource it counts",
+            "remove it and write the resource list under the object's `spec.runPolicy.schedulingPolicy.minResources`",
+        ),
+        (
+            "elasticPolicy/metrics",
+            metrics,
+            "`elasticPolicy.metrics` is not rendered yet",
+            "render without it and add the metrics to the object's `spec.elasticPolicy` by hand; `plx check` still checks the file",
+        ),
+        (
+            if matches!(run, V1Run::DaskCluster(d) if d.min_replicas.is_some()) {
+                "minReplicas"
+            } else {
+                "maxReplicas"
+            },
+            one_bound,
+            "the Dask operator's DaskAutoscaler needs both `minReplicas` and `maxReplicas`; this run gives one",
+            "give both bounds to autoscale the workers, or neither to run `worker.replicas` of them",
+        ),
+    ];
+    refusals
         .into_iter()
-        .filter(|(_, present)| *present)
-        .map(|(key, _)| {
-            Diagnostic::new(
-                &rules::RND_NOT_YET_RENDERED,
-                format!("`{key}` is not rendered yet"),
-            )
-            .at(key_span(tree, &format!("{run_pointer}/{key}")))
-            .help("render without it and add it to the object's `spec.runPolicy` or `spec` by hand; `plx check` still checks the file")
+        .filter(|(_, present, ..)| *present)
+        .map(|(key, _, message, help)| {
+            Diagnostic::new(&rules::RND_NOT_YET_RENDERED, message)
+                .at(key_span(tree, &format!("{run_pointer}/{key}")))
+                .help(help)
         })
         .collect()
+}
+
+/// What the operator of a distributed run decides itself, which the file says otherwise:
+/// left out of the object, with a warning at the setting.
+pub fn operator_decides(run_file: &V1Polyaxonfile, prefix: &str, tree: &Node) -> Vec<Diagnostic> {
+    let run_pointer = format!("{prefix}/run");
+    let mut out = Vec::new();
+    let lifecycle = match &run_file.run {
+        Some(V1Run::DaskCluster(dask)) => {
+            let roles = [("scheduler", &dask.scheduler), ("worker", &dask.worker)];
+            for (role, replica) in roles {
+                let policy = replica
+                    .as_ref()
+                    .and_then(|r| r.environment.as_ref()?.restart_policy.as_deref());
+                if policy.is_some_and(|p| p != "Always") {
+                    let pointer = format!("{run_pointer}/{role}/environment/restartPolicy");
+                    out.push(
+                        Diagnostic::new(&rules::RND_OPERATOR_DECIDES, "the Dask operator runs schedulers and workers as Deployments, whose pods always restart; `restartPolicy` is left out")
+                            .at(key_span(tree, &pointer))
+                            .help("remove `restartPolicy`, or set it to `Always`"),
+                    );
+                }
+            }
+            Some("a DaskCluster runs until it is deleted")
+        }
+        Some(V1Run::RayCluster(ray)) if ray.entrypoint.is_none() => {
+            for key in ["runtimeEnv", "metadata"] {
+                if tree.pointer(&format!("{run_pointer}/{key}")).is_some() {
+                    out.push(
+                        Diagnostic::new(&rules::RND_OPERATOR_DECIDES, format!("`{key}` is a Ray job's; without an `entrypoint` the run is a RayCluster, which has none"))
+                            .at(key_span(tree, &format!("{run_pointer}/{key}")))
+                            .help("add an `entrypoint` to render a RayJob, or remove the setting"),
+                    );
+                }
+            }
+            Some("without an `entrypoint` the run is a RayCluster, which runs until it is deleted")
+        }
+        _ => None,
+    };
+    if let (Some(reason), Some(termination)) = (lifecycle, &run_file.termination) {
+        let set = [
+            ("maxRetries", termination.max_retries.is_some()),
+            ("timeout", termination.timeout.is_some()),
+            ("ttl", termination.ttl.is_some()),
+        ];
+        for (key, _) in set.into_iter().filter(|(_, set)| *set) {
+            out.push(
+                Diagnostic::new(&rules::RND_OPERATOR_DECIDES, format!("`termination.{key}` is not rendered: {reason}"))
+                    .at(key_span(tree, &format!("{prefix}/termination/{key}")))
+                    .help("delete the object when the work is done (`kubectl delete -f`); under Polyaxon the setting still applies"),
+            );
+        }
+    }
+    // In the file's order, as `check` reports.
+    out.sort_by_key(|d| d.span.map(|s| s.start));
+    out
+}
+
+/// KubeRay names a RayJob's cluster after the job plus a suffix, so it refuses a RayJob whose
+/// name is longer than 47 characters (`MaxRayJobNameLength`, v1.7.0).
+pub fn object_name(run_file: &V1Polyaxonfile, name: &str) -> Option<Diagnostic> {
+    const RAY_JOB_NAME: usize = 47;
+    let ray_job = matches!(&run_file.run, Some(V1Run::RayCluster(ray)) if ray.entrypoint.is_some());
+    (ray_job && name.len() > RAY_JOB_NAME).then(|| {
+        Diagnostic::new(
+            &rules::RND_NOT_YET_RENDERED,
+            format!("the RayJob would be named `{name}` ({} characters); KubeRay refuses a RayJob name longer than {RAY_JOB_NAME}", name.len()),
+        )
+        .help("pass a shorter `--name`, or shorten the component's `name`")
+    })
 }
 
 fn key_span(tree: &Node, pointer: &str) -> Span {

@@ -136,6 +136,28 @@ pub fn job(context: &Context<'_>, job: &V1Job) -> Vec<Object> {
     })]
 }
 
+/// `termination` as the operators' objects spell it (a Job's own names): only the fields the
+/// file sets, in a fixed order.
+pub fn termination_fields(
+    termination: Option<&V1Termination>,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    let Some(termination) = termination else {
+        return out;
+    };
+    let fields = [
+        ("backoffLimit", termination.max_retries.as_ref()),
+        ("activeDeadlineSeconds", termination.timeout.as_ref()),
+        ("ttlSecondsAfterFinished", termination.ttl.as_ref()),
+    ];
+    for (key, value) in fields {
+        if let Some(value) = value.and_then(|v| v.value()) {
+            out.insert(key.to_owned(), (*value).into());
+        }
+    }
+    out
+}
+
 /// A distributed run's object metadata: its name, namespace and plx's labels.
 pub fn object_metadata(context: &Context<'_>, component: &str) -> ObjectMeta {
     metadata(context, labels(context, component, None), None)

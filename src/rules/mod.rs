@@ -244,15 +244,17 @@ rules! {
         OPR_SINGLE_REPLICA_ROLE = "OPR001", "single-replica-role", Error, "A role its operator runs exactly once (a PyTorchJob's master, an MPIJob's launcher) has another number of replicas.";
         OPR_MISSING_REPLICA_ROLE = "OPR002", "missing-replica-role", Error, "A distributed run lacks a role its operator requires (an MPIJob's launcher, a RayCluster's head, a DaskCluster's scheduler or worker, an elastic PyTorchJob's worker).";
         OPR_REPLICA_BOUNDS = "OPR003", "replica-bounds", Error, "A replica count the operator refuses: a PyTorchJob worker below 1, a Ray worker group's negative or inverted minReplicas/maxReplicas.";
+        OPR_REFUSED_SETTING = "OPR004", "operator-refused-setting", Error, "A setting KubeRay refuses: `labels` in `rayStartParams`, an autoscaler `upscalingMode` it does not know.";
     }
     Suppression {
         IGN_UNKNOWN_RULE = "IGN001", "unknown-rule-in-suppression", Warning, "A suppression comment names no plx rule.";
         IGN_UNUSED = "IGN002", "unused-suppression", Warning, "A suppression comment silences no finding.";
     }
     Render {
-        RND_UNSUPPORTED_RUN_KIND = "RND001", "unsupported-run-kind", Error, "`plx render` writes jobs and services; this run kind is not rendered.";
+        RND_UNSUPPORTED_RUN_KIND = "RND001", "unsupported-run-kind", Error, "`plx render` writes jobs, services and distributed runs; this run kind (a dag, a notifier, ...) is not rendered.";
         RND_NOT_YET_RENDERED = "RND002", "not-rendered-yet", Error, "The file uses a feature that `plx render` cannot turn into plain manifests yet.";
         RND_IGNORED_SECTION = "RND003", "control-plane-section", Warning, "A section that steers Polyaxon itself (plugins, hooks, cache, ...) and has no place in plain manifests.";
+        RND_OPERATOR_DECIDES = "RND004", "operator-decides", Warning, "A setting the operator of a distributed run decides itself (a Dask pod's restart policy, a long-lived cluster's termination); the rendered object leaves it out.";
     }
     Cli {
         CLI_INVALID_ARGUMENT = "CLI001", "invalid-argument", Error, "A command-line argument or `plx.toml` setting plx cannot use; nothing is checked.";

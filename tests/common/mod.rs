@@ -204,6 +204,77 @@ fn strict(schema: &mut serde_json::Value) {
     }
 }
 
+/// The API groups of the operators' objects plx renders, whose schemas are CRDs.
+pub const OPERATOR_GROUPS: [&str; 3] = ["kubeflow.org/", "ray.io/", "kubernetes.dask.org/"];
+
+/// Whether an object is an operator's custom resource (validated against its pinned CRD).
+pub fn is_operator_object(object: &serde_json::Value) -> bool {
+    object["apiVersion"]
+        .as_str()
+        .is_some_and(|version| OPERATOR_GROUPS.iter().any(|g| version.starts_with(g)))
+}
+
+/// The Kubernetes objects an operator makes from one of its custom resources, each by the
+/// role it serves: a Kubeflow replica's or a Ray group's pod, a Dask role's Deployment (the
+/// Dask operator runs both roles as Deployments) and the scheduler's Service. Each is named
+/// after the object, as the operators name them.
+pub fn operator_children(object: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    use serde_json::json;
+    let name = &object["metadata"]["name"];
+    let pod = |template: &serde_json::Value| {
+        let mut metadata = template["metadata"].clone();
+        metadata["name"] = name.clone();
+        json!({"kind": "Pod", "metadata": metadata, "spec": template["spec"]})
+    };
+    let spec = &object["spec"];
+    let mut out = Vec::new();
+    match object["kind"].as_str().unwrap_or_default() {
+        "RayJob" | "RayCluster" => {
+            let cluster = spec.get("rayClusterSpec").unwrap_or(spec);
+            out.push((
+                "head".to_owned(),
+                pod(&cluster["headGroupSpec"]["template"]),
+            ));
+            for group in cluster["workerGroupSpecs"].as_array().into_iter().flatten() {
+                let role = group["groupName"].as_str().unwrap_or_default().to_owned();
+                out.push((role, pod(&group["template"])));
+            }
+        }
+        "DaskCluster" => {
+            for role in ["scheduler", "worker"] {
+                let labels = &spec[role]["metadata"]["labels"];
+                let deployment = json!({
+                    "kind": "Deployment",
+                    "metadata": {"name": name, "labels": labels},
+                    "spec": {
+                        "selector": {"matchLabels": labels},
+                        "template": {"metadata": spec[role]["metadata"], "spec": spec[role]["spec"]},
+                    },
+                });
+                out.push((role.to_owned(), deployment));
+            }
+            let service = json!({
+                "kind": "Service",
+                "metadata": {"name": format!("{}-scheduler", name.as_str().unwrap_or_default())},
+                "spec": spec["scheduler"]["service"],
+            });
+            out.push(("scheduler service".to_owned(), service));
+        }
+        _ => {
+            let replicas = spec
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(key, _)| key.ends_with("ReplicaSpecs"))
+                .flat_map(|(_, specs)| specs.as_object().into_iter().flatten());
+            for (role, replica) in replicas {
+                out.push((role.clone(), pod(&replica["template"])));
+            }
+        }
+    }
+    out
+}
+
 /// The pinned CRD schemas (`schemas/crds/`), strict, by kind.
 pub fn crd_validators() -> &'static std::collections::HashMap<&'static str, jsonschema::Validator> {
     static VALIDATORS: OnceLock<std::collections::HashMap<&'static str, jsonschema::Validator>> =
@@ -213,12 +284,32 @@ pub fn crd_validators() -> &'static std::collections::HashMap<&'static str, json
             ("TFJob", "kubeflow.org_v1_tfjob.json"),
             ("PyTorchJob", "kubeflow.org_v1_pytorchjob.json"),
             ("MPIJob", "kubeflow.org_v1_mpijob.json"),
+            ("RayJob", "ray.io_v1_rayjob.json"),
+            ("RayCluster", "ray.io_v1_raycluster.json"),
+            ("DaskCluster", "kubernetes.dask.org_v1_daskcluster.json"),
+            (
+                "DaskAutoscaler",
+                "kubernetes.dask.org_v1_daskautoscaler.json",
+            ),
         ]
         .into_iter()
         .map(|(kind, file)| {
             let path = root().join("schemas/crds").join(file);
             let mut schema: serde_json::Value =
                 serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            // The API server takes every object's type and metadata, whether or not the CRD
+            // lists them (the Dask operator's do not).
+            for (key, kind) in [
+                ("apiVersion", "string"),
+                ("kind", "string"),
+                ("metadata", "object"),
+            ] {
+                schema["properties"]
+                    .as_object_mut()
+                    .unwrap()
+                    .entry(key)
+                    .or_insert_with(|| serde_json::json!({"type": kind}));
+            }
             strict(&mut schema);
             let validator =
                 jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{file}: {e}"));
