@@ -368,8 +368,9 @@ pub struct V1PytorchElasticPolicy {
     pub n_proc_per_node: Option<Templated<i64>>,
     /// How many times torchrun restarts the workers.
     pub max_restarts: Option<Templated<i64>>,
-    /// Metrics that scale the workers (a HorizontalPodAutoscaler's).
-    pub metrics: Option<Vec<Any>>,
+    /// Metrics that scale the workers: a HorizontalPodAutoscaler's (`autoscaling/v2`), which
+    /// Kubeflow makes from them.
+    pub metrics: Option<Vec<k8s_openapi::api::autoscaling::v2::MetricSpec>>,
 }
 
 /// A rendezvous setting: `key` and `value`.

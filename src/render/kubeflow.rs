@@ -130,6 +130,10 @@ fn elastic_policy(elastic: &V1PytorchElasticPolicy) -> Value {
     if let Some(standalone) = elastic.standalone.as_ref().and_then(|s| s.value()) {
         out.insert("standalone".to_owned(), (*standalone).into());
     }
+    // Kubeflow makes a HorizontalPodAutoscaler (autoscaling/v2) of the workers from these.
+    if let Some(metrics) = &elastic.metrics {
+        out.insert("metrics".to_owned(), json!(metrics));
+    }
     if let Some(settings) = &elastic.rdvz_conf {
         let settings: Vec<Value> = settings
             .iter()

@@ -108,11 +108,6 @@ fn unrendered_settings(run: &V1Run, run_pointer: &str, tree: &Node) -> Vec<Diagn
         V1Run::MpiJob(mpi) => mpi.scheduling_policy.as_ref(),
         _ => None,
     };
-    // Elastic scaling by metrics would need the HorizontalPodAutoscaler's metric types.
-    let metrics = matches!(run, V1Run::PytorchJob(pytorch) if pytorch
-        .elastic_policy
-        .as_ref()
-        .is_some_and(|elastic| elastic.metrics.is_some()));
     let one_bound = matches!(run, V1Run::DaskCluster(dask)
         if dask.min_replicas.is_some() != dask.max_replicas.is_some());
     let refusals = [
@@ -121,12 +116,6 @@ fn unrendered_settings(run: &V1Run, run_pointer: &str, tree: &Node) -> Vec<Diagn
             scheduling.is_some_and(|s| s.min_resources.is_some()),
             "`schedulingPolicy.minResources` is a number in Polyaxon and a resource list (`cpu`, `memory`, ...) in Kubeflow; plx cannot tell which resource it counts",
             "remove it and write the resource list under the object's `spec.runPolicy.schedulingPolicy.minResources`",
-        ),
-        (
-            "elasticPolicy/metrics",
-            metrics,
-            "`elasticPolicy.metrics` is not rendered yet",
-            "render without it and add the metrics to the object's `spec.elasticPolicy` by hand; `plx check` still checks the file",
         ),
         (
             if matches!(run, V1Run::DaskCluster(d) if d.min_replicas.is_some()) {
