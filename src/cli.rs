@@ -194,6 +194,17 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1 on any warning)
     #[arg(long)]
     pub strict: bool,
+    /// Fix what has one right fix, in place (comments and layout kept), then report the rest
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the fixes `--fix` would make as a unified diff, and change nothing (exit 1 when
+    /// there are some)
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// With `--fix` or `--diff`, also make the fixes that guess at what was meant (a
+    /// did-you-mean key, a command split as a shell would)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
     #[command(flatten)]
     pub rules: RuleFlags,
     /// RBAC manifests: check the service account each run names against `--profile`

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+pub use crate::rules::Applicability;
 use crate::rules::{Rule, Severity};
 use crate::yaml::Span;
 
@@ -11,6 +12,40 @@ use crate::yaml::Span;
 pub struct Label {
     pub span: Span,
     pub message: String,
+}
+
+/// One replacement in the file's text: the bytes of `span` become `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// The edit that fixes a finding, with what it does in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub applicability: Applicability,
+    pub message: String,
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    /// A fix that replaces one span.
+    pub fn replace(
+        applicability: Applicability,
+        span: Span,
+        replacement: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Fix {
+            applicability,
+            message: message.into(),
+            edits: vec![Edit {
+                span,
+                replacement: replacement.into(),
+            }],
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +57,8 @@ pub struct Diagnostic {
     /// Where the problem is: `None` only for findings about the file as a whole.
     pub span: Option<Span>,
     pub labels: Vec<Label>,
+    /// The edit that fixes it, when there is exactly one right one (or one likely one).
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -33,7 +70,14 @@ impl Diagnostic {
             help: None,
             span: None,
             labels: Vec::new(),
+            fix: None,
         }
+    }
+
+    /// The finding's fix, if it has one.
+    pub fn fix(mut self, fix: impl Into<Option<Fix>>) -> Self {
+        self.fix = fix.into();
+        self
     }
 
     pub fn at(mut self, span: Span) -> Self {

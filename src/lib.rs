@@ -16,6 +16,7 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod schema;
+pub mod shell;
 pub mod suggest;
 pub mod suppress;
 pub mod template;

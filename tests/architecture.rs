@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// below its own, and none of its own layer.
 const LAYERS: &[&[&str]] = &[
     // The rule registry, spelling help, and the YAML layer: they use nothing of plx.
-    &["rules", "suggest", "yaml"],
+    &["rules", "shell", "suggest", "yaml"],
     &["diagnostic"],
     // Bytes to a located, typed document, within the trust boundary.
     &["document"],

@@ -1,7 +1,7 @@
 //! What the chart accepts but does not do what the values say: keys it no longer reads, the
 //! legacy security-context keys, a token written into the values, and runs as root.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic};
 use crate::document::locate::{Findings, Target};
 use crate::model::agent::AgentValues;
 use crate::rules;
@@ -47,7 +47,9 @@ pub fn check(values: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
                 findings.at(&rules::AGENT_LEGACY_SECURITY_CONTEXT, &format!("/securityContext/{key}"), Target::Key, format!("`securityContext.{key}` changes the agent's own pods, not the runs'"))
                     .help(format!(
                         "runs get the ids from `securityContext.{standard}` (2222 unless set): write `{standard}` instead of `{key}`"
-                    ));
+                    ))
+                    // Unsafe: the agent's own pods lose the id, the runs gain it.
+                    .replaced_by(Applicability::Unsafe, standard, format!("rename `{key}` to `{standard}`"));
             }
         }
         if enabled {

@@ -2,7 +2,7 @@
 //! what the run defines (TPL002): its inputs and outputs, `params`, `globals`, and inside
 //! `run` its `connections` and `init`. Polyaxon renders an unknown name as "", silently.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::rules;
 use crate::template::{self, Found};
 use crate::yaml::{Node, NodeKind};
@@ -232,12 +232,23 @@ fn scalars(
                 continue;
             }
             let reference = format!("params.{name}");
+            let span = template::reference_span(source, node, &reference);
+            let mut diagnostic = Diagnostic::new(
+                &rules::TPL_WHOLE_PARAM,
+                format!("`{{{{ {reference} }}}}` renders the whole param, not its value"),
+            )
+            .at(span);
+            // Unsafe: the whole param may have been meant (it rarely is).
+            if source.get(span.start..span.end) == Some(reference.as_str()) {
+                diagnostic = diagnostic.fix(Fix::replace(
+                    Applicability::Unsafe,
+                    span,
+                    name.clone(),
+                    format!("print the value: `{{{{ {name} }}}}`"),
+                ));
+            }
             out.push(
-                Diagnostic::new(
-                    &rules::TPL_WHOLE_PARAM,
-                    format!("`{{{{ {reference} }}}}` renders the whole param, not its value"),
-                )
-                .at(template::reference_span(source, node, &reference))
+                diagnostic
                 .help(format!(
                     "Polyaxon writes the param's dictionary here, `{{'connection': None, 'value': ..., 'type': ..., 'as_str': ..., 'as_arg': ...}}`; write `{{{{ {name} }}}}` (or `{{{{ {reference}.value }}}}`) for its value, `{{{{ {reference}.as_arg }}}}` for `--{name}=...`"
                 )),

@@ -11,7 +11,7 @@ use super::policy::{Policies, Policy};
 use super::{Stop, Streams, invalid_argument, write_report};
 use crate::check;
 use crate::cli::{CheckArgs, Format};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic};
 use crate::document::{SourceFile, load, read};
 use crate::rbac::{self, effective::Account};
 use crate::report::{Json, Report};
@@ -75,6 +75,12 @@ pub fn run(args: &CheckArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
         hub_dir: args.run.hub_dir.as_deref(),
         presets: &[],
     };
+    if args.fix || args.diff {
+        let fixed = fix_all(args, &targets, &context, &policies, streams)?;
+        if args.diff {
+            return Ok(u8::from(fixed > 0));
+        }
+    }
     let results = check_all(&targets, &context, &policies);
     let mut problems = problems;
     for (named, path) in args.paths.iter().enumerate() {
@@ -172,6 +178,76 @@ fn rbac_for_check(
         per_file,
         summaries,
     }))
+}
+
+/// `--fix` and `--diff`: every file's fixes, written in place or printed as a diff; a note of
+/// what was done goes to stderr. Returns how many files have fixes.
+fn fix_all(
+    args: &CheckArgs,
+    targets: &[Target],
+    context: &check::Context<'_>,
+    policies: &Policies<'_>,
+    streams: &mut Streams<'_>,
+) -> Result<usize, Stop> {
+    if args.fix && args.paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err(invalid_argument(
+            "--fix cannot write standard input back",
+            "name the file, or use `--diff` to see the fixes",
+        ));
+    }
+    let allowed = if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let (mut files, mut applied) = (0, 0);
+    for target in targets.iter().filter(|t| t.path.as_os_str() != "-") {
+        let Some((before, outcome)) = fix_target(target, context, policies, allowed) else {
+            continue;
+        };
+        files += 1;
+        applied += outcome.applied;
+        let shown = display(&target.path);
+        if args.diff {
+            let diff = super::fix::diff(&shown, &before, &outcome.text);
+            super::write_stdout(streams.stdout, diff.as_bytes())?;
+        } else {
+            std::fs::write(&target.path, &outcome.text).map_err(|error| {
+                Stop::from(Diagnostic::new(
+                    &crate::rules::IO_UNREADABLE_FILE,
+                    format!("cannot write the fixes to {shown}: {error}"),
+                ))
+            })?;
+        }
+    }
+    let verb = if args.diff { "Would fix" } else { "Fixed" };
+    let note = format!("{verb} {applied} finding(s) in {files} file(s).\n");
+    // The note is for people; a failing stderr does not undo the fixes.
+    let _ = streams.stderr.write_all(note.as_bytes());
+    Ok(files)
+}
+
+/// One file's text and its fixed text, when its fixes change it.
+fn fix_target(
+    target: &Target,
+    context: &check::Context<'_>,
+    policies: &Policies<'_>,
+    allowed: Applicability,
+) -> Option<(String, super::fix::Outcome)> {
+    let bytes = read::read(&target.path).ok()?;
+    let reading = discover::content(&bytes);
+    if matches!(reading.content, Content::Rbac) || (target.found && !reading.recognised) {
+        return None;
+    }
+    let policy = policies.for_file(&target.path).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let shown = display(&target.path);
+    let findings = |text: &str| {
+        let (source, found) = inspect(&shown, text.as_bytes().to_vec(), context).into_parts();
+        crate::suppress::apply(&source, found, &policy.selection, policy.inline)
+    };
+    let outcome = super::fix::fix(&text, allowed, findings);
+    (outcome.applied > 0 && outcome.text != text).then_some((text, outcome))
 }
 
 /// Checks files in parallel, keeping input order.

@@ -4,6 +4,7 @@
 
 mod check;
 mod discover;
+mod fix;
 mod info;
 mod inputs;
 mod inspect;
@@ -302,7 +303,7 @@ fn requested_format(args: &[OsString]) -> Format {
 }
 
 /// Bytes to stdout; a closed pipe (`plx man | head`) is not an error.
-fn write_stdout(stdout: &mut dyn Write, bytes: &[u8]) -> Result<(), Stop> {
+pub(super) fn write_stdout(stdout: &mut dyn Write, bytes: &[u8]) -> Result<(), Stop> {
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(Stop::from(Diagnostic::new(

@@ -1,7 +1,7 @@
 //! Tree -> a typed document (a Polyaxonfile, the agent's values, an RBAC object), and the
 //! decoder's facts -> diagnostics.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::rules;
 use crate::suggest;
 use crate::yaml::de::{Error, ErrorKind};
@@ -209,22 +209,7 @@ fn notice(notice: &Notice) -> Diagnostic {
             key,
             key_span,
             expected,
-        } => {
-            let (parent, _) = parent_and_key(pointer);
-            if parent.ends_with("/environment/securityContext")
-                && let Some(found) = environment_security_field(key, *key_span)
-            {
-                return found;
-            }
-            let help = suggest::did_you_mean(key, expected.iter().copied())
-                .unwrap_or_else(|| format!("expected one of: {}", list(expected)));
-            Diagnostic::new(
-                &rules::SCH_UNKNOWN_KEY,
-                format!("unknown key `{key}` {}", where_(parent)),
-            )
-            .at(*key_span)
-            .help(help)
-        }
+        } => unknown_key(pointer, key, *key_span, expected),
         Notice::AmbiguousScalar {
             pointer,
             span,
@@ -238,31 +223,85 @@ fn notice(notice: &Notice) -> Diagnostic {
             ),
         )
         .at(*span)
-        .help(format!("quote it: `\"{text}\"`")),
+        .help(format!("quote it: `\"{text}\"`"))
+        .fix(Fix::replace(
+            Applicability::Safe,
+            *span,
+            format!("\"{text}\""),
+            format!("quote `{text}`"),
+        )),
         Notice::StringAsList {
             pointer,
             span,
             text,
-        } => {
-            let words: Vec<String> = text.split_whitespace().map(|w| format!("{w:?}")).collect();
-            Diagnostic::new(
-                &rules::SCH_STRING_COMMAND,
-                format!(
-                    "`{}` is one string, which Polyaxon passes on as a single argument: the container runs a program named \"{text}\"",
-                    display_path(pointer)
-                ),
-            )
-            .at(*span)
-            .help(if text.contains("{{") {
-                "write a list with one argument per item, or `command: [/bin/sh, -c]` with the line in `args`".to_owned()
-            } else {
-                format!(
-                    "write a list: `[{}]`, or `command: [/bin/sh, -c]` with the line in `args`",
-                    words.join(", ")
-                )
-            })
-        }
+        } => string_as_list(pointer, *span, text),
     }
+}
+
+fn unknown_key(pointer: &str, key: &str, key_span: Span, expected: &[&str]) -> Diagnostic {
+    let (parent, _) = parent_and_key(pointer);
+    if parent.ends_with("/environment/securityContext")
+        && let Some(found) = environment_security_field(key, key_span)
+    {
+        return found;
+    }
+    let help = suggest::did_you_mean(key, expected.iter().copied())
+        .unwrap_or_else(|| format!("expected one of: {}", list(expected)));
+    // Unsafe: the closest key is a guess at what was meant.
+    let fix = suggest::closest(key, expected.iter().copied()).map(|close| {
+        Fix::replace(
+            Applicability::Unsafe,
+            key_span,
+            close,
+            format!("rename `{key}` to `{close}`"),
+        )
+    });
+    Diagnostic::new(
+        &rules::SCH_UNKNOWN_KEY,
+        format!("unknown key `{key}` {}", where_(parent)),
+    )
+    .at(key_span)
+    .help(help)
+    .fix(fix)
+}
+
+fn string_as_list(pointer: &str, span: Span, text: &str) -> Diagnostic {
+    let words: Vec<String> = text.split_whitespace().map(|w| format!("{w:?}")).collect();
+    // Unsafe: a shell would split the line this way, but the program may not expect its
+    // words split at all.
+    let fix = crate::shell::split(text)
+        .filter(|_| !text.contains("{{"))
+        .map(|words| {
+            let items: Vec<String> = words.iter().map(|w| json_string(w)).collect();
+            Fix::replace(
+                Applicability::Unsafe,
+                span,
+                format!("[{}]", items.join(", ")),
+                "split the line into a list, as a shell would",
+            )
+        });
+    Diagnostic::new(
+        &rules::SCH_STRING_COMMAND,
+        format!(
+            "`{}` is one string, which Polyaxon passes on as a single argument: the container runs a program named \"{text}\"",
+            display_path(pointer)
+        ),
+    )
+    .at(span)
+    .help(if text.contains("{{") {
+        "write a list with one argument per item, or `command: [/bin/sh, -c]` with the line in `args`".to_owned()
+    } else {
+        format!(
+            "write a list: `[{}]`, or `command: [/bin/sh, -c]` with the line in `args`",
+            words.join(", ")
+        )
+    })
+    .fix(fix)
+}
+
+/// A string as a YAML double-quoted scalar (JSON's escapes are YAML's).
+fn json_string(text: &str) -> String {
+    serde_json::Value::from(text).to_string()
 }
 
 #[cfg(test)]

@@ -135,6 +135,24 @@ impl Finding<'_> {
         });
         self
     }
+
+    /// A fix that replaces what the finding points at (a key, a value) with `replacement`.
+    pub fn replaced_by(
+        self,
+        applicability: crate::diagnostic::Applicability,
+        replacement: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        if let Some(span) = self.0.span {
+            self.0.fix = Some(crate::diagnostic::Fix::replace(
+                applicability,
+                span,
+                replacement,
+                message,
+            ));
+        }
+        self
+    }
 }
 
 /// What stands for a whole object: its key, or, for a list item, its first key.

@@ -91,6 +91,18 @@ fn clean(source: &SourceFile, mut diagnostic: Diagnostic) -> Diagnostic {
     for label in &mut diagnostic.labels {
         label.message = text(&label.message);
     }
+    // A fix is shown whole or not at all: one that edits another file, or whose new text holds
+    // a secret, is left out (redacting it would make it wrong).
+    diagnostic.fix = diagnostic.fix.take().filter(|fix| {
+        fix.edits.iter().all(|edit| {
+            !edit.span.is_elsewhere()
+                && (source.secrets.is_empty()
+                    || source.secrets.redact(&edit.replacement) == edit.replacement)
+        })
+    });
+    if let Some(fix) = &mut diagnostic.fix {
+        fix.message = text(&fix.message);
+    }
     diagnostic
 }
 

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Located, Reporter, Summary};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic};
 use crate::document::SourceFile;
 use crate::rules::Severity;
 
@@ -42,6 +42,26 @@ struct JsonDiagnostic {
     column: Option<usize>,
     end_line: Option<usize>,
     end_column: Option<usize>,
+    /// Present only for a finding plx can fix (`plx check --fix`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix>,
+}
+
+#[derive(Serialize)]
+struct JsonFix {
+    applicability: Applicability,
+    message: String,
+    edits: Vec<JsonEdit>,
+}
+
+/// Replace the text from (`line`, `column`) to (`end_line`, `end_column`) with `content`.
+#[derive(Serialize)]
+struct JsonEdit {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    content: String,
 }
 
 #[derive(Serialize)]
@@ -83,6 +103,22 @@ impl Reporter for Json {
                 column: located.start.map(|p| p.column),
                 end_line: located.end.map(|p| p.line),
                 end_column: located.end.map(|p| p.column),
+                fix: located.fix().map(|(fix, places)| JsonFix {
+                    applicability: fix.applicability,
+                    message: fix.message.clone(),
+                    edits: fix
+                        .edits
+                        .iter()
+                        .zip(places)
+                        .map(|(edit, (start, end))| JsonEdit {
+                            line: start.line,
+                            column: start.column,
+                            end_line: end.line,
+                            end_column: end.column,
+                            content: edit.replacement.clone(),
+                        })
+                        .collect(),
+                }),
             });
         }
     }

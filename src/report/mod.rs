@@ -40,6 +40,19 @@ impl<'a> Located<'a> {
             end: diagnostic.span.map(|s| position(s.end)),
         }
     }
+
+    /// The finding's fix with each edit's place as lines and columns: what JSON and SARIF
+    /// carry.
+    pub fn fix(&self) -> Option<(&'a crate::diagnostic::Fix, Vec<(Position, Position)>)> {
+        let fix = self.diagnostic.fix.as_ref()?;
+        let position = |offset| self.source.lines.position(&self.source.text, offset);
+        let places = fix
+            .edits
+            .iter()
+            .map(|edit| (position(edit.span.start), position(edit.span.end)))
+            .collect();
+        Some((fix, places))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,6 +62,9 @@ pub struct Summary {
     pub warnings: usize,
     /// Findings per rule code, with the rule's name (`--statistics`).
     pub by_rule: BTreeMap<&'static str, (&'static str, usize)>,
+    /// Findings `--fix` fixes, and those that also need `--unsafe-fixes`.
+    pub safe_fixes: usize,
+    pub unsafe_fixes: usize,
 }
 
 impl Summary {
@@ -65,6 +81,11 @@ impl Summary {
             }
             let rule = diagnostic.rule;
             self.by_rule.entry(rule.code).or_insert((rule.name, 0)).1 += 1;
+            match diagnostic.fix.as_ref().map(|fix| fix.applicability) {
+                Some(crate::diagnostic::Applicability::Safe) => self.safe_fixes += 1,
+                Some(crate::diagnostic::Applicability::Unsafe) => self.unsafe_fixes += 1,
+                None => {}
+            }
         }
     }
 
@@ -90,6 +111,25 @@ impl Summary {
                 plural(self.errors, "error"),
                 plural(self.warnings, "warning")
             )
+        }
+    }
+
+    /// The line after a human report's last that says what `--fix` would fix, if anything.
+    pub fn fix_hint(&self) -> Option<String> {
+        match (self.safe_fixes, self.unsafe_fixes) {
+            (0, 0) => None,
+            (0, hidden) => Some(format!(
+                "{} fixable with `plx check --fix --unsafe-fixes`.",
+                plural(hidden, "finding")
+            )),
+            (safe, 0) => Some(format!(
+                "{} fixable with `plx check --fix`.",
+                plural(safe, "finding")
+            )),
+            (safe, hidden) => Some(format!(
+                "{} fixable with `plx check --fix` ({hidden} more with `--unsafe-fixes`).",
+                plural(safe, "finding"),
+            )),
         }
     }
 

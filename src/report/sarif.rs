@@ -2,9 +2,9 @@
 //! every rule plx has as the driver's rules, each result pointing at its rule by id and index.
 
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
-    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
-    Tool, ToolComponent,
+    ArtifactChange, ArtifactContent, ArtifactLocation, Fix, Location, Message,
+    MultiformatMessageString, PhysicalLocation, Region, Replacement, ReportingConfiguration,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent,
 };
 
 use super::{Located, Reporter, Summary};
@@ -93,13 +93,12 @@ impl Reporter for SarifReport {
                     .artifact_location(artifact)
                     .build(),
             };
-            self.results.push(
-                result
-                    .locations(vec![
-                        Location::builder().physical_location(physical).build(),
-                    ])
-                    .build(),
-            );
+            let located_in = vec![Location::builder().physical_location(physical).build()];
+            let result = result.locations(located_in);
+            self.results.push(match sarif_fix(&located) {
+                Some(fix) => result.fixes(vec![fix]).build(),
+                None => result.build(),
+            });
         }
     }
 
@@ -128,6 +127,46 @@ impl Reporter for SarifReport {
         text.push('\n');
         text
     }
+}
+
+/// A finding's fix as SARIF's `fixes`: its edits as replacements of regions in the file.
+fn sarif_fix(located: &Located<'_>) -> Option<Fix> {
+    let (fix, places) = located.fix()?;
+    let replacements = fix
+        .edits
+        .iter()
+        .zip(places)
+        .map(|(edit, (start, end))| {
+            let region = Region::builder()
+                .start_line(start.line as i64)
+                .start_column(start.column as i64)
+                .end_line(end.line as i64)
+                .end_column(end.column as i64)
+                .build();
+            Replacement::builder()
+                .deleted_region(region)
+                .inserted_content(
+                    ArtifactContent::builder()
+                        .text(edit.replacement.clone())
+                        .build(),
+                )
+                .build()
+        })
+        .collect::<Vec<_>>();
+    let change = ArtifactChange::builder()
+        .artifact_location(
+            ArtifactLocation::builder()
+                .uri(uri(&located.source.path))
+                .build(),
+        )
+        .replacements(replacements)
+        .build();
+    Some(
+        Fix::builder()
+            .description(Message::builder().text(fix.message.clone()).build())
+            .artifact_changes(vec![change])
+            .build(),
+    )
 }
 
 /// A file path as a relative URI reference (SARIF's `uri`): `/` separators, spaces and

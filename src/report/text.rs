@@ -62,6 +62,9 @@ impl Reporter for Text<'_> {
             let _ = write!(self.out, "{}", summary.table());
         }
         let _ = writeln!(self.out, "{}", summary.line());
+        if let Some(hint) = summary.fix_hint() {
+            let _ = writeln!(self.out, "{hint}");
+        }
         String::new()
     }
 }

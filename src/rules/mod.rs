@@ -105,6 +105,34 @@ impl Family {
     }
 }
 
+/// Whether a fix keeps the file's meaning (`plx check --fix` applies it) or guesses at it
+/// (applied only with `--unsafe-fixes`), as ruff marks its fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl fmt::Display for Applicability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        })
+    }
+}
+
+/// The rules whose findings carry a fix, and how sure it is.
+const FIXES: &[(&str, Applicability)] = &[
+    ("YAML005", Applicability::Safe),
+    ("SCH001", Applicability::Unsafe),
+    ("SCH011", Applicability::Unsafe),
+    ("SCH012", Applicability::Safe),
+    ("AGENT002", Applicability::Unsafe),
+    ("TPL003", Applicability::Unsafe),
+];
+
 #[derive(Debug, PartialEq, Eq)]
 pub struct Rule {
     pub family: Family,
@@ -115,6 +143,16 @@ pub struct Rule {
     pub summary: &'static str,
     /// Markdown: what it does, why it matters, an example and the fix.
     pub explanation: &'static str,
+}
+
+impl Rule {
+    /// Whether the rule's findings carry a fix, and how sure it is (`plx check --fix`).
+    pub fn fix(&self) -> Option<Applicability> {
+        FIXES
+            .iter()
+            .find(|(code, _)| *code == self.code)
+            .map(|(_, applicability)| *applicability)
+    }
 }
 
 macro_rules! rules {

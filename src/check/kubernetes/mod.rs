@@ -7,7 +7,7 @@ mod pod;
 mod service;
 mod volume;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Fix};
 use crate::document::decode::display_path;
 use crate::document::locate::{self, Findings, Target};
 use crate::k8s::schema::{self, Subject, Violation};
@@ -370,6 +370,12 @@ pub fn unconverted(file: &V1Polyaxonfile, tree: &Node) -> Vec<(String, Diagnosti
                 .at(finding.span)
                 .help(format!(
                     "write `{field}`; Polyaxon converts snake_case keys only at the first level of each Kubernetes object it embeds (`volume_mounts`, `security_context`), and passes deeper ones on as written, which Kubernetes does not know"
+                ))
+                .fix(Fix::replace(
+                    Applicability::Safe,
+                    finding.span,
+                    field.to_owned(),
+                    format!("rename `{key}` to `{field}`"),
                 ));
                 out.push((finding.pointer, diagnostic));
             }
