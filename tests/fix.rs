@@ -227,3 +227,63 @@ fn fix_refuses_standard_input() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("CLI001"));
 }
+
+/// Every failing fixture (hostile ones included: alias bombs, deep nesting, invalid UTF-8),
+/// fixed with every fix: plx does not crash, and a file it changes has no more YAML or
+/// unknown-key errors than before (a fix never breaks a file).
+#[test]
+fn fixing_any_fixture_never_breaks_it() {
+    let breaks = |output: &std::process::Output| -> usize {
+        let report = common::report(&output.stdout);
+        let found = report["diagnostics"].as_array().unwrap().clone();
+        found
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .filter(|d| {
+                let code = d["code"].as_str().unwrap();
+                code.starts_with("YAML") || code == "SCH001"
+            })
+            .count()
+    };
+    let scratch = Scratch::new("fix-all");
+    for path in common::fixtures("invalid")
+        .into_iter()
+        .chain(common::fixtures("warnings"))
+    {
+        let bytes = std::fs::read(common::root().join(&path)).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let file = scratch.file(&name, &bytes);
+        let check = || {
+            plx()
+                .args(["check", "--format", "json"])
+                .arg(&file)
+                .output()
+                .unwrap()
+        };
+        let before = breaks(&check());
+        let fixed = plx()
+            .args(["check", "--fix", "--unsafe-fixes", "--format", "json"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&fixed.stderr);
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(matches!(fixed.status.code(), Some(0..=2)), "{name}");
+        assert!(breaks(&check()) <= before, "{name}: a fix made an error");
+    }
+}
+
+/// `--fix` writes only regular files: a symbolic link (which may lead out of the repository)
+/// is checked but not written through.
+#[test]
+fn fix_does_not_write_through_a_symbolic_link() {
+    let scratch = Scratch::new("fix-link");
+    let outside = Scratch::new("fix-link-target");
+    let original = "version: 1.1\nkind: component\nrun:\n  kind: job\n  environment:\n    nodeSelector: {gpu: yes}\n  container: {image: busybox:1.36, command: [sh]}\n";
+    let target = outside.file("target.yaml", original);
+    let link = scratch.0.join("link.yaml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let output = plx().args(["check", "--fix"]).arg(&link).output().unwrap();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), original);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is a symbolic link"));
+}

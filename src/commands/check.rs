@@ -202,6 +202,13 @@ fn fix_all(
     };
     let (mut files, mut applied) = (0, 0);
     for target in targets.iter().filter(|t| t.path.as_os_str() != "-") {
+        // A link may lead out of the repository (a pull request can add one): its target is
+        // checked, never written.
+        if args.fix && target.path.symlink_metadata().is_ok_and(|m| m.is_symlink()) {
+            let note = format!("not fixed: {} is a symbolic link\n", display(&target.path));
+            let _ = streams.stderr.write_all(note.as_bytes());
+            continue;
+        }
         let Some((before, outcome)) = fix_target(target, context, policies, allowed) else {
             continue;
         };
