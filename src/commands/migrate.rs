@@ -10,7 +10,7 @@ use super::inputs::unreadable;
 use super::{
     Stop, Streams, colored, display, invalid_argument, output_file, reporter, write_stdout,
 };
-use crate::cli::MigrateArgs;
+use crate::cli::{Format, MigrateArgs};
 use crate::diagnostic::Diagnostic;
 use crate::document::{SourceFile, load, read};
 use crate::migrate;
@@ -130,6 +130,9 @@ fn write_findings(
     report_file: Option<&mut std::fs::File>,
     streams: &mut Streams<'_>,
 ) -> Result<u8, Stop> {
+    if args.report.format == Format::Text && files.iter().all(|f| f.diagnostics.is_empty()) {
+        return Ok(crate::report::EXIT_CLEAN);
+    }
     let (out, terminal): (&mut dyn Write, bool) = match report_file {
         Some(file) => (file, false),
         None if to_stdout => (&mut *streams.stderr, streams.color),
@@ -141,10 +144,6 @@ fn write_findings(
         report.file(&file.source, file.diagnostics.clone(), args.strict);
     }
     let (text, code) = report.finish();
-    let quiet = args.report.format == crate::cli::Format::Text
-        && files.iter().all(|f| f.diagnostics.is_empty());
-    if !quiet {
-        write_stdout(out, text.as_bytes())?;
-    }
+    write_stdout(out, text.as_bytes())?;
     Ok(code)
 }
