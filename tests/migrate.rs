@@ -66,7 +66,10 @@ fn a_1_1_file_is_refused() {
     assert_eq!(code, 1, "{findings}");
     assert!(yaml.is_empty());
     assert!(findings.contains("MIG002"), "{findings}");
-    assert!(findings.contains("is not Polyaxon 0.x's `version: 1`"), "{findings}");
+    assert!(
+        findings.contains("is not Polyaxon 0.x's `version: 1`"),
+        "{findings}"
+    );
 }
 
 #[test]

@@ -51,7 +51,9 @@ pub fn legacy_format(tree: &Node) -> Option<Diagnostic> {
     let (_, equivalent) = LEGACY_KINDS.iter().find(|(legacy, _)| *legacy == value)?;
     let mut diagnostic = Diagnostic::new(
         &rules::SCH_LEGACY_FORMAT,
-        format!("`kind: {value}` is the Polyaxon 0.x format, which Polyaxon 1.x and 2.x no longer read"),
+        format!(
+            "`kind: {value}` is the Polyaxon 0.x format, which Polyaxon 1.x and 2.x no longer read"
+        ),
     )
     .at(kind.value.span)
     .help(format!(
@@ -91,7 +93,10 @@ fn legacy_keys(tree: &Node) -> String {
         .filter(|key| tree.get(key).is_some())
         .map(|key| format!("`{key}`"))
         .collect();
-    if tree.get("run").is_some_and(|run| run.value.get("cmd").is_some()) {
+    if tree
+        .get("run")
+        .is_some_and(|run| run.value.get("cmd").is_some())
+    {
         keys.push("`run.cmd`".to_owned());
     }
     if keys.is_empty() {

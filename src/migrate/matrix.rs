@@ -15,8 +15,11 @@ pub struct Search {
     pub params: Vec<(String, Option<&'static str>)>,
 }
 
+/// 0.x names of settings to their 1.1 names.
+type Names = &'static [(&'static str, &'static str)];
+
 /// 0.x's search algorithms: their key, the matrix kind, and their settings' 1.1 names.
-const ALGORITHMS: &[(&str, &str, &[(&str, &str)])] = &[
+const ALGORITHMS: &[(&str, &str, Names)] = &[
     ("grid_search", "grid", &[("n_experiments", "numRuns")]),
     (
         "random_search",
@@ -199,7 +202,7 @@ fn distribution(
     let (key, kind, value) = found?;
     let json = value.to_json();
     let input_type = match key {
-        "values" => json.as_array().and_then(|values| common_type(values)),
+        "values" => json.as_array().and_then(common_type),
         "pvalues" => json
             .as_array()
             .and_then(|pairs| common_type(pairs.iter().filter_map(|p| p.get(0)))),
