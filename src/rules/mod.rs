@@ -263,7 +263,7 @@ rules! {
         RND_OPERATOR_DECIDES = "RND004", "operator-decides", Warning, "A setting the operator of a distributed run decides itself (a Dask pod's restart policy, a long-lived cluster's termination); the rendered object leaves it out.";
     }
     Migrate {
-        MIG_NO_EQUIVALENT = "MIG001", "no-1.1-equivalent", Warning, "A Polyaxon 0.x setting that a 1.1 component has no place for: `plx migrate` leaves it out and says what to do instead.";
+        MIG_NO_EQUIVALENT = "MIG001", "no-1-1-equivalent", Warning, "A Polyaxon 0.x setting that a 1.1 component has no place for: `plx migrate` leaves it out and says what to do instead.";
         MIG_NOT_MIGRATABLE = "MIG002", "not-migratable", Error, "A file `plx migrate` cannot translate: not a Polyaxon 0.x file, a 0.x kind without a 1.1 component, or a run without an image.";
     }
     Cli {
