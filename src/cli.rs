@@ -28,6 +28,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List every rule: code, name, severity and summary
     Rules(RulesArgs),
+    /// Translate Polyaxon 0.x Polyaxonfiles to version 1.1 components (stdout by default)
+    #[command(long_about = MIGRATE_ABOUT)]
+    Migrate(MigrateArgs),
     /// Check a service account's RBAC against a profile of recommended minimum rules
     #[command(subcommand)]
     Rbac(RbacCommand),
@@ -37,6 +40,33 @@ pub enum Command {
     Man,
     /// Print a JSON Schema for editors (VS Code, Neovim with yaml-language-server)
     Schema(SchemaArgs),
+}
+
+const MIGRATE_ABOUT: &str = "Translate Polyaxon 0.x Polyaxonfiles (`version: 1`, `kind: experiment`, \
+    `job`, `group`, `notebook` or `tensorboard`) to `version: 1.1` components; a `group` (or any \
+    file with `hptuning`) becomes an operation with a `matrix`. Each translation is written to \
+    stdout (several separated by `---`), to `-o OUT`, or over its file with `--in-place`. What \
+    1.1 has no place for (build steps, Dockerfile builds, persistence, logging, ...) is reported \
+    as MIG001 at its line, never silently dropped; docs/migrate.md has the whole mapping.\n\n\
+    Exit codes: 0 every file translated (warnings allowed, unless --strict), 1 a file could not \
+    be translated (MIG002: not a 0.x file, no image, ...), 2 usage or I/O error.";
+
+#[derive(Debug, clap::Args)]
+pub struct MigrateArgs {
+    /// Polyaxon 0.x Polyaxonfiles (`-` reads standard input)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Rewrite each file with its translation
+    #[arg(long, conflicts_with = "output")]
+    pub in_place: bool,
+    /// Write the translation to OUT (one input only)
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Treat warnings as errors (exit 1 on any warning; the files are still written)
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub report: ReportFlags,
 }
 
 #[derive(Debug, clap::Args)]

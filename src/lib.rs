@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod k8s;
+pub mod migrate;
 pub mod model;
 pub mod params;
 pub mod rbac;

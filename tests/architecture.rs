@@ -21,7 +21,7 @@ const LAYERS: &[&[&str]] = &[
     &["params", "compose"],
     &["template"],
     // The rule families and the renderer: none uses another.
-    &["check", "agent", "rbac", "render", "suppress"],
+    &["check", "agent", "rbac", "render", "suppress", "migrate"],
     // The output formats the commands hand findings to.
     &["report"],
     &["schema"],

@@ -51,11 +51,14 @@ pub fn legacy_format(tree: &Node) -> Option<Diagnostic> {
     let (_, equivalent) = LEGACY_KINDS.iter().find(|(legacy, _)| *legacy == value)?;
     let mut diagnostic = Diagnostic::new(
         &rules::SCH_LEGACY_FORMAT,
-        format!("`kind: {value}` is the Polyaxon 0.x format, which Polyaxon 1.x and 2.x no longer read"),
+        format!(
+            "`kind: {value}` is the Polyaxon 0.x format, which Polyaxon 1.x and 2.x no longer read"
+        ),
     )
     .at(kind.value.span)
     .help(format!(
-        "rewrite it for Polyaxon 2.x: `version: 1.1` and {equivalent}; `environment` moves under `run`, and `environment.service_account` becomes `run.environment.serviceAccountName`"
+        "`plx migrate FILE` rewrites it for Polyaxon 2.x: `version: 1.1` and {equivalent}{}",
+        legacy_keys(tree)
     ));
     if let Some(version) = tree.get("version") {
         diagnostic = diagnostic.label(version.value.span, "2.x files say `version: 1.1`");
@@ -70,6 +73,39 @@ pub fn legacy_format(tree: &Node) -> Option<Diagnostic> {
         );
     }
     Some(diagnostic)
+}
+
+/// The 0.x keys the file has, as the help names them: "; its 0.x keys `build`, `run.cmd`
+/// ... move too (docs/migrate.md)".
+fn legacy_keys(tree: &Node) -> String {
+    const TOP: &[&str] = &[
+        "build",
+        "declarations",
+        "params",
+        "hptuning",
+        "environment",
+        "logging",
+        "framework",
+        "backend",
+    ];
+    let mut keys: Vec<String> = TOP
+        .iter()
+        .filter(|key| tree.get(key).is_some())
+        .map(|key| format!("`{key}`"))
+        .collect();
+    if tree
+        .get("run")
+        .is_some_and(|run| run.value.get("cmd").is_some())
+    {
+        keys.push("`run.cmd`".to_owned());
+    }
+    if keys.is_empty() {
+        return String::new();
+    }
+    format!(
+        "; docs/migrate.md says where its 0.x keys {} go",
+        keys.join(", ")
+    )
 }
 
 pub fn check(file: &V1Polyaxonfile, tree: &Node) -> Vec<Diagnostic> {

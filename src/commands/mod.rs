@@ -8,6 +8,7 @@ mod fix;
 mod info;
 mod inputs;
 mod inspect;
+mod migrate;
 mod policy;
 mod rbac;
 mod render;
@@ -132,6 +133,7 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> Result<u8, Failure> {
         Command::Rbac(RbacCommand::Check(args)) => rbac::check(&args, streams),
         Command::Rbac(RbacCommand::Render(args)) => rbac::render(&args, streams),
         Command::Completions(args) => info::completions(&args, streams),
+        Command::Migrate(args) => migrate::run(&args, streams),
         Command::Man => info::man(streams),
         Command::Schema(args) => info::schema(&args, streams),
     };
@@ -152,6 +154,7 @@ fn report_flags(command: &Command) -> ReportFlags {
     match command {
         Command::Check(args) => args.report.clone(),
         Command::Rbac(RbacCommand::Check(args)) => args.report.clone(),
+        Command::Migrate(args) => args.report.clone(),
         _ => ReportFlags::text(),
     }
 }

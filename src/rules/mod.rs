@@ -44,6 +44,7 @@ pub enum Family {
     Operator,
     Suppression,
     Render,
+    Migrate,
     Cli,
     Io,
 }
@@ -64,6 +65,7 @@ impl Family {
         Family::Operator,
         Family::Suppression,
         Family::Render,
+        Family::Migrate,
         Family::Cli,
         Family::Io,
     ];
@@ -99,6 +101,10 @@ impl Family {
             ),
             Family::Suppression => ("IGN", "suppression comments"),
             Family::Render => ("RND", "what `plx render` cannot write"),
+            Family::Migrate => (
+                "MIG",
+                "what `plx migrate` cannot carry from a Polyaxon 0.x file",
+            ),
             Family::Cli => ("CLI", "the command line and `plx.toml`"),
             Family::Io => ("IO", "reading files"),
         }
@@ -293,6 +299,10 @@ rules! {
         RND_NOT_YET_RENDERED = "RND002", "not-rendered-yet", Error, "The file uses a feature that `plx render` cannot turn into plain manifests yet.";
         RND_IGNORED_SECTION = "RND003", "control-plane-section", Warning, "A section that steers Polyaxon itself (plugins, hooks, cache, ...) and has no place in plain manifests.";
         RND_OPERATOR_DECIDES = "RND004", "operator-decides", Warning, "A setting the operator of a distributed run decides itself (a Dask pod's restart policy, a long-lived cluster's termination); the rendered object leaves it out.";
+    }
+    Migrate {
+        MIG_NO_EQUIVALENT = "MIG001", "no-1-1-equivalent", Warning, "A Polyaxon 0.x setting that a 1.1 component has no place for: `plx migrate` leaves it out and says what to do instead.";
+        MIG_NOT_MIGRATABLE = "MIG002", "not-migratable", Error, "A file `plx migrate` cannot translate: not a Polyaxon 0.x file, a 0.x kind without a 1.1 component, or a run without an image.";
     }
     Cli {
         CLI_INVALID_ARGUMENT = "CLI001", "invalid-argument", Error, "A command-line argument or `plx.toml` setting plx cannot use; nothing is checked.";
