@@ -178,8 +178,22 @@ const NOT_TOKENS: &[&str] = &["toenv", "to_env", "to-env"];
 /// Whether plx would suggest `token` for this key.
 fn token_like(key: &str) -> bool {
     (3..=10).contains(&key.len())
+        && shares_three_letters_with_token(key)
         && !NOT_TOKENS.contains(&key.to_ascii_lowercase().as_str())
         && crate::suggest::closest(key, ["token"]).is_some()
+}
+
+/// A necessary condition for `suggest::closest` to find `token` close, and a cheap one (most
+/// keys of a file fail it): a Jaro-Winkler score of 0.85 needs 3 matching letters, and an
+/// edit distance of 2 leaves 3 of the 5. Checking every key on every file is the cost.
+fn shares_three_letters_with_token(key: &str) -> bool {
+    let mut seen = [false; 5];
+    for b in key.bytes() {
+        if let Some(at) = b"token".iter().position(|t| *t == b.to_ascii_lowercase()) {
+            seen[at] = true;
+        }
+    }
+    seen.iter().filter(|s| **s).count() >= 3
 }
 
 /// The byte range of the value after a key's colon: a quoted or flow value to its closing
@@ -374,6 +388,29 @@ mod tests {
             assert!(!shown.contains("t0k3n"), "{text:?} -> {shown:?}");
             assert_eq!(shown.len(), text.len());
             assert_eq!(shown.lines().count(), text.lines().count());
+        }
+    }
+
+    /// The shortcut never turns away a key that `suggest::closest` finds close to `token`:
+    /// every key of up to 5 characters over the letters that matter, in both cases.
+    #[test]
+    fn the_cheap_test_keeps_every_key_close_to_token() {
+        let alphabet = ['t', 'o', 'k', 'e', 'n', 'T', 'O', 'a', '_', 's'];
+        let mut keys = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = keys
+                .iter()
+                .filter(|k| k.len() < 5)
+                .flat_map(|k| alphabet.iter().map(move |c| format!("{k}{c}")))
+                .collect();
+            keys.extend(longer);
+            keys.sort();
+            keys.dedup();
+        }
+        for key in keys.iter().filter(|k| (3..=10).contains(&k.len())) {
+            if crate::suggest::closest(key, ["token"]).is_some() {
+                assert!(shares_three_letters_with_token(key), "{key}");
+            }
         }
     }
 

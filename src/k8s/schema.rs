@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::yaml::scalar::is_whole_template;
-use crate::yaml::tree::{escape_pointer_token, is_snake_spelling};
+use crate::yaml::tree::{is_snake_spelling, push_pointer_token};
 use crate::yaml::{Node, NodeKind, Span};
 
 pub const POD_SPEC: &str = "io.k8s.api.core.v1.PodSpec";
@@ -93,7 +93,6 @@ pub struct Converted {
 
 /// Where the walk is, and what it knows there.
 struct Place<'a> {
-    pointer: &'a str,
     span: Span,
     filled: &'a [&'a str],
     /// Levels of keys still converted from here down, when unconverted keys are wanted.
@@ -106,18 +105,32 @@ pub fn check(subject: Subject<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(definition) = definitions().get(subject.definition) {
         let place = Place {
-            pointer: &subject.pointer,
             span: subject.span,
             filled: subject.filled,
             levels: subject.converted.map(|c| c.levels),
             lists: subject.converted.map_or(&[], |c| c.lists),
         };
-        walk(definition, subject.node, &place, &mut findings);
+        // One pointer for the whole walk, grown and cut back at each level: a finding copies
+        // it, the nodes that are fine cost no allocation.
+        let mut pointer = subject.pointer.clone();
+        walk(
+            definition,
+            subject.node,
+            &place,
+            &mut pointer,
+            &mut findings,
+        );
     }
     findings
 }
 
-fn walk(definition: &'static Definition, node: &Node, place: &Place<'_>, out: &mut Vec<Finding>) {
+fn walk(
+    definition: &'static Definition,
+    node: &Node,
+    place: &Place<'_>,
+    pointer: &mut String,
+    out: &mut Vec<Finding>,
+) {
     let Some(entries) = node.entries() else {
         // A type error the decoder reports.
         return;
@@ -128,7 +141,7 @@ fn walk(definition: &'static Definition, node: &Node, place: &Place<'_>, out: &m
                 violation: Violation::Required {
                     field: field.clone(),
                 },
-                pointer: place.pointer.to_owned(),
+                pointer: pointer.clone(),
                 span: place.span,
             });
         }
@@ -138,59 +151,84 @@ fn walk(definition: &'static Definition, node: &Node, place: &Place<'_>, out: &m
         let Some((name, property)) = property(definition, &entry.key) else {
             continue;
         };
-        let here = format!("{}/{}", place.pointer, escape_pointer_token(&entry.key));
+        let depth = pointer.len();
+        push_token(pointer, &entry.key);
         if place.levels == Some(0) && name != entry.key {
             out.push(Finding {
                 violation: Violation::Unconverted {
                     field: name.to_owned(),
                 },
-                pointer: here,
+                pointer: pointer.clone(),
                 span: entry.key_span,
             });
             // What is under it is dropped with it.
+            pointer.truncate(depth);
             continue;
         }
         if let Some(allowed) = &property.allowed {
-            unsupported(&entry.value, allowed, &here, out);
+            unsupported(&entry.value, allowed, pointer, out);
         }
         if let Some(child) = child(&property.holds) {
-            let at = Place::below(&here, entry.key_span, inner);
-            walk(child, &entry.value, &at, out);
+            walk(
+                child,
+                &entry.value,
+                &Place::below(entry.key_span, inner),
+                pointer,
+                out,
+            );
         }
-        if let (Some(child), NodeKind::Seq(items)) = (child(&property.items), &entry.value.kind) {
-            // A list's items are objects of the list's level.
-            let levels = if place.lists.contains(&name) {
-                place.levels
-            } else {
-                inner
-            };
-            for (index, item) in items.iter().enumerate() {
-                let span = item
-                    .entries()
-                    .and_then(|e| e.first())
-                    .map_or(item.span, |e| e.key_span);
-                let pointer = format!("{here}/{index}");
-                walk(child, item, &Place::below(&pointer, span, levels), out);
-            }
+        let levels = if place.lists.contains(&name) {
+            place.levels
+        } else {
+            inner
+        };
+        nested(property, &entry.value, (levels, inner), pointer, out);
+        pointer.truncate(depth);
+    }
+}
+
+/// The items of a list property and the values of a map property, each walked as an object
+/// of its definition. A list's items are objects of the list's level (`levels.0`), a map's
+/// values of the level below (`levels.1`).
+fn nested(
+    property: &'static Property,
+    value: &Node,
+    (list_levels, inner): (Option<usize>, Option<usize>),
+    pointer: &mut String,
+    out: &mut Vec<Finding>,
+) {
+    if let (Some(child), NodeKind::Seq(items)) = (child(&property.items), &value.kind) {
+        for (index, item) in items.iter().enumerate() {
+            let span = item
+                .entries()
+                .and_then(|e| e.first())
+                .map_or(item.span, |e| e.key_span);
+            let here = pointer.len();
+            push_token(pointer, &index.to_string());
+            walk(child, item, &Place::below(span, list_levels), pointer, out);
+            pointer.truncate(here);
         }
-        if let (Some(child), Some(values)) = (child(&property.values), entry.value.entries()) {
-            for value in values {
-                let at = format!("{here}/{}", escape_pointer_token(&value.key));
-                walk(
-                    child,
-                    &value.value,
-                    &Place::below(&at, value.key_span, inner),
-                    out,
-                );
-            }
+    }
+    if let (Some(child), Some(values)) = (child(&property.values), value.entries()) {
+        for value in values {
+            let here = pointer.len();
+            push_token(pointer, &value.key);
+            let place = Place::below(value.key_span, inner);
+            walk(child, &value.value, &place, pointer, out);
+            pointer.truncate(here);
         }
     }
 }
 
-impl<'a> Place<'a> {
-    fn below(pointer: &'a str, span: Span, levels: Option<usize>) -> Self {
+/// `/token` at the end of a JSON pointer, escaped.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    push_pointer_token(pointer, token);
+}
+
+impl Place<'_> {
+    fn below(span: Span, levels: Option<usize>) -> Self {
         Place {
-            pointer,
             span,
             filled: &[],
             levels,

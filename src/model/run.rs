@@ -11,31 +11,32 @@ use super::values::{Any, Templated, kind_schema};
 
 /// `run`: what the operation runs, tagged by its `kind`. One per file, so the size
 /// difference between kinds costs nothing worth boxing for.
+/// Each kind is boxed: a run's fields are kilobytes (a tfjob's four replicas), and a file is
+/// moved between the stages that check it.
 #[derive(Clone, Debug, Deserialize)]
-#[allow(clippy::large_enum_variant)]
 pub enum V1Run {
     #[serde(rename = "job")]
-    Job(V1Job),
+    Job(Box<V1Job>),
     #[serde(rename = "service")]
-    Service(V1Service),
+    Service(Box<V1Service>),
     #[serde(rename = "dag")]
-    Dag(V1Dag),
+    Dag(Box<V1Dag>),
     #[serde(rename = "tfjob")]
-    TfJob(V1TfJob),
+    TfJob(Box<V1TfJob>),
     #[serde(rename = "pytorchjob")]
-    PytorchJob(V1PytorchJob),
+    PytorchJob(Box<V1PytorchJob>),
     #[serde(rename = "mpijob")]
-    MpiJob(V1MpiJob),
+    MpiJob(Box<V1MpiJob>),
     #[serde(rename = "daskcluster")]
-    DaskCluster(V1DaskCluster),
+    DaskCluster(Box<V1DaskCluster>),
     #[serde(rename = "raycluster")]
-    RayCluster(V1RayCluster),
+    RayCluster(Box<V1RayCluster>),
     #[serde(rename = "notifier")]
-    Notifier(V1Job),
+    Notifier(Box<V1Job>),
     #[serde(rename = "cleaner")]
-    Cleaner(V1Job),
+    Cleaner(Box<V1Job>),
     #[serde(rename = "tuner")]
-    Tuner(V1Job),
+    Tuner(Box<V1Job>),
 }
 
 /// One schema per run kind: the kind's fields, with `kind` naming it (plx's reader tags `run`

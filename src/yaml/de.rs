@@ -20,7 +20,7 @@ use serde::de::{
 };
 
 use super::scalar::{self, Resolved};
-use super::tree::{Entry, Node, NodeKind, Span, Style, escape_pointer_token, is_snake_spelling};
+use super::tree::{Entry, Node, NodeKind, Span, Style, is_snake_spelling, push_pointer_token};
 
 /// The serde name of `Templated<T>`: a value that may be a whole-field `{{ ... }}` template.
 pub const TEMPLATED: &str = "$plx::Templated";
@@ -236,7 +236,7 @@ fn child_pointer(parent: &str, token: &str) -> String {
     let mut pointer = String::with_capacity(parent.len() + token.len() + 1);
     pointer.push_str(parent);
     pointer.push('/');
-    pointer.push_str(&escape_pointer_token(token));
+    push_pointer_token(&mut pointer, token);
     pointer
 }
 

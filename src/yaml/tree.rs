@@ -275,10 +275,18 @@ pub fn snake_case(field: &str) -> String {
 }
 
 pub fn escape_pointer_token(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    push_pointer_token(&mut out, token);
+    out
+}
+
+/// `token`, escaped, at the end of `pointer` (without the `/`): no copy of the token when
+/// nothing in it needs escaping, which is almost always.
+pub fn push_pointer_token(pointer: &mut String, token: &str) {
     if token.contains(['~', '/']) {
-        token.replace('~', "~0").replace('/', "~1")
+        pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
     } else {
-        token.to_owned()
+        pointer.push_str(token);
     }
 }
 
