@@ -265,7 +265,7 @@ impl Check<'_> {
                         } else {
                             help = crate::suggest::after_did_you_mean(
                                 &value,
-                                allowed.iter().map(String::as_str),
+                                allowed.iter().copied(),
                                 help,
                             );
                         }
