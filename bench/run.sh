@@ -31,6 +31,19 @@ for i in $(seq 0 9999); do
   mkdir -p "$dir"
   cp "${valid[$((i % ${#valid[@]}))]}" "$dir/run$i.yaml"
 done
+# 10,000 realistic services (bench/realistic-service.yaml: 73 lines with a full environment,
+# a sidecar, volumes, probes and ports), numbered, in 100 folders.
+mkdir -p "$work/realistic"
+for t in $(seq 0 99); do mkdir -p "$work/realistic/team$t"; done
+for i in $(seq 0 9999); do
+  sed "s/@N@/$i/g" bench/realistic-service.yaml > "$work/realistic/team$((i / 100))/run$i.yaml"
+done
+real_one="$work/realistic/team0/run0.yaml"
+mkdir -p "$work/realistic100"
+cp "$work"/realistic/team0/*.yaml "$work/realistic100/"
+# The floor: an empty Rust program, built here with the same toolchain.
+printf 'fn main() { println!("hello"); }\n' > "$work/hello.rs"
+rustc -C opt-level=3 -o "$work/hello" "$work/hello.rs"
 # The same files rendered one per process, as a CI loop would.
 render_all="for f in $work/files/*.yaml; do $plx render \$f >/dev/null; done"
 
@@ -39,6 +52,14 @@ echo
 echo "- $(nproc) cores, $(uname -sr), $(date -u +%Y-%m-%d)"
 echo "- plx $("$plx" --version | cut -d' ' -f2) (dist build: what the wheels ship)"
 echo
+
+echo "## Start-up against the floor (one hyperfine run; Relative is to the empty program)"
+echo
+hyperfine --warmup 5 --runs 300 --style none -N --export-markdown "$work/floor.md" \
+  -n "hello world (empty Rust program)" "$work/hello" \
+  -n "plx --version" "$plx --version" \
+  -n "plx check (1 realistic service)" "$plx check $real_one" >/dev/null
+cat "$work/floor.md"; echo
 
 echo "## Wall time (hyperfine)"
 echo
@@ -52,6 +73,26 @@ hyperfine --warmup 2 --style none --export-markdown "$work/many.md" \
   -n "plx check . (a repository of 10,000 files)" "$plx check $work/repo" \
   -n "plx render (1,000 files, one process each)" "$render_all" >/dev/null
 cat "$work/many.md"; echo
+hyperfine --warmup 2 --style none --export-markdown "$work/realistic.md" \
+  -n "plx check (10,000 realistic services)" "$plx check $work/realistic" \
+  -n "plx check --format json (10,000 realistic services)" "$plx check --format json $work/realistic" >/dev/null
+cat "$work/realistic.md"; echo
+
+if command -v valgrind >/dev/null; then
+  echo "## Instructions (callgrind: exact, unlike wall time)"
+  echo
+  echo "| command | instructions |"
+  echo "|:---|---:|"
+  count() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+      sed -n 's/.*Collected : //p'
+  }
+  echo "| hello world | $(count "$work/hello") |"
+  echo "| plx --version | $(count "$plx" --version) |"
+  echo "| plx check (1 realistic service) | $(count "$plx" check "$real_one") |"
+  echo "| plx check (100 realistic services, one process) | $(count "$plx" check "$work/realistic100") |"
+  echo
+fi
 
 others=()
 if command -v polyaxon >/dev/null; then
@@ -81,6 +122,7 @@ rss() { /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1; }
 echo "| plx check (1 file) | $(rss "$plx" check "$one") KB |"
 echo "| plx render (1 file) | $(rss "$plx" render "$one") KB |"
 echo "| plx check (1,000 files) | $(rss "$plx" check "$work/files") KB |"
+echo "| plx check (10,000 realistic services) | $(rss "$plx" check "$work/realistic") KB |"
 if command -v polyaxon >/dev/null; then
   echo "| polyaxon check (1 file) | $(POLYAXON_NO_CONFIG=true rss polyaxon check -f "$one") KB |"
 fi

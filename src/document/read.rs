@@ -64,7 +64,10 @@ fn bounded(reader: impl Read, size: Option<u64>) -> Result<Vec<u8>, ReadError> {
     if size.is_some_and(|size| size > MAX_FILE_BYTES as u64) {
         return Err(ReadError::TooLarge(size));
     }
-    let mut bytes = Vec::new();
+    // Room for the whole file and the end: two reads, where growing from nothing takes one
+    // per doubling.
+    let capacity = size.map_or(0, |size| size as usize + 1);
+    let mut bytes = Vec::with_capacity(capacity);
     reader
         .take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
