@@ -3,4 +3,5 @@
 
 pub mod names;
 pub mod schema;
+mod schema_data;
 pub mod validation;
