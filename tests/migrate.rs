@@ -187,3 +187,39 @@ fn polyaxon_verdicts_are_the_documented_numbers() {
         );
     }
 }
+
+/// Untrusted input: every failing fixture (alias bombs, deep nesting, invalid UTF-8, wrong
+/// types) and hostile 0.x files end with a finding and an exit code, never a crash, and
+/// nothing on stdout when a file is refused.
+#[test]
+fn hostile_files_are_refused_cleanly() {
+    let scratch = Scratch::new("migrate-hostile");
+    let hostile = [
+        ("wrong-types.yaml", "version: 1\nkind: experiment\nrun: 7\nbuild: [1, 2]\nenvironment: {resources: {gpu: {requests: x}}}\n".to_owned()),
+        ("deep.yaml", format!("version: 1\nkind: experiment\ndeclarations: {}{}\n", "{a: ".repeat(5_000), "}".repeat(5_000))),
+        ("hptuning.yaml", "version: 1\nkind: group\nhptuning: {matrix: {lr: {range: [0, 1, 0]}, x: {linspace: 'a:b:c'}}, concurrency: -1}\nbuild: {image: a}\nrun: {cmd: [1, {a: b}]}\n".to_owned()),
+    ];
+    let mut files: Vec<std::path::PathBuf> = hostile
+        .iter()
+        .map(|(name, text)| scratch.file(name, text))
+        .collect();
+    files.extend(
+        common::fixtures("invalid")
+            .into_iter()
+            .map(|path| root().join(path)),
+    );
+    for file in files {
+        let output = plx().arg("migrate").arg(&file).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let code = output.status.code();
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", file.display());
+        assert!(matches!(code, Some(0..=2)), "{}: {code:?}", file.display());
+        if code != Some(0) {
+            assert!(output.stdout.is_empty(), "{}", file.display());
+        }
+        // What is not carried over is said, never dropped in silence.
+        if file.ends_with("hptuning.yaml") {
+            assert!(stderr.contains("MIG001"), "{stderr}");
+        }
+    }
+}

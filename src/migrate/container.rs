@@ -7,16 +7,26 @@ use super::section::{Notes, Section, items, text};
 use crate::yaml::{Node, NodeKind};
 
 /// 0.x ran `cmd` as `/bin/bash -c CMD`, a list of commands joined with `&&`: the 1.1
-/// container runs it the same way, so pipes, `&&` and `$VARS` keep working.
-pub fn command(cmd: &Node, container: &mut Map<String, Value>) {
-    let script = match &cmd.kind {
-        NodeKind::Seq(items) => items
-            .iter()
-            .filter_map(text)
-            .collect::<Vec<_>>()
-            .join(" && "),
-        _ => text(cmd).unwrap_or_default().to_owned(),
+/// container runs it the same way, so pipes, `&&` and `$VARS` keep working. A part that is
+/// not text (a mapping, a list) is reported, not dropped.
+pub fn command(cmd: &Node, container: &mut Map<String, Value>, notes: &mut Notes) {
+    let parts: Vec<&Node> = match &cmd.kind {
+        NodeKind::Seq(items) => items.iter().collect(),
+        _ => vec![cmd],
     };
+    let mut script = Vec::new();
+    for part in parts {
+        match text(part) {
+            Some(line) => script.push(line),
+            None if part.is_null() => {}
+            None => notes.changed(
+                part,
+                "this part of `run.cmd` is not a command line and is left out".into(),
+                "write each command as a line of text",
+            ),
+        }
+    }
+    let script = script.join(" && ");
     if script.trim().is_empty() {
         return;
     }
@@ -25,17 +35,25 @@ pub fn command(cmd: &Node, container: &mut Map<String, Value>) {
 }
 
 /// `build.env_vars` (`[[NAME, value], ...]`): variables 0.x baked into the image, set on the
-/// container instead. Kubernetes wants every value as a string.
-pub fn env(vars: &Node) -> Value {
-    let env: Vec<Value> = items(vars)
-        .iter()
-        .filter_map(|pair| {
-            let pair = items(pair);
-            let name = text(pair.first()?)?;
-            let value = pair.get(1).and_then(text).unwrap_or_default();
-            Some(json!({"name": name, "value": value}))
-        })
-        .collect();
+/// container instead. Kubernetes wants every value as a string. An item that is not a
+/// `[NAME, value]` pair is reported, not dropped.
+pub fn env(vars: &Node, notes: &mut Notes) -> Value {
+    let mut env = Vec::new();
+    for pair in items(vars) {
+        let parts = items(pair);
+        match parts.first().and_then(text) {
+            Some(name) => {
+                let value = parts.get(1).and_then(text).unwrap_or_default();
+                env.push(json!({"name": name, "value": value}));
+            }
+            None => notes.changed(
+                pair,
+                "this item of `build.env_vars` is not a `[NAME, value]` pair and is left out"
+                    .into(),
+                "write each variable as `[NAME, value]`",
+            ),
+        }
+    }
     Value::Array(env)
 }
 

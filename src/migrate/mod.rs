@@ -147,7 +147,9 @@ fn main_container(
     if let Some(build) = build {
         let mut section = Section::new(&build.value, "build");
         image = section.take("image").and_then(text).map(str::to_owned);
-        env = section.take("env_vars").map(container::env);
+        env = section
+            .take("env_vars")
+            .map(|vars| container::env(vars, notes));
         section.finish(notes);
     }
     let run = top.take("run");
@@ -172,7 +174,7 @@ fn main_container(
     };
     container.insert("image".into(), image.into());
     if let Some(cmd) = cmd {
-        container::command(cmd, &mut container);
+        container::command(cmd, &mut container, notes);
     }
     if let Some(env) = env {
         container.insert("env".into(), env);
