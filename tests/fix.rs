@@ -287,3 +287,17 @@ fn fix_does_not_write_through_a_symbolic_link() {
     assert_eq!(std::fs::read_to_string(&target).unwrap(), original);
     assert!(String::from_utf8_lossy(&output.stderr).contains("is a symbolic link"));
 }
+
+/// A diff is not a findings report: with `--format json` (one document on stdout) it is a
+/// usage error, reported as that one document.
+#[test]
+fn diff_with_a_machine_format_is_a_usage_error() {
+    let output = plx()
+        .args(["check", "--diff", "--format", "json"])
+        .arg(common::root().join("fixtures/fix/YAML005-node-selector.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report = common::report(&output.stdout);
+    assert_eq!(common::codes(&report), ["CLI001"]);
+}

@@ -189,6 +189,14 @@ fn fix_all(
     policies: &Policies<'_>,
     streams: &mut Streams<'_>,
 ) -> Result<usize, Stop> {
+    // JSON, SARIF and GitHub's workflow commands are read by machines: one document of their
+    // own on stdout, which a diff would break.
+    if args.diff && !matches!(args.report.format, Format::Text | Format::Concise) {
+        return Err(invalid_argument(
+            "--diff prints a unified diff, which is not a findings report",
+            "drop --format to see the diff, or use --format json alone: each finding carries its fix",
+        ));
+    }
     if args.fix && args.paths.iter().any(|p| p.as_os_str() == "-") {
         return Err(invalid_argument(
             "--fix cannot write standard input back",
