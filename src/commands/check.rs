@@ -12,7 +12,7 @@ use super::{Stop, Streams, invalid_argument, write_report};
 use crate::check;
 use crate::cli::{CheckArgs, Format};
 use crate::diagnostic::{Applicability, Diagnostic};
-use crate::document::{SourceFile, load, read};
+use crate::document::{SourceFile, read};
 use crate::rbac::{self, effective::Account};
 use crate::report::{Json, Report};
 
@@ -309,12 +309,8 @@ fn check_target(
     let bytes = match read::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
-            return Some(match load::too_large(&shown, &error) {
-                Some((source, diagnostic)) => Reported::unread(source, diagnostic),
-                None => {
-                    Reported::unread(SourceFile::unread(shown), inputs::unreadable(path, &error))
-                }
-            });
+            let (source, diagnostic) = inputs::unread(path, &error);
+            return Some(Reported::unread(source, diagnostic));
         }
     };
     let reading = discover::content(&bytes);

@@ -28,14 +28,16 @@ pub fn unreadable(path: &Path, error: &read::ReadError) -> Diagnostic {
 /// refused (IO001; the size limit is YAML008's, as for checked files).
 pub fn read_named(path: &Path) -> Result<Vec<u8>, Stop> {
     read::read(path).map_err(|error| {
-        match crate::document::load::too_large(&display(path), &error) {
-            Some((source, diagnostic)) => Stop::file(source, vec![diagnostic]),
-            None => Stop::file(
-                SourceFile::unread(display(path)),
-                vec![unreadable(path, &error)],
-            ),
-        }
+        let (source, diagnostic) = unread(path, &error);
+        Stop::file(source, vec![diagnostic])
     })
+}
+
+/// A file the reader refused, as reported: YAML008 (with the file's size) for one over the
+/// limit, else IO001 naming it.
+pub fn unread(path: &Path, error: &read::ReadError) -> (SourceFile, Diagnostic) {
+    crate::document::load::too_large(&display(path), error)
+        .unwrap_or_else(|| (SourceFile::unread(display(path)), unreadable(path, error)))
 }
 
 /// `--values`: the agent's Helm values, without errors (their findings stop the command and

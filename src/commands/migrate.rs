@@ -6,7 +6,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::inputs::unreadable;
 use super::{
     Stop, Streams, colored, display, invalid_argument, output_file, reporter, write_stdout,
 };
@@ -89,8 +88,7 @@ fn migrate_file(path: &Path) -> Migrated {
     let bytes = match read::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
-            let (source, diagnostic) = load::too_large(&display(path), &error)
-                .unwrap_or_else(|| (SourceFile::unread(display(path)), unreadable(path, &error)));
+            let (source, diagnostic) = super::inputs::unread(path, &error);
             return Migrated {
                 source,
                 diagnostics: vec![diagnostic],

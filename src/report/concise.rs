@@ -42,13 +42,7 @@ impl Reporter for Concise<'_> {
     }
 
     fn finish(&mut self, summary: Summary) -> String {
-        if self.statistics {
-            let _ = write!(self.out, "{}", summary.table());
-        }
-        let _ = writeln!(self.out, "{}", summary.line());
-        if let Some(hint) = summary.fix_hint() {
-            let _ = writeln!(self.out, "{hint}");
-        }
+        let _ = write!(self.out, "{}", summary.footer(self.statistics));
         String::new()
     }
 }

@@ -101,7 +101,7 @@ impl Summary {
     }
 
     /// The last line of a human report.
-    pub fn line(&self) -> String {
+    fn line(&self) -> String {
         let files = plural(self.files, "file");
         if self.errors == 0 && self.warnings == 0 {
             format!("All checks passed ({files}).")
@@ -114,8 +114,25 @@ impl Summary {
         }
     }
 
+    /// What a human report (text, concise) ends with: the `--statistics` table when asked
+    /// for, the summary line, and what `--fix` would fix.
+    pub fn footer(&self, statistics: bool) -> String {
+        let mut out = if statistics {
+            self.table()
+        } else {
+            String::new()
+        };
+        out.push_str(&self.line());
+        out.push('\n');
+        if let Some(hint) = self.fix_hint() {
+            out.push_str(&hint);
+            out.push('\n');
+        }
+        out
+    }
+
     /// The line after a human report's last that says what `--fix` would fix, if anything.
-    pub fn fix_hint(&self) -> Option<String> {
+    fn fix_hint(&self) -> Option<String> {
         match (self.safe_fixes, self.unsafe_fixes) {
             (0, 0) => None,
             (0, hidden) => Some(format!(
@@ -134,7 +151,7 @@ impl Summary {
     }
 
     /// The `--statistics` table: a line per rule, the count aligned right.
-    pub fn table(&self) -> String {
+    fn table(&self) -> String {
         let rows = self.statistics();
         let counts = rows.first().map_or(1, |row| row.2.to_string().len());
         let codes = rows.iter().map(|row| row.0.len()).max().unwrap_or(0);
