@@ -7,7 +7,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::document::locate::{Findings, Target};
-use crate::model::{Templated, V1Polyaxonfile, V1PytorchJob, V1RayCluster, V1RayReplica, V1Run};
+use crate::model::{
+    Templated, V1Polyaxonfile, V1PytorchJob, V1RayCluster, V1RayReplica, V1Run, written,
+};
 use crate::rules;
 use crate::yaml::Node;
 
@@ -142,11 +144,6 @@ fn ray_start_labels(findings: &mut Findings<'_>, at: &str, group: &str, replica:
     }
 }
 
-/// A number written as such (a template is judged once Polyaxon has rendered it).
-fn written(value: Option<&Option<Templated<i64>>>) -> Option<i64> {
-    value?.as_ref()?.value().copied()
-}
-
 /// A role the operator runs exactly once (a PyTorchJob's master, an MPIJob's launcher).
 fn single(
     findings: &mut Findings<'_>,
@@ -155,7 +152,7 @@ fn single(
     replicas: Option<&Option<Templated<i64>>>,
     kind: &str,
 ) {
-    let Some(count) = written(replicas).filter(|count| *count != 1) else {
+    let Some(count) = replicas.and_then(written).filter(|count| *count != 1) else {
         return;
     };
     findings
@@ -169,7 +166,7 @@ fn at_least_one(
     role: &str,
     replicas: Option<&Option<Templated<i64>>>,
 ) {
-    let Some(count) = written(replicas).filter(|count| *count < 1) else {
+    let Some(count) = replicas.and_then(written).filter(|count| *count < 1) else {
         return;
     };
     findings
@@ -195,7 +192,7 @@ fn bounds(
     name: &str,
     (min, max): (&Option<Templated<i64>>, &Option<Templated<i64>>),
 ) {
-    let (min_count, max_count) = (written(Some(min)), written(Some(max)));
+    let (min_count, max_count) = (written(min), written(max));
     for (key, count) in [("minReplicas", min_count), ("maxReplicas", max_count)] {
         if let Some(count) = count.filter(|count| *count < 0) {
             findings

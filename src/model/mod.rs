@@ -23,4 +23,4 @@ pub use run::{
     V1Service, V1Termination, V1TfJob, is_polyaxon_volume,
 };
 pub use runs::{Composed, MAIN_CONTAINER, runnable};
-pub use values::{Any, LaxInt, Templated, Version};
+pub use values::{Any, LaxInt, Templated, Version, written};

@@ -51,6 +51,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Templated<T> {
     }
 }
 
+/// An optional field's value when the file writes one (`None` when it is absent or still a
+/// template, which only has a value once Polyaxon renders it).
+pub fn written<T: Copy>(field: &Option<Templated<T>>) -> Option<T> {
+    field.as_ref()?.value().copied()
+}
+
 /// A templated list has no items until Polyaxon renders it.
 impl<'a, T> IntoIterator for &'a Templated<Vec<T>> {
     type Item = &'a T;

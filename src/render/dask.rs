@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::workload::{self, Context};
 use super::{Object, Role};
-use crate::model::V1DaskCluster;
+use crate::model::{V1DaskCluster, written};
 
 /// The ports Dask's scheduler listens on by default. The operator points every worker at
 /// `tcp://<cluster>-scheduler...:8786`, so the scheduler's Service always serves the first.
@@ -34,9 +34,9 @@ pub fn objects(context: &Context<'_>, dask: &V1DaskCluster, roles: &[Role]) -> V
         let mut replica = role.replica.clone();
         let mut out = Map::new();
         if role.name == "worker"
-            && let Some(count) = replica.replicas.as_ref().and_then(|r| r.value())
+            && let Some(count) = written(&replica.replicas)
         {
-            out.insert("replicas".to_owned(), (*count).into());
+            out.insert("replicas".to_owned(), count.into());
         }
         if role.name == "scheduler" {
             let ports = scheduler_ports(replica.container.get_or_insert_with(Default::default));
@@ -56,11 +56,10 @@ pub fn objects(context: &Context<'_>, dask: &V1DaskCluster, roles: &[Role]) -> V
         "metadata": metadata,
         "spec": spec,
     }))];
-    let bound = |value: &Option<crate::model::Templated<i64>>| {
-        value.as_ref().and_then(|v| v.value()).copied()
-    };
     // `render` refuses a run that gives only one bound (the autoscaler needs both).
-    if let (Some(minimum), Some(maximum)) = (bound(&dask.min_replicas), bound(&dask.max_replicas)) {
+    if let (Some(minimum), Some(maximum)) =
+        (written(&dask.min_replicas), written(&dask.max_replicas))
+    {
         objects.push(Object::Custom(json!({
             "apiVersion": "kubernetes.dask.org/v1",
             "kind": "DaskAutoscaler",

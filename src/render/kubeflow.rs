@@ -9,6 +9,7 @@ use super::workload::{self, Context};
 use super::{Object, Role};
 use crate::model::{
     CleanPodPolicy, V1PytorchElasticPolicy, V1Replica, V1Run, V1SchedulingPolicy, V1Termination,
+    written,
 };
 
 /// The run's replicas, with the names the operator gives their roles.
@@ -88,8 +89,8 @@ pub fn object(context: &Context<'_>, run: &V1Run, roles: &[Role]) -> Object {
             }
         }
         V1Run::MpiJob(mpi) => {
-            if let Some(slots) = mpi.slots_per_worker.as_ref().and_then(|n| n.value()) {
-                spec.insert("slotsPerWorker".to_owned(), (*slots).into());
+            if let Some(slots) = written(&mpi.slots_per_worker) {
+                spec.insert("slotsPerWorker".to_owned(), slots.into());
             }
         }
         _ => {}
@@ -113,8 +114,8 @@ fn elastic_policy(elastic: &V1PytorchElasticPolicy) -> Value {
         ("maxRestarts", &elastic.max_restarts),
     ];
     for (key, value) in numbers {
-        if let Some(value) = value.as_ref().and_then(|v| v.value()) {
-            out.insert(key.to_owned(), (*value).into());
+        if let Some(value) = written(value) {
+            out.insert(key.to_owned(), value.into());
         }
     }
     let texts = [
@@ -127,8 +128,8 @@ fn elastic_policy(elastic: &V1PytorchElasticPolicy) -> Value {
             out.insert(key.to_owned(), value.clone().into());
         }
     }
-    if let Some(standalone) = elastic.standalone.as_ref().and_then(|s| s.value()) {
-        out.insert("standalone".to_owned(), (*standalone).into());
+    if let Some(standalone) = written(&elastic.standalone) {
+        out.insert("standalone".to_owned(), standalone.into());
     }
     // Kubeflow makes a HorizontalPodAutoscaler (autoscaling/v2) of the workers from these.
     if let Some(metrics) = &elastic.metrics {
@@ -165,8 +166,8 @@ fn scheduling_policy(policy: &V1SchedulingPolicy) -> Value {
         ("scheduleTimeoutSeconds", &policy.schedule_timeout_seconds),
     ];
     for (key, value) in numbers {
-        if let Some(value) = value.as_ref().and_then(|v| v.value()) {
-            out.insert(key.to_owned(), (*value).into());
+        if let Some(value) = written(value) {
+            out.insert(key.to_owned(), value.into());
         }
     }
     for (key, value) in [
@@ -189,8 +190,8 @@ fn replica_spec(
     main_name: Option<&str>,
 ) -> Value {
     let mut out = Map::new();
-    if let Some(count) = replica.replicas.as_ref().and_then(|r| r.value()) {
-        out.insert("replicas".to_owned(), (*count).into());
+    if let Some(count) = written(&replica.replicas) {
+        out.insert("replicas".to_owned(), count.into());
     }
     // Polyaxon restarts a replica's pods on failure unless the file says otherwise; the
     // operators' own defaults differ by kind.

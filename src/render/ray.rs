@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::workload::{self, Context};
 use super::{Object, Role};
-use crate::model::{V1RayCluster, V1RayReplica, V1Termination};
+use crate::model::{V1RayCluster, V1RayReplica, V1Termination, written};
 
 /// The key the head's role has among the roles (worker groups are named by the file).
 const HEAD: &str = "head";
@@ -72,11 +72,7 @@ fn cluster_spec(context: &Context<'_>, ray: &V1RayCluster, roles: &[Role]) -> Va
     if let Some(version) = &ray.ray_version {
         spec.insert("rayVersion".to_owned(), version.clone().into());
     }
-    let autoscaling = ray
-        .enable_in_tree_autoscaling
-        .as_ref()
-        .and_then(|a| a.value())
-        .copied();
+    let autoscaling = written(&ray.enable_in_tree_autoscaling);
     if let Some(autoscaling) = autoscaling {
         spec.insert("enableInTreeAutoscaling".to_owned(), autoscaling.into());
     }
@@ -139,14 +135,11 @@ fn worker_group(
     worker: &V1RayReplica,
     autoscaling: bool,
 ) -> Value {
-    let number = |value: &Option<crate::model::Templated<i64>>| {
-        value.as_ref().and_then(|v| v.value()).copied()
-    };
-    let replicas = number(&worker.replicas);
+    let replicas = written(&worker.replicas);
     let fixed = replicas.filter(|_| !autoscaling);
     // The CRD's own defaults, written out so the object says what KubeRay will use.
-    let min = number(&worker.min_replicas).or(fixed).unwrap_or(0);
-    let max = number(&worker.max_replicas)
+    let min = written(&worker.min_replicas).or(fixed).unwrap_or(0);
+    let max = written(&worker.max_replicas)
         .or(fixed)
         .unwrap_or(i64::from(i32::MAX));
     let mut group = Map::new();

@@ -13,7 +13,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Object, selector_labels};
 use crate::model::{
-    MAIN_CONTAINER, V1Environment, V1Init, V1Job, V1Replica, V1Service, V1Termination,
+    MAIN_CONTAINER, V1Environment, V1Init, V1Job, V1Replica, V1Service, V1Termination, written,
 };
 
 pub struct Context<'a> {
@@ -146,13 +146,13 @@ pub fn termination_fields(
         return out;
     };
     let fields = [
-        ("backoffLimit", termination.max_retries.as_ref()),
-        ("activeDeadlineSeconds", termination.timeout.as_ref()),
-        ("ttlSecondsAfterFinished", termination.ttl.as_ref()),
+        ("backoffLimit", &termination.max_retries),
+        ("activeDeadlineSeconds", &termination.timeout),
+        ("ttlSecondsAfterFinished", &termination.ttl),
     ];
     for (key, value) in fields {
-        if let Some(value) = value.and_then(|v| v.value()) {
-            out.insert(key.to_owned(), (*value).into());
+        if let Some(value) = written(value) {
+            out.insert(key.to_owned(), value.into());
         }
     }
     out
