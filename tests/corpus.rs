@@ -580,43 +580,6 @@ fn ray_spec_pairs(want: &serde_json::Value, got: &serde_json::Value) -> Vec<Pair
     ]
 }
 
-/// plx's replicas, by role, in the training operator's shape (`replicas`, `restartPolicy`,
-/// `template`): a Ray group's restart policy is its pods', a Dask role's pod is its `spec`.
-fn plx_replicas(object: &serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
-    let spec = &object["spec"];
-    let mut out = serde_json::Map::new();
-    match object["kind"].as_str().unwrap_or_default() {
-        "RayJob" | "RayCluster" => {
-            let cluster = spec.get("rayClusterSpec").unwrap_or(spec);
-            let head = std::iter::once(("head".to_owned(), &cluster["headGroupSpec"]));
-            let groups = cluster["workerGroupSpecs"].as_array().into_iter().flatten();
-            let groups =
-                groups.map(|g| (g["groupName"].as_str().unwrap_or_default().to_owned(), g));
-            for (role, group) in head.chain(groups) {
-                let mut replica = group.clone();
-                replica["restartPolicy"] = group["template"]["spec"]["restartPolicy"].clone();
-                out.insert(role, replica);
-            }
-        }
-        "DaskCluster" => {
-            for role in ["scheduler", "worker"] {
-                let mut replica = spec[role].clone();
-                replica["template"] = serde_json::json!({"spec": spec[role]["spec"]});
-                out.insert(role.to_owned(), replica);
-            }
-        }
-        _ => {
-            let specs = spec
-                .as_object()
-                .and_then(|spec| spec.iter().find(|(key, _)| key.ends_with("ReplicaSpecs")));
-            if let Some((_, specs)) = specs {
-                out = specs.as_object().cloned().unwrap_or_default();
-            }
-        }
-    }
-    out
-}
-
 /// Each distributed corpus file Polyaxon converts, rendered by plx and compared with the
 /// `KfJob` or `Cluster` of the real Polyaxon (`tests/corpus/distributed.jsonl`, written by
 /// `tests/corpus/generate_distributed.py` through `polyaxon_oracle.py --k8s`), replica by
@@ -649,7 +612,8 @@ fn plx_renders_what_polyaxon_converts_for_distributed_runs() {
         }
         let list: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let object = &list["items"][0];
-        let replicas = plx_replicas(object);
+        let replicas: serde_json::Map<String, serde_json::Value> =
+            common::operator_replicas(object).into_iter().collect();
         let mut found = spec_differences(want, object);
         for (role, replica) in want["replicas"].as_object().unwrap() {
             let got = replicas.get(role).cloned().unwrap_or_default();

@@ -214,51 +214,31 @@ pub fn is_operator_object(object: &serde_json::Value) -> bool {
         .is_some_and(|version| OPERATOR_GROUPS.iter().any(|g| version.starts_with(g)))
 }
 
-/// The Kubernetes objects an operator makes from one of its custom resources, each by the
-/// role it serves: a Kubeflow replica's or a Ray group's pod, a Dask role's Deployment (the
-/// Dask operator runs both roles as Deployments) and the scheduler's Service. Each is named
-/// after the object, as the operators name them.
-pub fn operator_children(object: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
-    use serde_json::json;
-    let name = &object["metadata"]["name"];
-    let pod = |template: &serde_json::Value| {
-        let mut metadata = template["metadata"].clone();
-        metadata["name"] = name.clone();
-        json!({"kind": "Pod", "metadata": metadata, "spec": template["spec"]})
-    };
+/// An operator object's replicas, by role, in the training operator's shape (`replicas`,
+/// `restartPolicy`, `template`): a Ray group's restart policy is its pods', a Dask role's pod
+/// its `metadata` and `spec`.
+pub fn operator_replicas(object: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
     let spec = &object["spec"];
     let mut out = Vec::new();
     match object["kind"].as_str().unwrap_or_default() {
         "RayJob" | "RayCluster" => {
             let cluster = spec.get("rayClusterSpec").unwrap_or(spec);
-            out.push((
-                "head".to_owned(),
-                pod(&cluster["headGroupSpec"]["template"]),
-            ));
-            for group in cluster["workerGroupSpecs"].as_array().into_iter().flatten() {
-                let role = group["groupName"].as_str().unwrap_or_default().to_owned();
-                out.push((role, pod(&group["template"])));
+            let head = std::iter::once(("head".to_owned(), &cluster["headGroupSpec"]));
+            let groups = cluster["workerGroupSpecs"].as_array().into_iter().flatten();
+            let groups =
+                groups.map(|g| (g["groupName"].as_str().unwrap_or_default().to_owned(), g));
+            for (role, group) in head.chain(groups) {
+                let mut replica = group.clone();
+                replica["restartPolicy"] = group["template"]["spec"]["restartPolicy"].clone();
+                out.push((role, replica));
             }
         }
         "DaskCluster" => {
             for role in ["scheduler", "worker"] {
-                let labels = &spec[role]["metadata"]["labels"];
-                let deployment = json!({
-                    "kind": "Deployment",
-                    "metadata": {"name": name, "labels": labels},
-                    "spec": {
-                        "selector": {"matchLabels": labels},
-                        "template": {"metadata": spec[role]["metadata"], "spec": spec[role]["spec"]},
-                    },
-                });
-                out.push((role.to_owned(), deployment));
+                let mut replica = spec[role].clone();
+                replica["template"] = serde_json::json!({"metadata": spec[role]["metadata"], "spec": spec[role]["spec"]});
+                out.push((role.to_owned(), replica));
             }
-            let service = json!({
-                "kind": "Service",
-                "metadata": {"name": format!("{}-scheduler", name.as_str().unwrap_or_default())},
-                "spec": spec["scheduler"]["service"],
-            });
-            out.push(("scheduler service".to_owned(), service));
         }
         _ => {
             let replicas = spec
@@ -267,10 +247,46 @@ pub fn operator_children(object: &serde_json::Value) -> Vec<(String, serde_json:
                 .flatten()
                 .filter(|(key, _)| key.ends_with("ReplicaSpecs"))
                 .flat_map(|(_, specs)| specs.as_object().into_iter().flatten());
-            for (role, replica) in replicas {
-                out.push((role.clone(), pod(&replica["template"])));
-            }
+            out.extend(replicas.map(|(role, replica)| (role.clone(), replica.clone())));
         }
+    }
+    out
+}
+
+/// The Kubernetes objects an operator makes from one of its custom resources, each by the
+/// role it serves: a Kubeflow replica's or a Ray group's pod, a Dask role's Deployment (the
+/// Dask operator runs both roles as Deployments) and the scheduler's Service. Each is named
+/// after the object, as the operators name them.
+pub fn operator_children(object: &serde_json::Value) -> Vec<(String, serde_json::Value)> {
+    use serde_json::json;
+    let name = &object["metadata"]["name"];
+    let dask = object["kind"] == "DaskCluster";
+    let mut out: Vec<(String, serde_json::Value)> = operator_replicas(object)
+        .into_iter()
+        .map(|(role, replica)| {
+            let template = &replica["template"];
+            let mut metadata = template["metadata"].clone();
+            let child = if dask {
+                let labels = &metadata["labels"];
+                json!({
+                    "kind": "Deployment",
+                    "metadata": {"name": name, "labels": labels},
+                    "spec": {"selector": {"matchLabels": labels}, "template": template},
+                })
+            } else {
+                metadata["name"] = name.clone();
+                json!({"kind": "Pod", "metadata": metadata, "spec": template["spec"]})
+            };
+            (role, child)
+        })
+        .collect();
+    if dask {
+        let service = json!({
+            "kind": "Service",
+            "metadata": {"name": format!("{}-scheduler", name.as_str().unwrap_or_default())},
+            "spec": object["spec"]["scheduler"]["service"],
+        });
+        out.push(("scheduler service".to_owned(), service));
     }
     out
 }
