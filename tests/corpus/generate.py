@@ -59,19 +59,28 @@ def required_params(path):
     return params
 
 
-def main(shared):
+def oracle_rows(shared, keep):
+    """The rows of the corpus' ORACLE.tsv that `keep` accepts, with the corpus folder."""
     corpus = os.path.join(shared, "corpus", "polyaxonfiles")
-    oracle = os.path.join(shared, "tools", "polyaxon_oracle.py")
     with open(os.path.join(corpus, "ORACLE.tsv")) as handle:
-        rows = [r for r in csv.DictReader(handle, delimiter="\t") if r["lint_ok"] == "true"]
+        return corpus, [r for r in csv.DictReader(handle, delimiter="\t") if keep(r)]
+
+
+def run_oracle(shared, path, *flags, params=()):
+    """What tools/polyaxon_oracle.py prints for a file ({} when it prints nothing)."""
+    args = [sys.executable, os.path.join(shared, "tools", "polyaxon_oracle.py"), *flags, path]
+    for param in params:
+        args += ["-P", param]
+    return json.loads(subprocess.run(args, capture_output=True, text=True).stdout or "{}")
+
+
+def main(shared):
+    corpus, rows = oracle_rows(shared, lambda r: r["lint_ok"] == "true")
     out = []
     for row in rows:
         path = os.path.join(corpus, row["path"])
         params = required_params(path)
-        args = [sys.executable, oracle, "--resolve", path]
-        for param in params:
-            args += ["-P", param]
-        result = json.loads(subprocess.run(args, capture_output=True, text=True).stdout or "{}")
+        result = run_oracle(shared, path, "--resolve", params=params)
         line = {"path": row["path"], "params": params, "ok": bool(result.get("ok"))}
         run = ((result.get("compiled") or {}).get("run")) or {}
         line["kind"] = run.get("kind")

@@ -15,14 +15,12 @@ Run it from the repository root with a Python that has polyaxon==2.18.0 installe
 
     POLYAXON_NO_CONFIG=true python tests/corpus/generate_distributed.py ../shared
 """
-import csv
 import json
 import os
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from generate import required_params  # noqa: E402
+from generate import oracle_rows, required_params, run_oracle  # noqa: E402
 
 KINDS = {"tfjob": "tfJobSpec", "pytorchjob": "pytorchJobSpec", "mpijob": "mpiJobSpec",
          "raycluster": "rayClusterSpec", "daskcluster": "daskClusterSpec"}
@@ -46,19 +44,12 @@ def replica(spec):
 
 
 def main(shared):
-    corpus = os.path.join(shared, "corpus", "polyaxonfiles")
-    oracle = os.path.join(shared, "tools", "polyaxon_oracle.py")
-    with open(os.path.join(corpus, "ORACLE.tsv")) as handle:
-        rows = [r for r in csv.DictReader(handle, delimiter="\t")
-                if r["k8s_ok"] == "true" and r["run_kind"] in KINDS]
+    corpus, rows = oracle_rows(shared, lambda r: r["k8s_ok"] == "true" and r["run_kind"] in KINDS)
     out = []
     for row in rows:
         path = os.path.join(corpus, row["path"])
         params = required_params(path)
-        args = [sys.executable, oracle, "--k8s", path]
-        for param in params:
-            args += ["-P", param]
-        result = json.loads(subprocess.run(args, capture_output=True, text=True).stdout or "{}")
+        result = run_oracle(shared, path, "--k8s", params=params)
         resource = result.get("k8s") or {}
         spec = resource.get(KINDS[row["run_kind"]]) or {}
         if row["run_kind"] == "raycluster":

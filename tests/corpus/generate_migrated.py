@@ -14,7 +14,6 @@ polyaxon==2.18.0 installed:
 
     python tests/corpus/generate_migrated.py ../shared target/debug/plx > tests/corpus/migrated.jsonl
 """
-import csv
 import json
 import os
 import shutil
@@ -22,24 +21,23 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(__file__))
+from generate import oracle_rows, run_oracle  # noqa: E402
+
 
 def first_line(text):
     return (text or "").strip().splitlines()[0] if (text or "").strip() else None
 
 
 def oracle(shared, path, *flags):
-    args = [sys.executable, os.path.join(shared, "tools", "polyaxon_oracle.py"), *flags, path]
-    out = subprocess.run(args, capture_output=True, text=True).stdout
-    result = json.loads(out or "{}")
+    result = run_oracle(shared, path, *flags)
     return bool(result.get("ok")), first_line(result.get("error"))
 
 
 def main():
     shared, plx = sys.argv[1], os.path.abspath(sys.argv[2])
-    corpus = os.path.join(shared, "corpus", "polyaxonfiles")
-    with open(os.path.join(corpus, "ORACLE.tsv")) as handle:
-        rows = [r for r in csv.DictReader(handle, delimiter="\t")
-                if "is not a supported value" in (r["error_first_line"] or "")]
+    corpus, rows = oracle_rows(
+        shared, lambda r: "is not a supported value" in (r["error_first_line"] or ""))
     with tempfile.TemporaryDirectory() as tmp:
         copy = os.path.join(tmp, "polyaxonfiles")
         shutil.copytree(corpus, copy)
