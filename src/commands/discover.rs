@@ -314,6 +314,11 @@ pub fn content(bytes: &[u8]) -> Reading {
     decide(&top)
 }
 
+/// What a line whose first character is one of these holds is not a top-level key: an
+/// indented line, a comment, a list item, a directive, an anchor or alias, a tag, a complex key
+/// or a block scalar.
+const NOT_A_KEY_START: [char; 12] = [' ', '\t', '#', '-', '%', '[', '&', '*', '!', '?', '|', '>'];
+
 /// The top-level keys of YAML written in block style, and their values when on the same line:
 /// the lines that start with a key. The first line of a flow mapping (`{kind: component, ...`)
 /// gives its first key.
@@ -321,6 +326,10 @@ fn yaml_entries(head: &str) -> Vec<(String, String)> {
     head.lines()
         .filter_map(|line| {
             let line = line.trim_start_matches('{');
+            // Most lines are indented: no key of theirs is a top-level one.
+            if line.starts_with(NOT_A_KEY_START) {
+                return None;
+            }
             let (key, rest) = match line.strip_prefix(['"', '\'']) {
                 Some(quoted) => {
                     let close = quoted.find(['"', '\''])?;
@@ -331,8 +340,7 @@ fn yaml_entries(head: &str) -> Vec<(String, String)> {
                     (line[..end].trim_end(), &line[end..])
                 }
             };
-            let plain = !key.is_empty()
-                && !key.starts_with([' ', '\t', '#', '-', '%', '[', '&', '*', '!', '?', '|', '>']);
+            let plain = !key.is_empty() && !key.starts_with(NOT_A_KEY_START);
             let value = rest.strip_prefix(':')?;
             (plain && (value.is_empty() || value.starts_with([' ', '\t']))).then(|| {
                 let value = value.trim().trim_matches(['"', '\'', ',', '}']);

@@ -84,6 +84,11 @@ pub fn non_string_reading(text: &str) -> Option<&'static str> {
     if yaml11_bool(text).is_some() {
         return Some("a boolean");
     }
+    // Past the booleans, only the null words start with a letter: every number and timestamp
+    // starts with a digit, a sign, `.` or `_`. Most values are words, decided here unparsed.
+    if text.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        return matches!(text, "null" | "Null" | "NULL").then_some("null");
+    }
     match resolve_core(text) {
         Resolved::Null => return Some("null"),
         Resolved::Bool(_) => return Some("a boolean"),
@@ -246,19 +251,32 @@ mod tests {
     }
 
     #[test]
-    fn reads_ints_like_pyyaml() {
-        assert_eq!(parse_yaml11_int("0644"), Some(420));
-        assert_eq!(parse_yaml11_int("6006"), Some(6006));
-        assert_eq!(parse_yaml11_int("-3"), Some(-3));
-        assert_eq!(parse_yaml11_int("3.0"), None);
-        assert_eq!(parse_yaml11_int("0"), Some(0));
-    }
-
-    #[test]
-    fn core_resolution() {
-        assert_eq!(resolve_core("3"), Resolved::Int(3));
-        assert_eq!(resolve_core("3.5"), Resolved::Float(3.5));
-        assert_eq!(resolve_core("yes"), Resolved::Str);
-        assert_eq!(resolve_core("1.2.3"), Resolved::Str);
+    fn words_read_as_numbers_or_timestamps_by_no_reader() {
+        // The shortcut in `non_string_reading`: a scalar that starts with a letter is a
+        // number or a timestamp for none of the readers, over every short spelling.
+        let alphabet = [
+            "a", "b", "e", "i", "n", "o", "x", "E", "I", "N", "0", "1", "7", ".", "_", ":", "-",
+            "+",
+        ];
+        let mut texts: Vec<String> = ["inf", "nan", "Infinity", "e5", "b101", "x1f", "o17"]
+            .map(str::to_owned)
+            .to_vec();
+        for first in ["a", "b", "e", "i", "n", "o", "x", "E", "I", "N"] {
+            for second in alphabet {
+                for third in alphabet {
+                    for fourth in ["", "0", "1", "f", "_", ":", "9"] {
+                        texts.push(format!("{first}{second}{third}{fourth}"));
+                    }
+                }
+            }
+        }
+        for text in &texts {
+            assert_eq!(resolve_core(text), Resolved::Str, "{text}");
+            assert_eq!(parse_yaml11_int(text), None, "{text}");
+            assert!(
+                !is_sexagesimal(text) && !is_yaml11_float(text) && !is_timestamp(text),
+                "{text}"
+            );
+        }
     }
 }

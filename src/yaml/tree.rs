@@ -113,6 +113,17 @@ impl Node {
     }
 
     /// A plain `~`, `null` or empty scalar: YAML's null in every schema.
+    /// Whether a key of this node or of any node under it satisfies `predicate`.
+    pub fn any_key(&self, predicate: &impl Fn(&str) -> bool) -> bool {
+        match &self.kind {
+            NodeKind::Scalar { .. } => false,
+            NodeKind::Seq(items) => items.iter().any(|item| item.any_key(predicate)),
+            NodeKind::Map(entries) => entries
+                .iter()
+                .any(|entry| predicate(&entry.key) || entry.value.any_key(predicate)),
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         matches!(&self.kind, NodeKind::Scalar { text, style }
             if style.is_typed() && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
@@ -283,7 +294,8 @@ pub fn escape_pointer_token(token: &str) -> String {
 /// `token`, escaped, at the end of `pointer` (without the `/`): no copy of the token when
 /// nothing in it needs escaping, which is almost always.
 pub fn push_pointer_token(pointer: &mut String, token: &str) {
-    if token.contains(['~', '/']) {
+    // Bytes, not chars: `~` and `/` are ASCII, and this runs for every key of every file.
+    if token.bytes().any(|b| matches!(b, b'~' | b'/')) {
         pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
     } else {
         pointer.push_str(token);
@@ -363,11 +375,45 @@ enum Frame {
         start: usize,
         anchor: usize,
         entries: Vec<Entry>,
-        seen: HashMap<String, Span>,
+        keys: KeyIndex,
         pending_key: Option<(String, Span, Style)>,
         merged: Vec<Entry>,
         weight: usize,
     },
+}
+
+/// Where each key of one mapping is among its entries, to refuse a duplicate. Most mappings
+/// are small, and a scan of their entries costs less than hashing every key; a mapping
+/// past [`KeyIndex::SCANNED`] keys gets a hash map, so a hostile one stays linear.
+#[derive(Default)]
+struct KeyIndex {
+    positions: Option<HashMap<String, usize>>,
+}
+
+impl KeyIndex {
+    const SCANNED: usize = 16;
+
+    fn find(&self, entries: &[Entry], key: &str) -> Option<usize> {
+        match &self.positions {
+            Some(positions) => positions.get(key).copied(),
+            None => entries.iter().position(|entry| entry.key == key),
+        }
+    }
+
+    /// The last of `entries` was just added.
+    fn added(&mut self, entries: &[Entry]) {
+        let last = entries.len() - 1;
+        match &mut self.positions {
+            Some(positions) => {
+                positions.insert(entries[last].key.clone(), last);
+            }
+            None if entries.len() > Self::SCANNED => {
+                let positions = entries.iter().enumerate();
+                self.positions = Some(positions.map(|(at, e)| (e.key.clone(), at)).collect());
+            }
+            None => {}
+        }
+    }
 }
 
 struct Builder<'s> {
@@ -534,7 +580,7 @@ impl Builder<'_> {
                 start,
                 anchor,
                 entries: Vec::new(),
-                seen: HashMap::new(),
+                keys: KeyIndex::default(),
                 pending_key: None,
                 merged: Vec::new(),
                 weight: 1,
@@ -564,7 +610,7 @@ impl Builder<'_> {
                 start,
                 anchor,
                 mut entries,
-                mut seen,
+                mut keys,
                 merged,
                 weight,
                 ..
@@ -572,9 +618,9 @@ impl Builder<'_> {
                 // YAML 1.1 merge keys (`<<: *base`), as PyYAML and kubectl apply them: keys
                 // written in the mapping itself win over merged ones.
                 for entry in merged {
-                    if !seen.contains_key(&entry.key) {
-                        seen.insert(entry.key.clone(), entry.key_span);
+                    if keys.find(&entries, &entry.key).is_none() {
                         entries.push(entry);
+                        keys.added(&entries);
                     }
                 }
                 (
@@ -655,7 +701,7 @@ impl Builder<'_> {
             }
             Some(Frame::Map {
                 entries,
-                seen,
+                keys,
                 pending_key,
                 merged,
                 weight: w,
@@ -684,20 +730,20 @@ impl Builder<'_> {
                             }
                             return Ok(());
                         }
-                        if let Some(first) = seen.get(&key) {
+                        if let Some(first) = keys.find(entries, &key) {
                             return Err(LoadError::DuplicateKey {
                                 key,
-                                first: *first,
+                                first: entries[first].key_span,
                                 second: key_span,
                             });
                         }
-                        seen.insert(key.clone(), key_span);
                         entries.push(Entry {
                             key,
                             key_span,
                             key_style,
                             value: node,
                         });
+                        keys.added(entries);
                     }
                 }
             }
@@ -776,6 +822,32 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn duplicate_keys_found_in_small_and_large_mappings() {
+        // A small mapping is scanned, a large one hashed: both find the first spelling.
+        for count in [3, KeyIndex::SCANNED, KeyIndex::SCANNED + 1, 200] {
+            let keys: String = (0..count).map(|i| format!("k{i}: {i}\n")).collect();
+            let source = format!("{keys}k{}: again\n", count / 2);
+            match load_default(&source) {
+                Err(LoadError::DuplicateKey { key, first, .. }) => {
+                    assert_eq!(key, format!("k{}", count / 2));
+                    assert_eq!(&source[first.start..first.end], key);
+                }
+                other => panic!("{count}: {other:?}"),
+            }
+        }
+        // Merged keys: the mapping's own win, and the first of two sources wins over the second.
+        let merged: String = (0..20).map(|i| format!("k{i}: {i}, ")).collect();
+        let source =
+            format!("a: &a {{{merged}}}\nb: &b {{k1: b, z: b}}\nm:\n  <<: [*a, *b]\n  k0: own\n");
+        let root = load_default(&source).unwrap();
+        let m = root.pointer("/m").unwrap().node;
+        assert_eq!(m.entries().unwrap().len(), 21);
+        assert_eq!(m.get("k0").unwrap().value.as_str(), Some("own"));
+        assert_eq!(m.get("k1").unwrap().value.as_str(), Some("1"));
+        assert_eq!(m.get("z").unwrap().value.as_str(), Some("b"));
     }
 
     #[test]

@@ -112,16 +112,15 @@ impl super::Check<'_> {
                 .filter(|n| !n.is_empty() && !is_templated(n))
             {
                 let errors = validation::iana_svc_name(name);
-                let fix = suggest_label(name).map(|s| s.chars().take(15).collect::<String>());
                 self.format(
                     &rules::K8S_INVALID_DNS_NAME,
                     &format!("{here}/name"),
                     Target::Value,
                     Invalid {
-                        what: format!("port name `{name}`"),
+                        what: || format!("port name `{name}`"),
                         expected: "an IANA service name",
                         errors,
-                        fix,
+                        fix: || suggest_label(name).map(|s| s.chars().take(15).collect()),
                     },
                 );
                 self.duplicate(

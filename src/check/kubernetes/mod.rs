@@ -109,11 +109,13 @@ fn is_templated(text: &str) -> bool {
 }
 
 /// A value that fails a format check: what it is, what it must be, the API server's words.
-struct Invalid {
-    what: String,
+/// `what` and `fix` are worded only when there are errors: most values pass, and a fix is a
+/// search of its own.
+struct Invalid<What, Fix> {
+    what: What,
     expected: &'static str,
     errors: Vec<String>,
-    fix: Option<String>,
+    fix: Fix,
 }
 
 struct Check<'a> {
@@ -131,7 +133,7 @@ impl Check<'_> {
         rule: &'static Rule,
         pointer: &str,
         target: Target,
-        invalid: Invalid,
+        invalid: Invalid<impl FnOnce() -> String, impl FnOnce() -> Option<String>>,
     ) {
         self.format_with(rule, pointer, target, invalid, "the API server refuses it");
     }
@@ -141,7 +143,7 @@ impl Check<'_> {
         rule: &'static Rule,
         pointer: &str,
         target: Target,
-        invalid: Invalid,
+        invalid: Invalid<impl FnOnce() -> String, impl FnOnce() -> Option<String>>,
         consequence: &str,
     ) {
         let Invalid {
@@ -153,9 +155,9 @@ impl Check<'_> {
         if errors.is_empty() {
             return;
         }
-        let message = format!("{what} is not {expected}");
+        let message = format!("{} is not {expected}", what());
         let mut help = format!("{consequence}: {}", errors.join("; "));
-        if let Some(fix) = fix {
+        if let Some(fix) = fix() {
             help.push_str(&format!("; write e.g. `{fix}`"));
         }
         self.findings.at(rule, pointer, target, message).help(help);
@@ -166,10 +168,10 @@ impl Check<'_> {
             return;
         }
         let invalid = Invalid {
-            what: format!("{what} `{name}`"),
+            what: || format!("{what} `{name}`"),
             expected: "a DNS-1123 label",
             errors: validation::dns1123_label(name),
-            fix: suggest_label(name),
+            fix: || suggest_label(name),
         };
         self.format(
             &rules::K8S_INVALID_DNS_NAME,
@@ -184,10 +186,10 @@ impl Check<'_> {
             return;
         }
         let invalid = Invalid {
-            what: format!("{what} `{name}`"),
+            what: || format!("{what} `{name}`"),
             expected: "a DNS-1123 subdomain",
             errors: validation::dns1123_subdomain(name),
-            fix: suggest_subdomain(name),
+            fix: || suggest_subdomain(name),
         };
         self.format(
             &rules::K8S_INVALID_DNS_NAME,
@@ -344,7 +346,11 @@ pub fn unconverted(file: &V1Polyaxonfile, tree: &Node) -> Vec<(String, Diagnosti
     let mut out: Vec<(String, Diagnostic)> = Vec::new();
     for run in crate::model::runs::runs(file) {
         for subject in subjects(&run) {
-            let Some(node) = locate::node(tree, &subject.pointer) else {
+            // Only a snake_case key can be one Polyaxon leaves unconverted: most objects have
+            // none, and need no walk.
+            let Some(node) = locate::node(tree, &subject.pointer)
+                .filter(|node| node.any_key(&|key| key.contains('_')))
+            else {
                 continue;
             };
             let found = schema::check(Subject {

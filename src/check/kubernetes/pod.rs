@@ -71,10 +71,10 @@ impl super::Check<'_> {
                 continue;
             }
             let invalid = Invalid {
-                what: format!("image pull secret name `{secret}`"),
+                what: || format!("image pull secret name `{secret}`"),
                 expected: "a DNS-1123 subdomain",
                 errors: validation::dns1123_subdomain(secret),
-                fix: suggest_subdomain(secret),
+                fix: || suggest_subdomain(secret),
             };
             self.format_with(
                 &rules::K8S_INVALID_DNS_NAME,
@@ -173,10 +173,10 @@ impl super::Check<'_> {
                 &pointer,
                 Target::Value,
                 Invalid {
-                    what: format!("{what} value `{value}`"),
+                    what: || format!("{what} value `{value}`"),
                     expected: "a valid label value",
                     errors: validation::label_value(value),
-                    fix: suggest_qualified(value).filter(|_| !value.is_empty()),
+                    fix: || suggest_qualified(value).filter(|_| !value.is_empty()),
                 },
             );
         }
@@ -188,10 +188,10 @@ impl super::Check<'_> {
             return;
         }
         let invalid = Invalid {
-            what: what.to_owned(),
+            what: || what.to_owned(),
             expected: "a valid label key",
             errors: validation::qualified_name(name),
-            fix: suggest_qualified(name),
+            fix: || suggest_qualified(name),
         };
         self.format(rule, pointer, Target::Key, invalid);
     }
@@ -215,10 +215,10 @@ impl super::Check<'_> {
                 &pointer,
                 Target::Key,
                 Invalid {
-                    what: format!("annotation key `{name}`"),
+                    what: || format!("annotation key `{name}`"),
                     expected: "a valid annotation key",
                     errors: validation::qualified_name(&name.to_ascii_lowercase()),
-                    fix: suggest_qualified(name),
+                    fix: || suggest_qualified(name),
                 },
             );
         }
@@ -292,10 +292,10 @@ impl super::Check<'_> {
             }
             if operator != "Exists" && !is_templated(value) {
                 let invalid = Invalid {
-                    what: format!("toleration value `{value}`"),
+                    what: || format!("toleration value `{value}`"),
                     expected: "a valid label value",
                     errors: validation::label_value(value),
-                    fix: suggest_qualified(value).filter(|_| !value.is_empty()),
+                    fix: || suggest_qualified(value).filter(|_| !value.is_empty()),
                 };
                 self.format(
                     &rules::K8S_INVALID_TOLERATION,
