@@ -1,12 +1,6 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-// Checking a repository allocates many small trees on two threads at once; mimalloc's
-// thread-local heaps make that about a quarter faster than the system allocator (measured in
-// docs/performance.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let mut stdout = std::io::stdout().lock();

@@ -260,11 +260,16 @@ fn compose_dag_operations(
     tree: &Node,
     followed: &[(String, Node)],
 ) -> Option<Composition> {
-    let mut composed = match composition {
-        Composition::AsWritten => tree.clone(),
-        Composition::Composed(composed) => composed.tree.clone(),
+    let base = match composition {
+        Composition::AsWritten => tree,
+        Composition::Composed(composed) => &composed.tree,
         Composition::Failed(_) => return None,
     };
+    // Most files have no dag: no copy of the tree to find that out.
+    if crate::compose::dag_operation_nodes(base).is_empty() {
+        return None;
+    }
+    let mut composed = base.clone();
     match crate::compose::dag_operations(&mut composed, followed) {
         Ok(false) => None,
         Err(invalid) => Some(Composition::Failed(shortcut_findings(&invalid))),

@@ -638,7 +638,8 @@ impl<'de, 'a, I: Iterator<Item = (usize, &'a Node)>> SeqAccess<'de> for Seq<'a, 
 
 struct Map<'a, I> {
     entries: I,
-    pending: Option<&'a Entry>,
+    /// The entry whose key was read, with its pointer, for its value.
+    pending: Option<(&'a Entry, String)>,
     pointer: &'a str,
     state: &'a State,
     /// For structs: the known fields.
@@ -687,21 +688,21 @@ impl<'de, 'a, I: Iterator<Item = &'a Entry>> MapAccess<'de> for Map<'a, I> {
                     }
                 },
             };
-            self.pending = Some(entry);
-            return seed
+            let key = seed
                 .deserialize(key.into_deserializer())
-                .map(Some)
-                .map_err(|e: Error| e.at(&pointer_of(self.pointer, entry), entry.key_span));
+                .map_err(|e: Error| e.at(&pointer, entry.key_span))?;
+            self.pending = Some((entry, pointer));
+            return Ok(Some(key));
         }
         Ok(None)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let entry = self
+        let (entry, pointer) = self
             .pending
             .take()
             .ok_or_else(|| de::Error::custom("value requested before key"))?;
-        let mut de = De::new(&entry.value, pointer_of(self.pointer, entry), self.state);
+        let mut de = De::new(&entry.value, pointer, self.state);
         de.scalar_is_list = self.container
             && self
                 .pending_field
@@ -709,10 +710,6 @@ impl<'de, 'a, I: Iterator<Item = &'a Entry>> MapAccess<'de> for Map<'a, I> {
                 .is_some_and(|field| STRING_OR_LIST_FIELDS.contains(&field));
         seed.deserialize(de)
     }
-}
-
-fn pointer_of(parent: &str, entry: &Entry) -> String {
-    child_pointer(parent, &entry.key)
 }
 
 fn entry_key_node(entry: &Entry) -> Node {
