@@ -167,7 +167,8 @@ pub fn decode<T: DeserializeOwned>(node: &Node, pointer: &str) -> Decoded<T> {
     let mut errors = Vec::new();
     let mut notices = BTreeMap::new();
     for _ in 0..MAX_PASSES {
-        let result = T::deserialize(De::new(node, pointer.to_owned(), &state));
+        state.at.replace(pointer.to_owned());
+        let result = T::deserialize(De::new(node, &state));
         for notice in state.notices.borrow_mut().drain(..) {
             let id = notice.identity();
             let id = (id.0.to_owned(), id.1);
@@ -213,12 +214,50 @@ fn is_field_of(masked: &str, parent: &str, field: &str) -> bool {
 struct State {
     notices: RefCell<Vec<Notice>>,
     masked: RefCell<HashSet<String>>,
+    /// The pointer of the value being decoded: one buffer for the whole walk, grown by a
+    /// token before each child is decoded and cut back after, so a value that decodes
+    /// fine (most of them) costs no pointer of its own.
+    at: RefCell<String>,
 }
 
 impl State {
-    fn is_masked(&self, pointer: &str) -> bool {
+    /// The current pointer, copied (for an error or a notice).
+    fn pointer(&self) -> String {
+        self.at.borrow().clone()
+    }
+
+    /// Whether the current pointer is a value masked by an earlier pass.
+    fn is_masked(&self) -> bool {
         let masked = self.masked.borrow();
-        !masked.is_empty() && masked.contains(pointer)
+        !masked.is_empty() && masked.contains(self.at.borrow().as_str())
+    }
+
+    /// Enters the child at `token`; returns what [`State::leave`] needs.
+    fn enter(&self, token: &str) -> usize {
+        let mut at = self.at.borrow_mut();
+        let depth = at.len();
+        at.push('/');
+        push_pointer_token(&mut at, token);
+        depth
+    }
+
+    fn enter_index(&self, index: usize) -> usize {
+        use std::fmt::Write;
+        let mut at = self.at.borrow_mut();
+        let depth = at.len();
+        let _ = write!(at, "/{index}");
+        depth
+    }
+
+    fn leave(&self, depth: usize) {
+        self.at.borrow_mut().truncate(depth);
+    }
+
+    /// `decode` in the child at `token`, the pointer restored after, whatever the outcome.
+    fn within<T>(&self, depth: usize, decode: impl FnOnce() -> T) -> T {
+        let result = decode();
+        self.leave(depth);
+        result
     }
 }
 
@@ -232,17 +271,8 @@ fn match_field(key: &str, fields: &'static [&'static str]) -> Option<&'static st
     fields.iter().copied().find(|f| is_snake_spelling(key, f))
 }
 
-fn child_pointer(parent: &str, token: &str) -> String {
-    let mut pointer = String::with_capacity(parent.len() + token.len() + 1);
-    pointer.push_str(parent);
-    pointer.push('/');
-    push_pointer_token(&mut pointer, token);
-    pointer
-}
-
 struct De<'a> {
     node: &'a Node,
-    pointer: String,
     state: &'a State,
     /// A key of this mapping that an enclosing tagged enum already consumed.
     skip_key: Option<&'static str>,
@@ -251,10 +281,9 @@ struct De<'a> {
 }
 
 impl<'a> De<'a> {
-    fn new(node: &'a Node, pointer: String, state: &'a State) -> Self {
+    fn new(node: &'a Node, state: &'a State) -> Self {
         Self {
             node,
-            pointer,
             state,
             skip_key: None,
             scalar_is_list: false,
@@ -262,7 +291,7 @@ impl<'a> De<'a> {
     }
 
     fn error(&self, kind: ErrorKind) -> Error {
-        Error::new(kind).at(&self.pointer, self.node.span)
+        Error::new(kind).at(&self.state.pointer(), self.node.span)
     }
 
     fn invalid_type(&self, expected: &str) -> Error {
@@ -273,7 +302,7 @@ impl<'a> De<'a> {
     }
 
     fn locate<T>(&self, result: Result<T, Error>) -> Result<T, Error> {
-        result.map_err(|e| e.at(&self.pointer, self.node.span))
+        result.map_err(|e| e.at(&self.state.pointer(), self.node.span))
     }
 
     fn plain(&self) -> Option<&'a str> {
@@ -312,7 +341,7 @@ impl<'a> De<'a> {
                             .notices
                             .borrow_mut()
                             .push(Notice::AmbiguousScalar {
-                                pointer: self.pointer.clone(),
+                                pointer: self.state.pointer(),
                                 span: self.node.span,
                                 text: text.clone(),
                                 reading,
@@ -465,14 +494,13 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         {
             if text.trim().contains(char::is_whitespace) && !scalar::is_whole_template(text) {
                 self.state.notices.borrow_mut().push(Notice::StringAsList {
-                    pointer: self.pointer.clone(),
+                    pointer: self.state.pointer(),
                     span: self.node.span,
                     text: text.clone(),
                 });
             }
             let access = Seq {
                 items: std::iter::once((0, self.node)),
-                pointer: &self.pointer,
                 state: self.state,
                 same_pointer: true,
             };
@@ -483,7 +511,6 @@ impl<'de> de::Deserializer<'de> for De<'_> {
         };
         let access = Seq {
             items: items.iter().enumerate(),
-            pointer: &self.pointer,
             state: self.state,
             same_pointer: false,
         };
@@ -513,7 +540,6 @@ impl<'de> de::Deserializer<'de> for De<'_> {
             entries: entries.iter(),
             pending: None,
             pending_field: None,
-            pointer: &self.pointer,
             state: self.state,
             fields: None,
             skip_key: self.skip_key,
@@ -533,7 +559,6 @@ impl<'de> de::Deserializer<'de> for De<'_> {
             entries: entries.iter(),
             pending: None,
             pending_field: None,
-            pointer: &self.pointer,
             state: self.state,
             fields: Some(fields),
             skip_key: self.skip_key,
@@ -552,18 +577,20 @@ impl<'de> de::Deserializer<'de> for De<'_> {
             NodeKind::Scalar { text, .. } if !self.node.is_null() => {
                 let tag = Tag {
                     text,
-                    pointer: &self.pointer,
+                    pointer: self.state.pointer(),
                     span: self.node.span,
                     body: None,
                 };
                 self.locate(visitor.visit_enum(tag))
             }
             NodeKind::Map(entries) => {
-                let tag_pointer = child_pointer(&self.pointer, TAG_KEY);
+                let depth = self.state.enter(TAG_KEY);
+                let (tag_pointer, masked) = (self.state.pointer(), self.state.is_masked());
+                self.state.leave(depth);
                 let Some(entry) = entries
                     .iter()
                     .find(|e| e.key == TAG_KEY)
-                    .filter(|_| !self.state.is_masked(&tag_pointer))
+                    .filter(|_| !masked)
                 else {
                     return Err(self.error(ErrorKind::MissingField { field: TAG_KEY }));
                 };
@@ -579,11 +606,10 @@ impl<'de> de::Deserializer<'de> for De<'_> {
                 };
                 let tag = Tag {
                     text,
-                    pointer: &tag_pointer,
+                    pointer: tag_pointer,
                     span: entry.value.span,
                     body: Some(De {
                         node: self.node,
-                        pointer: self.pointer.clone(),
                         state: self.state,
                         skip_key: Some(TAG_KEY),
                         scalar_is_list: false,
@@ -606,7 +632,6 @@ impl<'de> de::Deserializer<'de> for De<'_> {
 
 struct Seq<'a, I> {
     items: I,
-    pointer: &'a str,
     state: &'a State,
     /// A scalar read as a one-element list keeps its own pointer.
     same_pointer: bool,
@@ -620,17 +645,17 @@ impl<'de, 'a, I: Iterator<Item = (usize, &'a Node)>> SeqAccess<'de> for Seq<'a, 
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
         for (index, node) in self.items.by_ref() {
-            let pointer = if self.same_pointer {
-                self.pointer.to_owned()
-            } else {
-                format!("{}/{index}", self.pointer)
-            };
-            if self.state.is_masked(&pointer) && !self.same_pointer {
+            if self.same_pointer {
+                return seed.deserialize(De::new(node, self.state)).map(Some);
+            }
+            let depth = self.state.enter_index(index);
+            if self.state.is_masked() {
+                self.state.leave(depth);
                 continue;
             }
-            return seed
-                .deserialize(De::new(node, pointer, self.state))
-                .map(Some);
+            return self.state.within(depth, || {
+                seed.deserialize(De::new(node, self.state)).map(Some)
+            });
         }
         Ok(None)
     }
@@ -638,9 +663,8 @@ impl<'de, 'a, I: Iterator<Item = (usize, &'a Node)>> SeqAccess<'de> for Seq<'a, 
 
 struct Map<'a, I> {
     entries: I,
-    /// The entry whose key was read, with its pointer, for its value.
-    pending: Option<(&'a Entry, String)>,
-    pointer: &'a str,
+    /// The entry whose key was read, for its value.
+    pending: Option<&'a Entry>,
     state: &'a State,
     /// For structs: the known fields.
     fields: Option<&'static [&'static str]>,
@@ -657,58 +681,72 @@ impl<'de, 'a, I: Iterator<Item = &'a Entry>> MapAccess<'de> for Map<'a, I> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        for entry in self.entries.by_ref() {
+        while let Some(entry) = self.entries.next() {
             if self.skip_key == Some(entry.key.as_str()) {
                 continue;
             }
-            let pointer = child_pointer(self.pointer, &entry.key);
-            if self.state.is_masked(&pointer) {
+            let depth = self.state.enter(&entry.key);
+            let key = self.state.within(depth, || self.key(entry));
+            let Some(key) = key? else {
                 continue;
-            }
-            let key = match self.fields {
-                None => {
-                    // A free-form mapping (labels, nodeSelector): its keys are strings too.
-                    let key_node = entry_key_node(entry);
-                    De::new(&key_node, pointer.clone(), self.state).string()?;
-                    entry.key.as_str()
-                }
-                Some(fields) => match match_field(&entry.key, fields) {
-                    Some(field) => {
-                        self.pending_field = Some(field);
-                        field
-                    }
-                    None => {
-                        self.state.notices.borrow_mut().push(Notice::UnknownKey {
-                            pointer,
-                            key: entry.key.clone(),
-                            key_span: entry.key_span,
-                            expected: fields.to_vec(),
-                        });
-                        continue;
-                    }
-                },
             };
-            let key = seed
-                .deserialize(key.into_deserializer())
-                .map_err(|e: Error| e.at(&pointer, entry.key_span))?;
-            self.pending = Some((entry, pointer));
+            let depth = self.state.enter(&entry.key);
+            let key = self.state.within(depth, || {
+                seed.deserialize(key.into_deserializer())
+                    .map_err(|e: Error| e.at(&self.state.pointer(), entry.key_span))
+            })?;
+            self.pending = Some(entry);
             return Ok(Some(key));
         }
         Ok(None)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        let (entry, pointer) = self
+        let entry = self
             .pending
             .take()
             .ok_or_else(|| de::Error::custom("value requested before key"))?;
-        let mut de = De::new(&entry.value, pointer, self.state);
+        let mut de = De::new(&entry.value, self.state);
         de.scalar_is_list = self.container
             && self
                 .pending_field
                 .take()
                 .is_some_and(|field| STRING_OR_LIST_FIELDS.contains(&field));
-        seed.deserialize(de)
+        let depth = self.state.enter(&entry.key);
+        self.state.within(depth, || seed.deserialize(de))
+    }
+}
+
+impl<'a, I> Map<'a, I> {
+    /// The field an entry's key names, read at the key's pointer: `None` when the entry is
+    /// skipped (masked by an earlier pass, or a key the struct does not have, noted).
+    fn key(&mut self, entry: &'a Entry) -> Result<Option<&'a str>, Error> {
+        if self.state.is_masked() {
+            return Ok(None);
+        }
+        match self.fields {
+            None => {
+                // A free-form mapping (labels, nodeSelector): its keys are strings too.
+                let key_node = entry_key_node(entry);
+                De::new(&key_node, self.state).string()?;
+                Ok(Some(entry.key.as_str()))
+            }
+            Some(fields) => match match_field(&entry.key, fields) {
+                Some(field) => {
+                    self.pending_field = Some(field);
+                    Ok(Some(field))
+                }
+                None => {
+                    self.state.notices.borrow_mut().push(Notice::UnknownKey {
+                        pointer: self.state.pointer(),
+                        key: entry.key.clone(),
+                        key_span: entry.key_span,
+                        expected: fields.to_vec(),
+                    });
+                    Ok(None)
+                }
+            },
+        }
     }
 }
 
@@ -725,7 +763,7 @@ fn entry_key_node(entry: &Entry) -> Node {
 /// An enum's variant name, and for mapping-tagged enums the mapping that holds its fields.
 struct Tag<'a> {
     text: &'a str,
-    pointer: &'a str,
+    pointer: String,
     span: Span,
     body: Option<De<'a>>,
 }
@@ -737,7 +775,7 @@ impl<'de, 'a> EnumAccess<'de> for Tag<'a> {
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Body<'a>), Error> {
         let value = seed
             .deserialize(self.text.into_deserializer())
-            .map_err(|e: Error| e.at(self.pointer, self.span))?;
+            .map_err(|e: Error| e.at(&self.pointer, self.span))?;
         Ok((value, Body(self.body)))
     }
 }
