@@ -686,17 +686,20 @@ impl<'de, 'a, I: Iterator<Item = &'a Entry>> MapAccess<'de> for Map<'a, I> {
                 continue;
             }
             let depth = self.state.enter(&entry.key);
-            let key = self.state.within(depth, || self.key(entry));
-            let Some(key) = key? else {
-                continue;
+            let key = match self.key(entry) {
+                Ok(Some(key)) => key,
+                skipped_or_failed => {
+                    self.state.leave(depth);
+                    skipped_or_failed?;
+                    continue;
+                }
             };
-            let depth = self.state.enter(&entry.key);
-            let key = self.state.within(depth, || {
-                seed.deserialize(key.into_deserializer())
-                    .map_err(|e: Error| e.at(&self.state.pointer(), entry.key_span))
-            })?;
+            let key = seed
+                .deserialize(key.into_deserializer())
+                .map_err(|e: Error| e.at(&self.state.pointer(), entry.key_span));
+            self.state.leave(depth);
             self.pending = Some(entry);
-            return Ok(Some(key));
+            return key.map(Some);
         }
         Ok(None)
     }
