@@ -276,9 +276,11 @@ fn check_all(
         reported.named = target.named;
         Some(reported)
     };
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(targets.len().max(1));
+    // One file needs no thread, nor the cgroup files `available_parallelism` reads.
+    let workers = match targets.len() {
+        0 | 1 => 1,
+        files => std::thread::available_parallelism().map_or(1, |n| n.get().min(files)),
+    };
     if workers <= 1 {
         return targets.iter().filter_map(check_one).collect();
     }
