@@ -126,7 +126,9 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(at, _)| at + 1));
+        // Bytes, not a char pattern: a line break is one ASCII byte, and every file is indexed.
+        let breaks = text.bytes().enumerate().filter(|(_, b)| *b == b'\n');
+        starts.extend(breaks.map(|(at, _)| at + 1));
         Self { starts }
     }
 

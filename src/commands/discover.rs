@@ -1,12 +1,13 @@
 //! Which files a command checks: named files as given, folders walked as git would, and what
 //! each file is, by its content.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::display;
 use crate::diagnostic::Diagnostic;
-use crate::model::V1Polyaxonfile;
 use crate::model::agent::AgentValues;
+use crate::model::{V1Polyaxonfile, fields_of};
 use crate::rules;
 use crate::yaml::Node;
 
@@ -132,42 +133,6 @@ struct Keys {
     /// Keys of neither that are close to a key of the chart's values: misspellings of one.
     misspelt: Vec<String>,
     neither: Vec<String>,
-}
-
-/// The keys serde reads for a struct: the field list its derived `Deserialize` hands
-/// `deserialize_struct`, renames applied. The keys plx recognises a file by are the typed
-/// model's own, so they cannot drift from what the file is then checked against.
-fn fields_of<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
-    let mut fields: &'static [&'static str] = &[];
-    // The deserializer only records the list and stops: the error is expected.
-    let _ = T::deserialize(FieldList(&mut fields));
-    fields
-}
-
-struct FieldList<'a>(&'a mut &'static [&'static str]);
-
-impl<'de> serde::Deserializer<'de> for FieldList<'_> {
-    type Error = serde::de::value::Error;
-
-    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-        Err(serde::de::Error::custom("not a struct"))
-    }
-
-    fn deserialize_struct<V: serde::de::Visitor<'de>>(
-        self,
-        _: &'static str,
-        fields: &'static [&'static str],
-        _: V,
-    ) -> Result<V::Value, Self::Error> {
-        *self.0 = fields;
-        Err(serde::de::Error::custom("fields recorded"))
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
-        ignored_any
-    }
 }
 
 /// The top-level keys of the agent chart's values (chart 2.15.1, and the keys its
@@ -297,7 +262,11 @@ pub fn reading(tree: &Node) -> Reading {
 /// the ones plx leaves alone.
 pub fn content(bytes: &[u8]) -> Reading {
     // The declarations sit at the top of a file: its head is enough.
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]);
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    // Valid UTF-8 (nearly every file) is borrowed after the fast check; the lossy reading,
+    // slower, is for the rest (and for a head cut inside a character).
+    let head =
+        std::str::from_utf8(head).map_or_else(|_| String::from_utf8_lossy(head), Cow::Borrowed);
     let mut entries = json_entries(&head);
     if entries.is_empty() {
         entries = yaml_entries(&head);

@@ -558,9 +558,11 @@ pub trait CrossCheck {
 #[derive(Clone, Debug)]
 pub struct Checked<T>(pub T);
 
-/// The field names serde derived for `T`: what it hands to `deserialize_struct`, which is
-/// what plx's reader matches keys (and their snake_case spellings) against.
-fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+/// The field names serde derived for `T`: what it hands to `deserialize_struct`, renames
+/// applied, which is what plx's reader matches keys (and their snake_case spellings) against.
+/// Also the keys a file is recognised by (`commands::discover`), so they cannot drift from
+/// what the file is then checked against.
+pub fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     struct Probe<'a>(&'a std::cell::Cell<&'static [&'static str]>);
 
     impl<'de> Deserializer<'de> for Probe<'_> {

@@ -15,6 +15,7 @@ pub mod runs;
 mod values;
 
 pub use environment::{V1Environment, V1EnvironmentSecurityContext};
+pub use flow::fields_of;
 pub use init::{V1FileType, V1GitType, V1Init};
 pub use polyaxonfile::{FileKind, PatchStrategy, V1Io, V1Param, V1Polyaxonfile, V1Validation};
 pub use run::{
