@@ -313,11 +313,7 @@ fn unknown_schema_keys(
     entries: &[crate::yaml::Entry],
     findings: &mut Findings<'_>,
 ) {
-    let known = |key: &str| {
-        allowed
-            .iter()
-            .any(|a| *a == key || crate::yaml::tree::is_snake_spelling(key, a))
-    };
+    let known = |key: &str| crate::yaml::tree::match_field(key, allowed).is_some();
     for entry in entries.iter().filter(|e| !known(&e.key)) {
         let help = crate::suggest::after_did_you_mean(
             &entry.key,

@@ -144,11 +144,7 @@ fn chart_keys() -> &'static [&'static str] {
 /// Whether `key` is one of `fields`, as written or in the snake_case spelling the decoder
 /// also takes.
 fn is_one_of(key: &str, fields: &[&str]) -> bool {
-    fields.contains(&key)
-        || (key.contains('_')
-            && fields
-                .iter()
-                .any(|field| crate::yaml::tree::is_snake_spelling(key, field)))
+    crate::yaml::tree::match_field(key, fields).is_some()
 }
 
 impl Keys {

@@ -20,7 +20,9 @@ use serde::de::{
 };
 
 use super::scalar::{self, Resolved};
-use super::tree::{Entry, Node, NodeKind, Span, Style, is_snake_spelling, push_pointer_token};
+use super::tree::{
+    Entry, Node, NodeKind, Span, Style, is_snake_spelling, match_field, push_pointer_token,
+};
 
 /// The serde name of `Templated<T>`: a value that may be a whole-field `{{ ... }}` template.
 pub const TEMPLATED: &str = "$plx::Templated";
@@ -259,16 +261,6 @@ impl State {
         self.leave(depth);
         result
     }
-}
-
-/// Matches a user's key to a struct field: exactly, or as its snake_case spelling, which
-/// Polyaxon accepts everywhere, Kubernetes objects included (`image_pull_policy`). Rendered
-/// manifests always use the camelCase name.
-fn match_field(key: &str, fields: &'static [&'static str]) -> Option<&'static str> {
-    if let Some(field) = fields.iter().find(|f| **f == key) {
-        return Some(field);
-    }
-    fields.iter().copied().find(|f| is_snake_spelling(key, f))
 }
 
 struct De<'a> {

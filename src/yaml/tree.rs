@@ -112,7 +112,6 @@ impl Node {
         }
     }
 
-    /// A plain `~`, `null` or empty scalar: YAML's null in every schema.
     /// Whether a key of this node or of any node under it satisfies `predicate`.
     pub fn any_key(&self, predicate: &impl Fn(&str) -> bool) -> bool {
         match &self.kind {
@@ -124,6 +123,7 @@ impl Node {
         }
     }
 
+    /// A plain `~`, `null` or empty scalar: YAML's null in every schema.
     pub fn is_null(&self) -> bool {
         matches!(&self.kind, NodeKind::Scalar { text, style }
             if style.is_typed() && matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
@@ -258,6 +258,20 @@ pub fn is_snake_spelling(key: &str, field: &str) -> bool {
         && key.len() == field.len() + underscores
         && !key.contains(|c: char| c.is_ascii_uppercase())
         && snake_case(field) == key
+}
+
+/// Matches a user's key to a struct field: exactly, or as its snake_case spelling, which
+/// Polyaxon accepts everywhere, Kubernetes objects included (`image_pull_policy`). Rendered
+/// manifests always use the camelCase name.
+pub fn match_field<'f>(key: &str, fields: &[&'f str]) -> Option<&'f str> {
+    if let Some(field) = fields.iter().find(|f| **f == key) {
+        return Some(field);
+    }
+    // A snake_case spelling has a `_`: most keys have none, and need no test per field.
+    if !key.contains('_') {
+        return None;
+    }
+    fields.iter().copied().find(|f| is_snake_spelling(key, f))
 }
 
 /// A camelCase field's snake_case spelling, as Polyaxon's models (pydantic field names) and the
