@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::locate::{Findings, Target};
 use crate::model::{V1Dag, V1Polyaxonfile, V1Run};
 use crate::rules;
+use crate::yaml::tree::{child_pointer, item_pointer};
 use crate::yaml::{Node, NodeKind};
 
 /// The dags of a file: its own run's, and an operation's inline component's.
@@ -17,7 +18,7 @@ pub fn check(file: &V1Polyaxonfile, tree: &Node) -> Vec<Diagnostic> {
     let mut findings = Findings::new(tree);
     for (level, prefix) in [(Some(file), ""), (file.component.as_deref(), "/component")] {
         if let Some(V1Run::Dag(dag)) = level.and_then(|l| l.run.as_ref()) {
-            let at = format!("{prefix}/run");
+            let at = child_pointer(prefix, "run");
             let graph = Graph::of(dag, &at, tree, &mut findings);
             graph.references(&mut findings);
             graph.cycles(&mut findings);
@@ -50,13 +51,13 @@ impl<'a> Graph<'a> {
         let components = dag.components.as_deref().unwrap_or_default();
         let index = names(
             operations,
-            &format!("{at}/operations"),
+            &child_pointer(at, "operations"),
             "operation",
             findings,
         );
         let component_index = names(
             components,
-            &format!("{at}/components"),
+            &child_pointer(at, "components"),
             "component",
             findings,
         );
@@ -77,7 +78,7 @@ impl<'a> Graph<'a> {
     }
 
     fn operation_at(&self, index: usize) -> String {
-        format!("{}/operations/{index}", self.at)
+        item_pointer(&self.at, "operations", index)
     }
 
     fn collect_edges(&mut self, from: usize, operation: &V1Polyaxonfile, tree: &Node) {
@@ -86,7 +87,7 @@ impl<'a> Graph<'a> {
             self.edges.push(Edge {
                 from,
                 to: name.clone(),
-                pointer: format!("{at}/dependencies/{i}"),
+                pointer: item_pointer(&at, "dependencies", i),
                 reads: None,
             });
         }
@@ -111,7 +112,7 @@ impl<'a> Graph<'a> {
                 reads,
             });
         }
-        let events = crate::document::locate::node(tree, &format!("{at}/events"));
+        let events = crate::document::locate::node(tree, &child_pointer(&at, "events"));
         if let Some(NodeKind::Seq(events)) = events.map(|n| &n.kind) {
             for (i, event) in events.iter().enumerate() {
                 let to = event.get("ref").and_then(|e| e.value.as_str());
@@ -119,7 +120,7 @@ impl<'a> Graph<'a> {
                     self.edges.push(Edge {
                         from,
                         to: to.to_owned(),
-                        pointer: format!("{at}/events/{i}/ref"),
+                        pointer: child_pointer(&item_pointer(&at, "events", i), "ref"),
                         reads: None,
                     });
                 }
@@ -151,7 +152,7 @@ impl<'a> Graph<'a> {
                     ),
                 )
             };
-            findings.at(&rules::DAG_UNKNOWN_COMPONENT, &format!("{}/dagRef", self.operation_at(i)), Target::Value, format!("`dagRef: {name}` names no component of this dag")).help(format!("{help}; Polyaxon refuses the dag: \"Pipeline op with name `{}` requires a component with name `{name}`, which is not defined on this pipeline\"", operation.name.as_deref().unwrap_or_default()));
+            findings.at(&rules::DAG_UNKNOWN_COMPONENT, &child_pointer(&self.operation_at(i), "dagRef"), Target::Value, format!("`dagRef: {name}` names no component of this dag")).help(format!("{help}; Polyaxon refuses the dag: \"Pipeline op with name `{}` requires a component with name `{name}`, which is not defined on this pipeline\"", operation.name.as_deref().unwrap_or_default()));
         }
         for edge in &self.edges {
             self.reference(edge, findings);

@@ -12,6 +12,7 @@ use crate::model::{
 };
 use crate::rules;
 use crate::yaml::Node;
+use crate::yaml::tree::{child_pointer, item_pointer};
 
 /// Every distributed run of the file: its own, its inline component's, and a dag's
 /// operations' and components', at their keys.
@@ -22,7 +23,7 @@ pub fn check(file: &V1Polyaxonfile, tree: &Node) -> Vec<Diagnostic> {
 }
 
 fn visit(file: &V1Polyaxonfile, prefix: &str, findings: &mut Findings<'_>) {
-    let at = format!("{prefix}/run");
+    let at = child_pointer(prefix, "run");
     match &file.run {
         Some(V1Run::PytorchJob(pytorch)) => pytorch_job(pytorch, &at, findings),
         Some(V1Run::MpiJob(mpi)) => match &mpi.launcher {
@@ -37,7 +38,7 @@ fn visit(file: &V1Polyaxonfile, prefix: &str, findings: &mut Findings<'_>) {
                 let help = "the launcher runs `mpirun` against the workers; add a `launcher` replica (one) next to `worker`";
                 missing(
                     findings,
-                    &format!("{at}/kind"),
+                    &child_pointer(&at, "kind"),
                     "an MPIJob",
                     "launcher",
                     help,
@@ -52,7 +53,13 @@ fn visit(file: &V1Polyaxonfile, prefix: &str, findings: &mut Findings<'_>) {
             ];
             for (role, _) in roles.iter().filter(|(_, present)| !present) {
                 let help = "the Dask operator's DaskCluster requires both `scheduler` and `worker`; add the missing one";
-                missing(findings, &format!("{at}/kind"), "a DaskCluster", role, help);
+                missing(
+                    findings,
+                    &child_pointer(&at, "kind"),
+                    "a DaskCluster",
+                    role,
+                    help,
+                );
             }
         }
         Some(V1Run::Dag(dag)) => {
@@ -61,14 +68,14 @@ fn visit(file: &V1Polyaxonfile, prefix: &str, findings: &mut Findings<'_>) {
                 ("components", &dag.components),
             ] {
                 for (index, inner) in files.iter().flatten().enumerate() {
-                    visit(inner, &format!("{at}/{key}/{index}"), findings);
+                    visit(inner, &item_pointer(&at, key, index), findings);
                 }
             }
         }
         _ => {}
     }
     if let Some(component) = &file.component {
-        visit(component, &format!("{prefix}/component"), findings);
+        visit(component, &child_pointer(prefix, "component"), findings);
     }
 }
 
@@ -78,14 +85,14 @@ fn ray_cluster(ray: &V1RayCluster, at: &str, findings: &mut Findings<'_>) {
             "the head runs Ray's control plane, which the workers join; add a `head` replica";
         missing(
             findings,
-            &format!("{at}/kind"),
+            &child_pointer(at, "kind"),
             "a RayCluster",
             "head",
             help,
         );
     }
     if let Some(head) = &ray.head {
-        ray_start_labels(findings, &format!("{at}/head"), "Head", head);
+        ray_start_labels(findings, &child_pointer(at, "head"), "Head", head);
     }
     for (name, worker) in ray.workers.iter().flatten() {
         let token = crate::yaml::tree::escape_pointer_token(name);
@@ -105,7 +112,7 @@ fn ray_cluster(ray: &V1RayCluster, at: &str, findings: &mut Findings<'_>) {
         findings
             .at(
                 &rules::OPR_REFUSED_SETTING,
-                &format!("{at}/autoscalerOptions/upscalingMode"),
+                &child_pointer(at, "autoscalerOptions/upscalingMode"),
                 Target::Value,
                 format!("KubeRay has no upscaling mode `{mode}`"),
             )
@@ -123,7 +130,7 @@ fn pytorch_job(pytorch: &V1PytorchJob, at: &str, findings: &mut Findings<'_>) {
     at_least_one(findings, at, "worker", worker);
     if pytorch.elastic_policy.is_some() && pytorch.worker.is_none() {
         let help = "elastic training scales its workers between `minReplicas` and `maxReplicas`; add a `worker` replica, or drop `elasticPolicy`";
-        let pointer = format!("{at}/elasticPolicy");
+        let pointer = child_pointer(at, "elasticPolicy");
         missing(findings, &pointer, "an elastic PyTorchJob", "worker", help);
     }
 }
@@ -139,7 +146,7 @@ fn ray_start_labels(findings: &mut Findings<'_>, at: &str, group: &str, replica:
         .is_some_and(|params| params.contains_key("labels"))
     {
         findings
-            .at(&rules::OPR_REFUSED_SETTING, &format!("{at}/rayStartParams/labels"), Target::Key, "KubeRay does not take `labels` in `rayStartParams`")
+            .at(&rules::OPR_REFUSED_SETTING, &child_pointer(at, "rayStartParams/labels"), Target::Key, "KubeRay does not take `labels` in `rayStartParams`")
             .help(format!("label the pods with `environment.labels` instead; KubeRay refuses the cluster: \"rayStartParams['labels'] is not supported for {group} group\""));
     }
 }
@@ -156,7 +163,7 @@ fn single(
         return;
     };
     findings
-        .at(&rules::OPR_SINGLE_REPLICA_ROLE, &format!("{at}/{role}/replicas"), Target::Value, format!("a {kind}'s `{role}` runs exactly 1 replica, not {count}"))
+        .at(&rules::OPR_SINGLE_REPLICA_ROLE, &child_pointer(&child_pointer(at, role), "replicas"), Target::Value, format!("a {kind}'s `{role}` runs exactly 1 replica, not {count}"))
         .help(format!("set `replicas: 1` (or leave it out) and scale with `worker.replicas`; the training operator refuses the {kind}: \"{}\"", if kind == "MPIJob" { "There must be only 1 launcher replica" } else { "must be 1" }));
 }
 
@@ -170,7 +177,7 @@ fn at_least_one(
         return;
     };
     findings
-        .at(&rules::OPR_REPLICA_BOUNDS, &format!("{at}/{role}/replicas"), Target::Value, format!("`{role}` runs {count} replicas; the operator needs at least 1"))
+        .at(&rules::OPR_REPLICA_BOUNDS, &child_pointer(&child_pointer(at, role), "replicas"), Target::Value, format!("`{role}` runs {count} replicas; the operator needs at least 1"))
         .help(format!("set `replicas: 1` or more, or remove the `{role}` replica; the training operator refuses the PyTorchJob: \"must be at least 1\""));
 }
 
@@ -196,7 +203,7 @@ fn bounds(
     for (key, count) in [("minReplicas", min_count), ("maxReplicas", max_count)] {
         if let Some(count) = count.filter(|count| *count < 0) {
             findings
-                .at(&rules::OPR_REPLICA_BOUNDS, &format!("{at}/{key}"), Target::Value, format!("worker group `{name}` has a negative `{key}` ({count})"))
+                .at(&rules::OPR_REPLICA_BOUNDS, &child_pointer(at, key), Target::Value, format!("worker group `{name}` has a negative `{key}` ({count})"))
                 .help(format!("set `{key}` to 0 or more; KubeRay refuses the RayCluster: \"worker group {name} has negative {key} {count}\""));
         }
     }
@@ -204,7 +211,7 @@ fn bounds(
         && low > high
     {
         findings
-            .at(&rules::OPR_REPLICA_BOUNDS, &format!("{at}/minReplicas"), Target::Value, format!("worker group `{name}` has `minReplicas` {low} above `maxReplicas` {high}"))
+            .at(&rules::OPR_REPLICA_BOUNDS, &child_pointer(at, "minReplicas"), Target::Value, format!("worker group `{name}` has `minReplicas` {low} above `maxReplicas` {high}"))
             .help(format!("make `minReplicas` at most `maxReplicas`; KubeRay refuses the RayCluster: \"worker group {name} has minReplicas {low} greater than maxReplicas {high}\""));
     }
 }

@@ -11,6 +11,7 @@ use crate::params::{self, Bound, BoundIo, Given, Origin, Raw};
 use crate::rules;
 use crate::rules::Severity;
 use crate::yaml::Node;
+use crate::yaml::tree::{child_pointer, item_pointer};
 
 /// Binds `given` (from the command line) and the file's own `params` to the runnable
 /// component's IO. `rendering` makes a missing required input an error: `check` can judge
@@ -100,7 +101,7 @@ impl<'a> Binder<'a> {
                 .flatten()
                 .enumerate()
                 .map(|(index, io)| {
-                    let pointer = format!("{prefix}/{key}/{index}");
+                    let pointer = item_pointer(prefix, key, index);
                     let has_default = io_tree
                         .pointer(&pointer)
                         .is_some_and(|l| l.node.get("value").is_some());
@@ -135,7 +136,7 @@ impl<'a> Binder<'a> {
             let pointer = format!("/params/{}", crate::yaml::tree::escape_pointer_token(name));
             let value = self
                 .tree
-                .pointer(&format!("{pointer}/value"))
+                .pointer(&child_pointer(&pointer, "value"))
                 .or_else(|| self.tree.pointer(&pointer))
                 .map(|l| l.node.span)
                 .unwrap_or_default();
@@ -287,7 +288,7 @@ impl<'a> Binder<'a> {
         self.bound.complete = false;
         let span = self
             .io_tree
-            .pointer(&format!("{pointer}/name"))
+            .pointer(&child_pointer(pointer, "name"))
             .map(|l| l.node.span)
             .filter(|_| !self.foreign);
         let kind = params::io_type(io).unwrap_or_else(|| "value".to_owned());

@@ -12,6 +12,7 @@ use crate::model::runs::{Role, RunView};
 use crate::rules;
 use crate::yaml::Node;
 use crate::yaml::scalar::is_whole_template;
+use crate::yaml::tree::{child_pointer, item_pointer};
 
 /// `agent_context` is the pod security context the agent gives runs without their own
 /// (`--values` with `securityContext.enabled`).
@@ -45,14 +46,14 @@ impl Lint<'_> {
         };
         let at = run.environment_pointer();
         if env.host_network == Some(true) {
-            self.findings.at(&rules::SEC_HOST_NETWORK, &format!("{at}/hostNetwork"), Target::Key, "the pod uses the node's network namespace (`hostNetwork: true`)").help("the pod sees every interface of the node, can reach services bound to the node's localhost and can snoop the traffic of other pods on the node, and its ports take the node's; drop `hostNetwork` and expose ports through `run.ports`, which become a Service");
+            self.findings.at(&rules::SEC_HOST_NETWORK, &child_pointer(&at, "hostNetwork"), Target::Key, "the pod uses the node's network namespace (`hostNetwork: true`)").help("the pod sees every interface of the node, can reach services bound to the node's localhost and can snoop the traffic of other pods on the node, and its ports take the node's; drop `hostNetwork` and expose ports through `run.ports`, which become a Service");
             // `Default` and `None` choose their resolver on purpose; only ClusterFirst (the
             // default) silently falls back to the node's.
             let policy = env.dns_policy.as_deref().filter(|p| !p.is_empty());
             if matches!(policy, None | Some("ClusterFirst")) {
                 let (pointer, target) = match policy {
-                    Some(_) => (format!("{at}/dnsPolicy"), Target::Value),
-                    None => (format!("{at}/hostNetwork"), Target::Key),
+                    Some(_) => (child_pointer(&at, "dnsPolicy"), Target::Value),
+                    None => (child_pointer(&at, "hostNetwork"), Target::Key),
                 };
                 self.findings.at(&rules::SEC_HOST_NETWORK_DNS_POLICY, &pointer, target, format!(
                         "a `hostNetwork` pod with `dnsPolicy: {}` resolves names with the node's resolver, not the cluster's",
@@ -61,7 +62,7 @@ impl Lint<'_> {
             }
         }
         if env.host_pid == Some(true) {
-            self.findings.at(&rules::SEC_HOST_PID, &format!("{at}/hostPID"), Target::Key, "the pod shares the node's process namespace (`hostPID: true`)").help("its containers see and can signal every process on the node, read their environment (secrets included) through /proc, and with ptrace escalate outside the container; drop `hostPID`");
+            self.findings.at(&rules::SEC_HOST_PID, &child_pointer(&at, "hostPID"), Target::Key, "the pod shares the node's process namespace (`hostPID: true`)").help("its containers see and can signal every process on the node, read their environment (secrets included) through /proc, and with ptrace escalate outside the container; drop `hostPID`");
         }
     }
 
@@ -71,12 +72,12 @@ impl Lint<'_> {
             let container = pod_container.container;
             let name = display_name(pod_container.role, container);
             if let Some(context) = &container.security_context {
-                let context_at = format!("{at}/securityContext");
+                let context_at = child_pointer(at, "securityContext");
                 if context.privileged == Some(true) {
-                    self.findings.at(&rules::SEC_PRIVILEGED, &format!("{context_at}/privileged"), Target::Key, format!("{name} runs privileged")).help("a privileged container has every capability and all of the node's devices: it is root on the node; grant only the capabilities it needs with `capabilities.add`, or use a device plugin for GPUs");
+                    self.findings.at(&rules::SEC_PRIVILEGED, &child_pointer(&context_at, "privileged"), Target::Key, format!("{name} runs privileged")).help("a privileged container has every capability and all of the node's devices: it is root on the node; grant only the capabilities it needs with `capabilities.add`, or use a device plugin for GPUs");
                 }
                 if context.allow_privilege_escalation == Some(true) {
-                    self.findings.at(&rules::SEC_PRIVILEGE_ESCALATION, &format!("{context_at}/allowPrivilegeEscalation"), Target::Key, format!("{name} allows privilege escalation")).help("a process can gain more privileges than its parent (setuid binaries, file capabilities); set `allowPrivilegeEscalation: false`");
+                    self.findings.at(&rules::SEC_PRIVILEGE_ESCALATION, &child_pointer(&context_at, "allowPrivilegeEscalation"), Target::Key, format!("{name} allows privilege escalation")).help("a process can gain more privileges than its parent (setuid binaries, file capabilities); set `allowPrivilegeEscalation: false`");
                 }
                 if let Some(added) = context
                     .capabilities
@@ -84,7 +85,7 @@ impl Lint<'_> {
                     .and_then(|c| c.add.as_ref())
                     .filter(|a| !a.is_empty())
                 {
-                    self.findings.at(&rules::SEC_ADDED_CAPABILITIES, &format!("{context_at}/capabilities/add"), Target::Key, format!("{name} adds capabilities: {}", added.join(", "))).help("each added Linux capability is a piece of root (NET_ADMIN reconfigures the node's network, SYS_ADMIN is nearly all of root); drop the ones the workload does not need, and `drop: [ALL]` the rest");
+                    self.findings.at(&rules::SEC_ADDED_CAPABILITIES, &child_pointer(&context_at, "capabilities/add"), Target::Key, format!("{name} adds capabilities: {}", added.join(", "))).help("each added Linux capability is a piece of root (NET_ADMIN reconfigures the node's network, SYS_ADMIN is nearly all of root); drop the ones the workload does not need, and `drop: [ALL]` the rest");
                 }
             }
             self.image(at, &name, container);
@@ -113,7 +114,7 @@ impl Lint<'_> {
             ImageTag::Tag(_) => format!("{name} uses `{image}`, a moving tag"),
             ImageTag::None => format!("{name} uses `{image}` without a tag, which means `:latest`"),
         };
-        self.findings.at(&rules::SEC_MUTABLE_IMAGE_TAG, &format!("{at}/image"), Target::Value, problem).help("`latest` changes under you: two pods of the same run can run different code, and a compromised push reaches you on the next pull; pin a version tag, or a digest (`image@sha256:...`)");
+        self.findings.at(&rules::SEC_MUTABLE_IMAGE_TAG, &child_pointer(at, "image"), Target::Value, problem).help("`latest` changes under you: two pods of the same run can run different code, and a compromised push reaches you on the next pull; pin a version tag, or a digest (`image@sha256:...`)");
     }
 
     /// Whether each container can run as root, with the pod's `securityContext` as default.
@@ -135,9 +136,9 @@ impl Lint<'_> {
             let own_non_root = context.and_then(|c| c.run_as_non_root);
             let user_at = |own: bool| {
                 if own {
-                    format!("{}/securityContext/runAsUser", pod_container.pointer)
+                    child_pointer(&pod_container.pointer, "securityContext/runAsUser")
                 } else {
-                    format!("{env_at}/securityContext/runAsUser")
+                    child_pointer(&env_at, "securityContext/runAsUser")
                 }
             };
             // A pod-level setting is one finding about the pod, not one per container.
@@ -161,9 +162,9 @@ impl Lint<'_> {
                     Some(true) => {}
                     Some(false) => {
                         let pointer = if own_non_root.is_some() {
-                            format!("{}/securityContext/runAsNonRoot", pod_container.pointer)
+                            child_pointer(&pod_container.pointer, "securityContext/runAsNonRoot")
                         } else {
-                            format!("{env_at}/securityContext/runAsNonRoot")
+                            child_pointer(&env_at, "securityContext/runAsNonRoot")
                         };
                         findings.entry(pointer).or_insert((
                             Target::Value,
@@ -190,7 +191,7 @@ impl Lint<'_> {
     fn volumes(&mut self, run: &RunView<'_>) {
         for (index, volume) in run.volumes.iter().enumerate() {
             if let Some(host_path) = &volume.host_path {
-                self.findings.at(&rules::SEC_HOST_PATH_VOLUME, &format!("{}/volumes/{index}/hostPath", run.at), Target::Key, format!("volume `{}` mounts the node's `{}`", volume.name, host_path.path)).help("a hostPath volume reads and writes the node's own files: a container that can write there can plant binaries or read other pods' data, and the pod is tied to what one node holds; use a PersistentVolumeClaim, or an emptyDir for scratch space");
+                self.findings.at(&rules::SEC_HOST_PATH_VOLUME, &child_pointer(&item_pointer(&run.at, "volumes", index), "hostPath"), Target::Key, format!("volume `{}` mounts the node's `{}`", volume.name, host_path.path)).help("a hostPath volume reads and writes the node's own files: a container that can write there can plant binaries or read other pods' data, and the pod is tied to what one node holds; use a PersistentVolumeClaim, or an emptyDir for scratch space");
             }
         }
     }
@@ -200,7 +201,7 @@ impl Lint<'_> {
             return;
         };
         if service.is_external.as_ref().and_then(|e| e.value()) == Some(&true) {
-            self.findings.at(&rules::SEC_EXTERNAL_SERVICE, &format!("{}/isExternal", run.at), Target::Value, "`isExternal: true` exposes this service without Polyaxon's authentication").help("Polyaxon serves an external service on its own, not behind its API's auth proxy: anyone who can reach it can use it (a notebook is a shell); keep `isExternal: false` and reach it through Polyaxon, or put your own authentication in front");
+            self.findings.at(&rules::SEC_EXTERNAL_SERVICE, &child_pointer(&run.at, "isExternal"), Target::Value, "`isExternal: true` exposes this service without Polyaxon's authentication").help("Polyaxon serves an external service on its own, not behind its API's auth proxy: anyone who can reach it can use it (a notebook is a shell); keep `isExternal: false` and reach it through Polyaxon, or put your own authentication in front");
         }
     }
 
@@ -209,7 +210,7 @@ impl Lint<'_> {
             return;
         };
         if env.service_account_name.as_deref() == Some("default") {
-            self.findings.at(&rules::SEC_DEFAULT_SERVICE_ACCOUNT_TOKEN, &format!("{}/serviceAccountName", run.environment_pointer()), Target::Value, "`serviceAccountName: default` mounts the namespace's default service account token into the pod").help("every pod in the namespace shares that account, and anything granted to it is granted to this run's code; without `serviceAccountName` plx renders `automountServiceAccountToken: false`; drop the key, or name a dedicated account with only the rules the run needs");
+            self.findings.at(&rules::SEC_DEFAULT_SERVICE_ACCOUNT_TOKEN, &child_pointer(&run.environment_pointer(), "serviceAccountName"), Target::Value, "`serviceAccountName: default` mounts the namespace's default service account token into the pod").help("every pod in the namespace shares that account, and anything granted to it is granted to this run's code; without `serviceAccountName` plx renders `automountServiceAccountToken: false`; drop the key, or name a dedicated account with only the rules the run needs");
         }
     }
 }

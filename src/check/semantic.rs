@@ -4,6 +4,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{FileKind, V1Polyaxonfile, V1Run, Version};
 use crate::rules;
 use crate::yaml::scalar::is_whole_template;
+use crate::yaml::tree::child_pointer;
 use crate::yaml::{Node, Span};
 
 /// The `kind`s of Polyaxon 0.x files, which 1.x and 2.x refuse.
@@ -122,7 +123,7 @@ fn check_file(
     completed: bool,
     out: &mut Vec<Diagnostic>,
 ) {
-    let here = |key: &str| tree.pointer(&format!("{prefix}/{key}"));
+    let here = |key: &str| tree.pointer(&child_pointer(prefix, key));
     let value_span = |key: &str| here(key).map(|l| l.node.span).unwrap_or_default();
     let key_span = |key: &str| here(key).and_then(|l| l.key_span).unwrap_or_default();
     out.extend(version(file, here("version")));
@@ -138,7 +139,7 @@ fn check_file(
         check_file(
             component,
             tree,
-            &format!("{prefix}/component"),
+            &child_pointer(prefix, "component"),
             completed,
             out,
         );

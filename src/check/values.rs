@@ -10,6 +10,7 @@ use crate::model::runs::RunView;
 use crate::rules;
 use crate::yaml::Node;
 use crate::yaml::scalar::is_whole_template;
+use crate::yaml::tree::{child_pointer, item_pointer};
 
 /// The connection names a run may use: the agent's connections and its artifacts store.
 pub fn connection_names(values: &AgentValues) -> Vec<&str> {
@@ -36,10 +37,13 @@ pub fn connections(run: &RunView<'_>, values: &AgentValues, tree: &Node) -> Vec<
         .connections
         .iter()
         .enumerate()
-        .map(|(i, name)| (format!("{}/connections/{i}", run.at), name.as_str()))
+        .map(|(i, name)| (item_pointer(&run.at, "connections", i), name.as_str()))
         .chain(run.init.iter().enumerate().filter_map(|(i, step)| {
             let name = step.connection.as_deref()?;
-            Some((format!("{}/init/{i}/connection", run.at), name))
+            Some((
+                child_pointer(&item_pointer(&run.at, "init", i), "connection"),
+                name,
+            ))
         }));
     let mut findings = Findings::new(tree);
     for (pointer, name) in named {

@@ -7,6 +7,7 @@ pub mod refs;
 pub mod shortcuts;
 
 use crate::model::PatchStrategy;
+use crate::yaml::tree::{child_pointer, item_pointer};
 use crate::yaml::{Entry, Node, NodeKind, Span, Style};
 
 const REFERENCE_KEYS: &[&str] = &["pathRef", "hubRef", "urlRef", "dagRef"];
@@ -88,13 +89,13 @@ pub fn dag_operation_nodes(tree: &Node) -> Vec<(String, &Node)> {
     let mut out = Vec::new();
     for run in DAG_RUNS {
         let Some(NodeKind::Seq(operations)) = tree
-            .pointer(&format!("{run}/operations"))
+            .pointer(&child_pointer(run, "operations"))
             .map(|l| &l.node.kind)
         else {
             continue;
         };
         for (index, operation) in operations.iter().enumerate() {
-            out.push((format!("{run}/operations/{index}"), operation));
+            out.push((item_pointer(run, "operations", index), operation));
         }
     }
     out
@@ -128,7 +129,7 @@ pub fn dag_operations(
             if !matches!(operation.kind, NodeKind::Map(_)) {
                 continue;
             }
-            let pointer = format!("{run_pointer}/operations/{index}");
+            let pointer = item_pointer(run_pointer, "operations", index);
             let referenced = followed
                 .iter()
                 .find(|(at, _)| *at == pointer)

@@ -91,17 +91,15 @@ pub fn find(text: &str) -> Secrets {
     while line_start < bytes.len() {
         let line_end = memchr_newline(bytes, line_start);
         let mut at = line_start.max(resume);
-        let flow_from = bytes[line_start..line_end]
-            .iter()
-            .position(|b| matches!(b, b'{' | b','))
-            .map_or(line_end, |offset| line_start + offset);
-        while let Some(key) = next_key(bytes, at, line_end, flow_from) {
+        while let Some(key) = next_key(bytes, at, line_end) {
             at = key.after_colon;
             if !token_like(&text[key.name.clone()]) {
                 continue;
             }
             let indent = key.name.start - line_start;
-            if let Some(value) = value_at(bytes, key.after_colon, line_end, indent, key.in_flow) {
+            // Written inside `{...}` or after a `,`: its plain value ends at `,`, `}` or `]`.
+            let in_flow = memchr::memchr2(b'{', b',', &bytes[line_start..key.start]).is_some();
+            if let Some(value) = value_at(bytes, key.after_colon, line_end, indent, in_flow) {
                 at = value.end.max(at);
                 resume = resume.max(value.end);
                 secrets.written.push(value.clone());
@@ -119,23 +117,28 @@ pub fn find(text: &str) -> Secrets {
 
 /// A key written as `key:`, `"key":` or `'key':`, followed by a space or the line's end.
 struct Key {
+    /// Where it is written, its opening quote included.
+    start: usize,
     name: Range<usize>,
     after_colon: usize,
-    /// Written inside `{...}` or after a `,`: its plain value ends at `,`, `}` or `]`.
-    in_flow: bool,
 }
 
-/// The next key on a line from `from`; `flow_from` is where the line's first `{` or `,` is.
-fn next_key(bytes: &[u8], from: usize, line_end: usize, flow_from: usize) -> Option<Key> {
+/// The next key on a line from `from`.
+fn next_key(bytes: &[u8], from: usize, line_end: usize) -> Option<Key> {
     let mut i = from;
     while i < line_end {
-        let c = bytes[i];
         let after = if i == 0 { b'\n' } else { bytes[i - 1] };
+        // Only a blank, a flow indicator or the line's start comes before a key or a comment:
+        // most bytes are inside a word, and this is all they cost.
+        if !matches!(after, b'\n' | b' ' | b'\t' | b'{' | b',' | b'[') {
+            i += 1;
+            continue;
+        }
+        let c = bytes[i];
         if c == b'#' && matches!(after, b' ' | b'\t' | b'\n') {
             return None;
         }
-        let starts_word = matches!(after, b'\n' | b' ' | b'\t' | b'{' | b',' | b'[');
-        if !starts_word || !(c.is_ascii_alphabetic() || c == b'"' || c == b'\'') {
+        if !(c.is_ascii_alphabetic() || c == b'"' || c == b'\'') {
             i += 1;
             continue;
         }
@@ -158,9 +161,9 @@ fn next_key(bytes: &[u8], from: usize, line_end: usize, flow_from: usize) -> Opt
         let spaced = colon + 1 >= line_end || matches!(bytes[colon + 1], b' ' | b'\t' | b'\r');
         if end > name_start && is_colon && (spaced || quote.is_some()) {
             return Some(Key {
+                start: i,
                 name: name_start..end,
                 after_colon: colon + 1,
-                in_flow: flow_from < i,
             });
         }
         i = end.max(i + 1);
@@ -178,22 +181,43 @@ const NOT_TOKENS: &[&str] = &["toenv", "to_env", "to-env"];
 /// Whether plx would suggest `token` for this key.
 fn token_like(key: &str) -> bool {
     (3..=10).contains(&key.len())
-        && shares_three_letters_with_token(key)
+        && may_be_close_to_token(key)
         && !NOT_TOKENS.contains(&key.to_ascii_lowercase().as_str())
         && crate::suggest::closest(key, ["token"]).is_some()
 }
 
-/// A necessary condition for `suggest::closest` to find `token` close, and a cheap one (most
-/// keys of a file fail it): a Jaro-Winkler score of 0.85 needs 3 matching letters, and an
-/// edit distance of 2 leaves 3 of the 5. Checking every key on every file is the cost.
-fn shares_three_letters_with_token(key: &str) -> bool {
-    let mut seen = [false; 5];
-    for b in key.bytes() {
-        if let Some(at) = b"token".iter().position(|t| *t == b.to_ascii_lowercase()) {
-            seen[at] = true;
-        }
+/// A necessary condition for `suggest::closest` to find `token` close, and a cheap one: most
+/// keys of a file fail it, and checking every key of every file is the cost.
+///
+/// `closest` compares the key without `_`/`-` and lower-cased (`n` letters) with `token`. A
+/// Jaro-Winkler score of 0.85 needs a Jaro score of 0.75 (the prefix bonus adds at most 0.4
+/// of what is left), so with `m` matching letters `m/n + m/5 + 1 >= 2.25`; each match is a
+/// different letter of `token`. An edit distance within `max(1, n/4)` is at most 1 for the
+/// lengths where it can be reached (4 to 6), which keeps 4 of the 5 letters.
+fn may_be_close_to_token(key: &str) -> bool {
+    let mut seen = 0u8;
+    let mut letters = 0usize;
+    for b in key.bytes().filter(|b| !matches!(b, b'_' | b'-')) {
+        letters += 1;
+        // `| 0x20` lower-cases an ASCII letter, and only the letter itself maps onto these.
+        seen |= match b | 0x20 {
+            b't' => 1,
+            b'o' => 2,
+            b'k' => 4,
+            b'e' => 8,
+            b'n' => 16,
+            _ => 0,
+        };
     }
-    seen.iter().filter(|s| **s).count() >= 3
+    let matching = seen.count_ones() as usize;
+    // The fewest matching letters for a Jaro score of 0.75: `4m(5 + n) >= 25n`.
+    let for_jaro = (1..=5).find(|m| 4 * m * (5 + letters) >= 25 * letters);
+    let for_distance = (4..=6).contains(&letters).then_some(4);
+    let needed = match (for_jaro, for_distance) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(usize::MAX),
+    };
+    matching >= needed.max(3)
 }
 
 /// The byte range of the value after a key's colon: a quoted or flow value to its closing
@@ -338,10 +362,7 @@ fn block(bytes: &[u8], line_end: usize, indent: usize) -> Option<Range<usize>> {
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|b| *b == b'\n')
-        .map_or(bytes.len(), |at| from + at)
+    memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |at| from + at)
 }
 
 /// The value's lines, each trimmed, to be found elsewhere in the text.
@@ -392,7 +413,8 @@ mod tests {
     }
 
     /// The shortcut never turns away a key that `suggest::closest` finds close to `token`:
-    /// every key of up to 5 characters over the letters that matter, in both cases.
+    /// every key of up to 5 characters over the letters that matter, in both cases, and
+    /// 200,000 longer ones drawn from them (a fixed sequence, so a failure repeats).
     #[test]
     fn the_cheap_test_keeps_every_key_close_to_token() {
         let alphabet = ['t', 'o', 'k', 'e', 'n', 'T', 'O', 'a', '_', 's'];
@@ -407,11 +429,29 @@ mod tests {
             keys.sort();
             keys.dedup();
         }
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        for _ in 0..200_000 {
+            let len = 6 + next(5);
+            keys.push((0..len).map(|_| alphabet[next(alphabet.len())]).collect());
+        }
+        let mut close = 0;
         for key in keys.iter().filter(|k| (3..=10).contains(&k.len())) {
             if crate::suggest::closest(key, ["token"]).is_some() {
-                assert!(shares_three_letters_with_token(key), "{key}");
+                close += 1;
+                assert!(may_be_close_to_token(key), "{key}");
             }
         }
+        // The sample reaches the boundary: keys on both sides of it.
+        assert!(close > 1_000, "{close}");
+        assert!(!may_be_close_to_token("container"));
+        assert!(!may_be_close_to_token("operator"));
+        assert!(may_be_close_to_token("tokenizer"));
     }
 
     #[test]

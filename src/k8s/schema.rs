@@ -202,7 +202,7 @@ fn nested(
                 .and_then(|e| e.first())
                 .map_or(item.span, |e| e.key_span);
             let here = pointer.len();
-            push_token(pointer, &index.to_string());
+            push_token(pointer, itoa::Buffer::new().format(index));
             walk(child, item, &Place::below(span, list_levels), pointer, out);
             pointer.truncate(here);
         }

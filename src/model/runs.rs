@@ -4,6 +4,7 @@
 use k8s_openapi::api::core::v1::{Container, Volume};
 
 use crate::model::{V1Environment, V1Init, V1Polyaxonfile, V1Run, V1Service, V1Termination};
+use crate::yaml::tree::{child_pointer, item_pointer};
 
 /// A Polyaxonfile as it runs: an operation with its component in place, its shortcuts and
 /// `runPatch` applied, decoded again.
@@ -93,7 +94,7 @@ impl<'a> RunView<'a> {
     }
 
     pub fn environment_pointer(&self) -> String {
-        format!("{}/environment", self.at)
+        child_pointer(&self.at, "environment")
     }
 
     /// Main container first, then sidecars, then init containers, as the pod lists them.
@@ -103,14 +104,14 @@ impl<'a> RunView<'a> {
             out.push(PodContainer {
                 role: Role::Main,
                 container,
-                pointer: format!("{}/container", self.at),
+                pointer: child_pointer(&self.at, "container"),
             });
         }
         for (index, container) in self.sidecars.iter().enumerate() {
             out.push(PodContainer {
                 role: Role::Sidecar,
                 container,
-                pointer: format!("{}/sidecars/{index}", self.at),
+                pointer: item_pointer(&self.at, "sidecars", index),
             });
         }
         for (index, step) in self.init.iter().enumerate() {
@@ -118,7 +119,7 @@ impl<'a> RunView<'a> {
                 out.push(PodContainer {
                     role: Role::Init,
                     container,
-                    pointer: format!("{}/init/{index}/container", self.at),
+                    pointer: child_pointer(&item_pointer(&self.at, "init", index), "container"),
                 });
             }
         }
@@ -141,7 +142,7 @@ pub fn replica_views<'a>(file: &'a V1Polyaxonfile, prefix: &str) -> Vec<RunView<
     let Some(run) = &file.run else {
         return Vec::new();
     };
-    replicas(run, &format!("{prefix}/run"))
+    replicas(run, &child_pointer(prefix, "run"))
         .into_iter()
         .map(|(at, parts)| RunView::new(at, Workload::Replica, parts, None, false))
         .collect()
@@ -177,7 +178,7 @@ pub fn view<'a>(
     prefix: &str,
     termination: Option<(&'a V1Termination, String)>,
 ) -> Option<RunView<'a>> {
-    let at = format!("{prefix}/run");
+    let at = child_pointer(prefix, "run");
     let completed_by_polyaxon = completed_by_polyaxon(file);
     match &file.run {
         Some(V1Run::Job(job)) => Some(RunView::new(
@@ -255,7 +256,7 @@ fn replicas<'a>(run: &'a V1Run, at: &str) -> Vec<(String, Parts<'a>)> {
         let head = ray
             .head
             .as_ref()
-            .map(|head| (format!("{at}/head"), parts!(head)));
+            .map(|head| (child_pointer(at, "head"), parts!(head)));
         let workers = ray.workers.iter().flatten().map(|(name, worker)| {
             let token = crate::yaml::tree::escape_pointer_token(name);
             (format!("{at}/workers/{token}"), parts!(worker))
@@ -265,7 +266,7 @@ fn replicas<'a>(run: &'a V1Run, at: &str) -> Vec<(String, Parts<'a>)> {
     let roles = run.replica_roles();
     roles
         .into_iter()
-        .filter_map(|(role, replica)| Some((format!("{at}/{role}"), parts!(replica?))))
+        .filter_map(|(role, replica)| Some((child_pointer(at, role), parts!(replica?))))
         .collect()
 }
 
@@ -281,10 +282,10 @@ fn collect<'a>(
     let termination = outer_termination.or_else(|| {
         file.termination
             .as_ref()
-            .map(|t| (t, format!("{prefix}/termination")))
+            .map(|t| (t, child_pointer(prefix, "termination")))
     });
     let completed_by_polyaxon = completed_by_polyaxon(file) || completed_from_outside;
-    let at = format!("{prefix}/run");
+    let at = child_pointer(prefix, "run");
     let mut own = Vec::new();
     own.extend(view(file, prefix, termination.clone()));
     if let Some(run) = &file.run {
@@ -324,7 +325,7 @@ fn collect<'a>(
             for (index, child) in files.iter().flatten().enumerate() {
                 collect(
                     child,
-                    &format!("{at}/{key}/{index}"),
+                    &item_pointer(&at, key, index),
                     None,
                     &inner,
                     false,
@@ -336,7 +337,7 @@ fn collect<'a>(
     if let Some(component) = &file.component {
         collect(
             component,
-            &format!("{prefix}/component"),
+            &child_pointer(prefix, "component"),
             termination,
             dag_volumes,
             completed_by_polyaxon || completes_its_component(file),

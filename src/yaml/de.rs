@@ -244,10 +244,10 @@ impl State {
     }
 
     fn enter_index(&self, index: usize) -> usize {
-        use std::fmt::Write;
         let mut at = self.at.borrow_mut();
         let depth = at.len();
-        let _ = write!(at, "/{index}");
+        at.push('/');
+        at.push_str(itoa::Buffer::new().format(index));
         depth
     }
 

@@ -305,22 +305,55 @@ pub fn escape_pointer_token(token: &str) -> String {
     out
 }
 
-/// `token`, escaped, at the end of `pointer` (without the `/`): no copy of the token when
-/// nothing in it needs escaping, which is almost always.
+/// `token`, escaped, at the end of `pointer` (without the `/`), in place: this runs for every
+/// key of every file, and label keys such as `kubernetes.io/hostname` are common.
 pub fn push_pointer_token(pointer: &mut String, token: &str) {
-    // Bytes, not chars: `~` and `/` are ASCII, and this runs for every key of every file.
-    if token.bytes().any(|b| matches!(b, b'~' | b'/')) {
-        pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
-    } else {
-        pointer.push_str(token);
+    let mut copied = 0;
+    for (at, byte) in token.bytes().enumerate() {
+        let escaped = match byte {
+            b'~' => "~0",
+            b'/' => "~1",
+            _ => continue,
+        };
+        // `at` is an ASCII byte's place, so both slices end on a character boundary.
+        pointer.push_str(&token[copied..at]);
+        pointer.push_str(escaped);
+        copied = at + 1;
     }
+    pointer.push_str(&token[copied..]);
 }
 
-pub fn unescape_pointer_token(token: &str) -> String {
+/// `{parent}/{path}`, `path` written as it is (a field name, or several with `/`; a key
+/// from the file goes through [`escape_pointer_token`]). Rules build one for every field they
+/// look at, wrong or not, so without the formatting machinery.
+pub fn child_pointer(parent: &str, path: &str) -> String {
+    let mut pointer = String::with_capacity(parent.len() + 1 + path.len());
+    pointer.push_str(parent);
+    pointer.push('/');
+    pointer.push_str(path);
+    pointer
+}
+
+/// `{parent}/{list}/{index}`: an item of a list field.
+pub fn item_pointer(parent: &str, list: &str, index: usize) -> String {
+    let mut digits = itoa::Buffer::new();
+    let index = digits.format(index);
+    let mut pointer = String::with_capacity(parent.len() + list.len() + index.len() + 2);
+    pointer.push_str(parent);
+    pointer.push('/');
+    pointer.push_str(list);
+    pointer.push('/');
+    pointer.push_str(index);
+    pointer
+}
+
+/// A pointer token as the key it names: borrowed unless it escapes a `~` or a `/` (finding a
+/// node by its pointer, as every finding does, then copies nothing).
+pub fn unescape_pointer_token(token: &str) -> std::borrow::Cow<'_, str> {
     if token.contains('~') {
-        token.replace("~1", "/").replace("~0", "~")
+        token.replace("~1", "/").replace("~0", "~").into()
     } else {
-        token.to_owned()
+        token.into()
     }
 }
 
@@ -378,17 +411,21 @@ pub enum LoadError {
     },
 }
 
+/// An open sequence or mapping. Its children so far are the builder's `items` or `entries`
+/// from `first` on: every open collection's children share one growing list, and each gets
+/// its own, of exactly its size, when it closes (growing a list per collection reallocated
+/// several times for each of them).
 enum Frame {
     Seq {
         start: usize,
         anchor: usize,
-        items: Vec<Node>,
+        first: usize,
         weight: usize,
     },
     Map {
         start: usize,
         anchor: usize,
-        entries: Vec<Entry>,
+        first: usize,
         keys: KeyIndex,
         pending_key: Option<(String, Span, Style)>,
         merged: Vec<Entry>,
@@ -434,6 +471,8 @@ struct Builder<'s> {
     source: &'s str,
     limits: Limits,
     stack: Vec<Frame>,
+    items: Vec<Node>,
+    entries: Vec<Entry>,
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
     root: Option<Node>,
@@ -462,6 +501,8 @@ fn parse(source: &str, limits: Limits, single: bool) -> Result<Vec<Node>, LoadEr
         source,
         limits,
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
         root: None,
@@ -586,14 +627,14 @@ impl Builder<'_> {
             Frame::Seq {
                 start,
                 anchor,
-                items: Vec::new(),
+                first: self.items.len(),
                 weight: 1,
             }
         } else {
             Frame::Map {
                 start,
                 anchor,
-                entries: Vec::new(),
+                first: self.entries.len(),
                 keys: KeyIndex::default(),
                 pending_key: None,
                 merged: Vec::new(),
@@ -610,11 +651,11 @@ impl Builder<'_> {
             Frame::Seq {
                 start,
                 anchor,
-                items,
+                first,
                 weight,
             } => (
                 Node {
-                    kind: NodeKind::Seq(items),
+                    kind: NodeKind::Seq(self.items.split_off(first)),
                     span: Span::new(start, end),
                 },
                 weight,
@@ -623,7 +664,7 @@ impl Builder<'_> {
             Frame::Map {
                 start,
                 anchor,
-                mut entries,
+                first,
                 mut keys,
                 merged,
                 weight,
@@ -632,14 +673,14 @@ impl Builder<'_> {
                 // YAML 1.1 merge keys (`<<: *base`), as PyYAML and kubectl apply them: keys
                 // written in the mapping itself win over merged ones.
                 for entry in merged {
-                    if keys.find(&entries, &entry.key).is_none() {
-                        entries.push(entry);
-                        keys.added(&entries);
+                    if keys.find(&self.entries[first..], &entry.key).is_none() {
+                        self.entries.push(entry);
+                        keys.added(&self.entries[first..]);
                     }
                 }
                 (
                     Node {
-                        kind: NodeKind::Map(entries),
+                        kind: NodeKind::Map(self.entries.split_off(first)),
                         span: Span::new(start, end),
                     },
                     weight,
@@ -707,14 +748,12 @@ impl Builder<'_> {
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq {
-                items, weight: w, ..
-            }) => {
+            Some(Frame::Seq { weight: w, .. }) => {
                 *w += weight;
-                items.push(node);
+                self.items.push(node);
             }
             Some(Frame::Map {
-                entries,
+                first: entries_from,
                 keys,
                 pending_key,
                 merged,
@@ -744,20 +783,20 @@ impl Builder<'_> {
                             }
                             return Ok(());
                         }
-                        if let Some(first) = keys.find(entries, &key) {
+                        if let Some(first) = keys.find(&self.entries[*entries_from..], &key) {
                             return Err(LoadError::DuplicateKey {
                                 key,
-                                first: entries[first].key_span,
+                                first: self.entries[*entries_from + first].key_span,
                                 second: key_span,
                             });
                         }
-                        entries.push(Entry {
+                        self.entries.push(Entry {
                             key,
                             key_span,
                             key_style,
                             value: node,
                         });
-                        keys.added(entries);
+                        keys.added(&self.entries[*entries_from..]);
                     }
                 }
             }

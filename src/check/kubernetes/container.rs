@@ -13,6 +13,7 @@ use crate::model::MAIN_CONTAINER;
 use crate::model::is_polyaxon_volume;
 use crate::model::runs::{PodContainer, Role, RunView};
 use crate::rules::{self};
+use crate::yaml::tree::{child_pointer, item_pointer};
 
 impl super::Check<'_> {
     pub(super) fn containers(&mut self, run: &RunView<'_>) {
@@ -32,7 +33,7 @@ impl super::Check<'_> {
                 (Role::Sidecar, true) => None,
                 (_, false) => {
                     self.dns_label(
-                        &format!("{pointer}/name"),
+                        &child_pointer(pointer, "name"),
                         "container name",
                         &container.name,
                     );
@@ -43,7 +44,7 @@ impl super::Check<'_> {
                 init_index += 1;
             }
             if let Some(name) = name {
-                let here = format!("{pointer}/name");
+                let here = child_pointer(pointer, "name");
                 match names.get(&name) {
                     Some(first) => {
                         let first = self.span(first, Target::Value);
@@ -75,7 +76,7 @@ impl super::Check<'_> {
         self.ports(at, container);
         self.mounts(run, at, container);
         if let Some(context) = &container.security_context {
-            self.security_context(&format!("{at}/securityContext"), context);
+            self.security_context(&child_pointer(at, "securityContext"), context);
         }
         for (key, probe) in [
             ("livenessProbe", &container.liveness_probe),
@@ -83,7 +84,7 @@ impl super::Check<'_> {
             ("startupProbe", &container.startup_probe),
         ] {
             if let Some(probe) = probe {
-                self.probe(&format!("{at}/{key}"), probe);
+                self.probe(&child_pointer(at, key), probe);
             }
         }
     }
@@ -92,15 +93,15 @@ impl super::Check<'_> {
     fn ports(&mut self, at: &str, container: &Container) {
         let mut port_names: HashMap<&str, String> = HashMap::new();
         for (index, port) in container.ports.iter().flatten().enumerate() {
-            let here = format!("{at}/ports/{index}");
+            let here = item_pointer(at, "ports", index);
             self.range(
-                &format!("{here}/containerPort"),
+                &child_pointer(&here, "containerPort"),
                 i64::from(port.container_port),
                 Bound::Port,
             );
             if let Some(host_port) = port.host_port.filter(|p| *p != 0) {
                 self.range(
-                    &format!("{here}/hostPort"),
+                    &child_pointer(&here, "hostPort"),
                     i64::from(host_port),
                     Bound::Port,
                 );
@@ -114,7 +115,7 @@ impl super::Check<'_> {
                 let errors = validation::iana_svc_name(name);
                 self.format(
                     &rules::K8S_INVALID_DNS_NAME,
-                    &format!("{here}/name"),
+                    &child_pointer(&here, "name"),
                     Target::Value,
                     Invalid {
                         what: || format!("port name `{name}`"),
@@ -126,7 +127,7 @@ impl super::Check<'_> {
                 self.duplicate(
                     &mut port_names,
                     name,
-                    &format!("{here}/name"),
+                    &child_pointer(&here, "name"),
                     "ports of this container are named",
                     "port names must be unique within a container",
                 );
@@ -138,7 +139,7 @@ impl super::Check<'_> {
     fn mounts(&mut self, run: &RunView<'_>, at: &str, container: &Container) {
         let mut mount_paths: HashMap<&str, String> = HashMap::new();
         for (index, mount) in container.volume_mounts.iter().flatten().enumerate() {
-            let here = format!("{at}/volumeMounts/{index}");
+            let here = item_pointer(at, "volumeMounts", index);
             // Polyaxon provides its context volumes; `plx render` refuses them (RND002).
             if !mount.name.is_empty()
                 && !is_polyaxon_volume(&mount.name)
@@ -169,7 +170,7 @@ impl super::Check<'_> {
                 self.findings
                     .at(
                         &rules::K8S_UNDEFINED_VOLUME,
-                        &format!("{here}/name"),
+                        &child_pointer(&here, "name"),
                         Target::Value,
                         format!("volume mount `{}` names no volume of this run", mount.name),
                     )
@@ -179,7 +180,7 @@ impl super::Check<'_> {
                 self.duplicate(
                     &mut mount_paths,
                     &mount.mount_path,
-                    &format!("{here}/mountPath"),
+                    &child_pointer(&here, "mountPath"),
                     "volume mounts of this container use the path",
                     "a path can hold one mount",
                 );
@@ -198,7 +199,7 @@ impl super::Check<'_> {
             this.findings
                 .at(
                     &rules::K8S_CONTAINER_FIELD_NOT_ALLOWED,
-                    &format!("{at}/{key}"),
+                    &child_pointer(at, key),
                     Target::Key,
                     message,
                 )
@@ -258,7 +259,7 @@ impl super::Check<'_> {
             if let Some(threshold) = probe.as_ref().and_then(|p| p.success_threshold)
                 && threshold != 1
             {
-                self.findings.at(&rules::K8S_CONTAINER_FIELD_NOT_ALLOWED, &format!("{at}/{key}/successThreshold"), Target::Value, format!("`{key}.successThreshold` is {threshold}; it must be 1")).help("the API server refuses it: `must be 1`; one success is what ends a liveness or startup failure, so only a readiness probe may ask for more");
+                self.findings.at(&rules::K8S_CONTAINER_FIELD_NOT_ALLOWED, &child_pointer(&child_pointer(at, key), "successThreshold"), Target::Value, format!("`{key}.successThreshold` is {threshold}; it must be 1")).help("the API server refuses it: `must be 1`; one success is what ends a liveness or startup failure, so only a readiness probe may ask for more");
             }
         }
     }
@@ -299,7 +300,7 @@ impl super::Check<'_> {
         ] {
             if let Some(value) = value {
                 self.range(
-                    &format!("{at}/{key}"),
+                    &child_pointer(at, key),
                     i64::from(value),
                     Bound::NonNegative32,
                 );
@@ -308,7 +309,7 @@ impl super::Check<'_> {
         if let Some(grace) = probe.termination_grace_period_seconds {
             // A grace period of 0 kills at once; the API server wants at least 1 second here.
             self.range(
-                &format!("{at}/terminationGracePeriodSeconds"),
+                &child_pointer(at, "terminationGracePeriodSeconds"),
                 grace,
                 Bound::Positive,
             );

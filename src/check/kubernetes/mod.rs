@@ -17,6 +17,7 @@ use crate::model::runs::{Role, RunView, Workload};
 use crate::rules::{self, Rule};
 use crate::yaml::Node;
 use crate::yaml::Span;
+use crate::yaml::tree::{child_pointer, item_pointer};
 
 pub fn check(run: &RunView<'_>, tree: &Node) -> Vec<Diagnostic> {
     let mut check = Check {
@@ -329,7 +330,7 @@ fn subjects(run: &RunView<'_>) -> Vec<Embedded> {
     for index in 0..run.volumes.len() {
         out.push(Embedded {
             definition: schema::VOLUME,
-            pointer: format!("{}/volumes/{index}", run.at),
+            pointer: item_pointer(&run.at, "volumes", index),
             filled: &[],
             converted: schema::Converted {
                 levels: 1,
@@ -431,7 +432,7 @@ fn suggest_qualified(text: &str) -> Option<String> {
         .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
         .to_owned();
     let full = match prefix {
-        Some(prefix) => format!("{prefix}/{out}"),
+        Some(prefix) => child_pointer(&prefix, &out),
         None => out,
     };
     (!full.is_empty() && full != text && validation::qualified_name(&full).is_empty())

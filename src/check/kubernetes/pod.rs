@@ -13,6 +13,7 @@ use crate::model::runs::{RunView, Workload};
 use crate::model::{V1Environment, V1EnvironmentSecurityContext};
 use crate::rules::{self, Rule};
 use crate::yaml::Span;
+use crate::yaml::tree::{child_pointer, item_pointer};
 
 /// `MaxDNSNameservers`, `MaxDNSSearchPaths` and `MaxDNSSearchListChars` in core validation.
 const MAX_NAMESERVERS: usize = 3;
@@ -31,10 +32,10 @@ impl super::Check<'_> {
         self.references(&at, env);
         self.host_aliases(&at, env);
         if let Some(priority) = env.priority {
-            self.range(&format!("{at}/priority"), priority.0, Bound::Int32);
+            self.range(&child_pointer(&at, "priority"), priority.0, Bound::Int32);
         }
         if let Some(context) = &env.security_context {
-            self.pod_security_context(&format!("{at}/securityContext"), context);
+            self.pod_security_context(&child_pointer(&at, "securityContext"), context);
         }
         self.tolerations(&at, env);
         self.dns(&at, env);
@@ -48,20 +49,20 @@ impl super::Check<'_> {
     fn references(&mut self, at: &str, env: &V1Environment) {
         if let Some(name) = &env.service_account_name {
             self.dns_subdomain(
-                &format!("{at}/serviceAccountName"),
+                &child_pointer(at, "serviceAccountName"),
                 "service account name",
                 name,
             );
         }
         if let Some(name) = &env.priority_class_name {
             self.dns_subdomain(
-                &format!("{at}/priorityClassName"),
+                &child_pointer(at, "priorityClassName"),
                 "priority class name",
                 name,
             );
         }
         if let Some(name) = &env.node_name {
-            self.dns_subdomain(&format!("{at}/nodeName"), "node name", name);
+            self.dns_subdomain(&child_pointer(at, "nodeName"), "node name", name);
         }
         // The API server does not check these references, but a Secret's name is a DNS
         // subdomain: a reference that is not one can never resolve, and the kubelet pulls
@@ -78,7 +79,7 @@ impl super::Check<'_> {
             };
             self.format_with(
                 &rules::K8S_INVALID_DNS_NAME,
-                &format!("{at}/imagePullSecrets/{index}"),
+                &item_pointer(at, "imagePullSecrets", index),
                 Target::Value,
                 invalid,
                 "no Secret can have this name, so the image is pulled without these credentials",
@@ -88,15 +89,15 @@ impl super::Check<'_> {
 
     fn host_aliases(&mut self, at: &str, env: &V1Environment) {
         for (index, alias) in env.host_aliases.iter().flatten().enumerate() {
-            let alias_at = format!("{at}/hostAliases/{index}");
+            let alias_at = item_pointer(at, "hostAliases", index);
             // A missing `ip` is a required value (K8S006); a written empty one is not an IP.
-            let ip_at = format!("{alias_at}/ip");
+            let ip_at = child_pointer(&alias_at, "ip");
             if locate::node(self.findings.tree(), &ip_at).is_some() {
                 self.ip(&ip_at, &alias.ip);
             }
             for (host, hostname) in alias.hostnames.iter().flatten().enumerate() {
                 self.dns_subdomain(
-                    &format!("{alias_at}/hostnames/{host}"),
+                    &item_pointer(&alias_at, "hostnames", host),
                     "host alias hostname",
                     hostname,
                 );
@@ -127,11 +128,11 @@ impl super::Check<'_> {
             .join(" and ");
         let places: Vec<Span> = bypassed
             .iter()
-            .map(|key| self.span(&format!("{at}/{key}"), Target::Key))
+            .map(|key| self.span(&child_pointer(at, key), Target::Key))
             .collect();
         let mut finding = self.findings.at(
             &rules::K8S_NODE_NAME_BYPASSES_SCHEDULER,
-            &format!("{at}/nodeName"),
+            &child_pointer(at, "nodeName"),
             Target::Value,
             format!(
                 "`nodeName: {node_name}` places the pod directly, bypassing the scheduler and {listed}"
@@ -223,7 +224,7 @@ impl super::Check<'_> {
             );
         }
         if total > validation::ANNOTATIONS_MAX_BYTES {
-            self.findings.at(&rules::K8S_INVALID_ANNOTATION, &format!("{at}/annotations"), Target::Key, format!(
+            self.findings.at(&rules::K8S_INVALID_ANNOTATION, &child_pointer(at, "annotations"), Target::Key, format!(
                     "the annotations hold {total} bytes; Kubernetes allows {} in all",
                     validation::ANNOTATIONS_MAX_BYTES
                 )).help(format!(
@@ -260,7 +261,7 @@ impl super::Check<'_> {
             ("runAsGroup", context.run_as_group),
         ] {
             if let Some(value) = value {
-                self.range(&format!("{at}/{key}"), value, Bound::Id);
+                self.range(&child_pointer(at, key), value, Bound::Id);
             }
         }
     }
@@ -271,21 +272,21 @@ impl super::Check<'_> {
             ("runAsGroup", context.run_as_group),
         ] {
             if let Some(value) = value {
-                self.range(&format!("{at}/{key}"), value, Bound::Id);
+                self.range(&child_pointer(at, key), value, Bound::Id);
             }
         }
     }
 
     pub(super) fn tolerations(&mut self, at: &str, env: &V1Environment) {
         for (index, toleration) in env.tolerations.iter().flatten().enumerate() {
-            let here = format!("{at}/tolerations/{index}");
+            let here = item_pointer(at, "tolerations", index);
             let operator = toleration.operator.as_deref().unwrap_or("Equal");
             let key = toleration.key.as_deref().unwrap_or("");
             let value = toleration.value.as_deref().unwrap_or("");
             if !key.is_empty() {
                 self.label_key(
                     &rules::K8S_INVALID_TOLERATION,
-                    &format!("{here}/key"),
+                    &child_pointer(&here, "key"),
                     &format!("toleration key `{key}`"),
                     key,
                 );
@@ -299,16 +300,16 @@ impl super::Check<'_> {
                 };
                 self.format(
                     &rules::K8S_INVALID_TOLERATION,
-                    &format!("{here}/value"),
+                    &child_pointer(&here, "value"),
                     Target::Value,
                     invalid,
                 );
             }
             if operator == "Exists" && !value.is_empty() {
-                self.findings.at(&rules::K8S_INVALID_TOLERATION, &format!("{here}/value"), Target::Value, format!("a toleration with `operator: Exists` has `value: {value}`")).help("the API server refuses it: `value must be empty when `operator` is 'Exists'`; drop `value` to tolerate every value of the key, or use `operator: Equal` to tolerate only this one");
+                self.findings.at(&rules::K8S_INVALID_TOLERATION, &child_pointer(&here, "value"), Target::Value, format!("a toleration with `operator: Exists` has `value: {value}`")).help("the API server refuses it: `value must be empty when `operator` is 'Exists'`; drop `value` to tolerate every value of the key, or use `operator: Equal` to tolerate only this one");
             }
             if key.is_empty() && operator != "Exists" {
-                self.findings.at(&rules::K8S_INVALID_TOLERATION, &format!("{here}/operator"), if toleration.operator.is_some() {
+                self.findings.at(&rules::K8S_INVALID_TOLERATION, &child_pointer(&here, "operator"), if toleration.operator.is_some() {
                         Target::Value
                     } else {
                         Target::Key
@@ -317,7 +318,7 @@ impl super::Check<'_> {
             if toleration.toleration_seconds.is_some()
                 && toleration.effect.as_deref() != Some("NoExecute")
             {
-                self.findings.at(&rules::K8S_INVALID_TOLERATION, &format!("{here}/tolerationSeconds"), Target::Key, "`tolerationSeconds` needs `effect: NoExecute`").help("the API server refuses it: `effect must be 'NoExecute' when `tolerationSeconds` is set`; only NoExecute taints evict, so only they have a grace period");
+                self.findings.at(&rules::K8S_INVALID_TOLERATION, &child_pointer(&here, "tolerationSeconds"), Target::Key, "`tolerationSeconds` needs `effect: NoExecute`").help("the API server refuses it: `effect must be 'NoExecute' when `tolerationSeconds` is set`; only NoExecute taints evict, so only they have a grace period");
             }
         }
     }
@@ -329,14 +330,14 @@ impl super::Check<'_> {
             .and_then(|c| c.nameservers.as_deref())
             .unwrap_or_default();
         if env.dns_policy.as_deref() == Some("None") && nameservers.is_empty() {
-            self.findings.at(&rules::K8S_DNS_NONE_WITHOUT_NAMESERVERS, &format!("{at}/dnsPolicy"), Target::Value, "`dnsPolicy: None` without `dnsConfig.nameservers` leaves the pod with no DNS server").help("the API server refuses it: `must provide at least one DNS nameserver when `dnsPolicy` is None`; add `dnsConfig: {nameservers: [<ip>]}`, or use `dnsPolicy: ClusterFirst`");
+            self.findings.at(&rules::K8S_DNS_NONE_WITHOUT_NAMESERVERS, &child_pointer(at, "dnsPolicy"), Target::Value, "`dnsPolicy: None` without `dnsConfig.nameservers` leaves the pod with no DNS server").help("the API server refuses it: `must provide at least one DNS nameserver when `dnsPolicy` is None`; add `dnsConfig: {nameservers: [<ip>]}`, or use `dnsPolicy: ClusterFirst`");
         }
         let Some(config) = &env.dns_config else {
             return;
         };
-        let config_at = format!("{at}/dnsConfig");
+        let config_at = child_pointer(at, "dnsConfig");
         if nameservers.len() > MAX_NAMESERVERS {
-            self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &format!("{config_at}/nameservers"), Target::Key, format!(
+            self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &child_pointer(&config_at, "nameservers"), Target::Key, format!(
                     "{} nameservers; a pod may have at most {MAX_NAMESERVERS}",
                     nameservers.len()
                 )).help(format!(
@@ -344,16 +345,16 @@ impl super::Check<'_> {
                 ));
         }
         for (index, server) in nameservers.iter().enumerate() {
-            self.ip(&format!("{config_at}/nameservers/{index}"), server);
+            self.ip(&item_pointer(&config_at, "nameservers", index), server);
         }
         for (index, option) in config.options.iter().flatten().enumerate() {
             if option.name.as_deref().is_none_or(str::is_empty) {
-                self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &format!("{config_at}/options/{index}"), Target::Key, "a dnsConfig option without a `name`").help("the API server refuses it: `Required value: must not be empty`; write the resolv.conf option, e.g. `{name: ndots, value: \"2\"}`");
+                self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &item_pointer(&config_at, "options", index), Target::Key, "a dnsConfig option without a `name`").help("the API server refuses it: `Required value: must not be empty`; write the resolv.conf option, e.g. `{name: ndots, value: \"2\"}`");
             }
         }
         let searches = config.searches.as_deref().unwrap_or_default();
         if searches.len() > MAX_SEARCH_PATHS {
-            self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &format!("{config_at}/searches"), Target::Key, format!(
+            self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &child_pointer(&config_at, "searches"), Target::Key, format!(
                     "{} search domains; a pod may have at most {MAX_SEARCH_PATHS}",
                     searches.len()
                 )).help(format!(
@@ -363,7 +364,7 @@ impl super::Check<'_> {
         let chars =
             searches.iter().map(String::len).sum::<usize>() + searches.len().saturating_sub(1);
         if chars > MAX_SEARCH_CHARS {
-            self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &format!("{config_at}/searches"), Target::Key, format!("the search list is {chars} characters long; at most {MAX_SEARCH_CHARS} are allowed")).help(format!("the API server refuses it: `must not have more than {MAX_SEARCH_CHARS} characters (including spaces) in the search list`"));
+            self.findings.at(&rules::K8S_INVALID_DNS_CONFIG, &child_pointer(&config_at, "searches"), Target::Key, format!("the search list is {chars} characters long; at most {MAX_SEARCH_CHARS} are allowed")).help(format!("the API server refuses it: `must not have more than {MAX_SEARCH_CHARS} characters (including spaces) in the search list`"));
         }
         for (index, search) in searches.iter().enumerate() {
             // A search domain may end in a dot (fully qualified), or be a lone dot.
@@ -375,7 +376,7 @@ impl super::Check<'_> {
                 self.findings
                     .at(
                         &rules::K8S_INVALID_DNS_CONFIG,
-                        &format!("{config_at}/searches/{index}"),
+                        &item_pointer(&config_at, "searches", index),
                         Target::Value,
                         format!("search domain `{search}` is not a DNS subdomain"),
                     )
@@ -414,7 +415,7 @@ impl super::Check<'_> {
                 "a job becomes a batch/v1 Job, whose pods restart `OnFailure` or `Never` (the Job itself retries, up to `termination.maxRetries`)"
             }
         };
-        self.findings.at(&rules::K8S_WORKLOAD_RESTART_POLICY, &format!("{at}/restartPolicy"), Target::Value, format!("`restartPolicy: {policy}` is not allowed in a {}", run.workload.kind())).help(format!("{why}; the API server refuses it: `spec.template.spec.restartPolicy: Unsupported value: \"{policy}\": supported values: {listed}`"));
+        self.findings.at(&rules::K8S_WORKLOAD_RESTART_POLICY, &child_pointer(at, "restartPolicy"), Target::Value, format!("`restartPolicy: {policy}` is not allowed in a {}", run.workload.kind())).help(format!("{why}; the API server refuses it: `spec.template.spec.restartPolicy: Unsupported value: \"{policy}\": supported values: {listed}`"));
     }
 
     pub(super) fn affinity_weights(&mut self, at: &str, env: &V1Environment) {
@@ -455,7 +456,10 @@ impl super::Check<'_> {
         ] {
             for (i, term) in terms.into_iter().flatten().enumerate() {
                 weights.push((
-                    format!("{key}/preferredDuringSchedulingIgnoredDuringExecution/{i}/weight"),
+                    child_pointer(
+                        &item_pointer(key, "preferredDuringSchedulingIgnoredDuringExecution", i),
+                        "weight",
+                    ),
                     term.weight,
                 ));
             }
@@ -484,7 +488,7 @@ impl super::Check<'_> {
             ("timeout", &termination.timeout, Bound::NonNegative64),
         ] {
             if let Some(value) = value.as_ref().and_then(|v| v.value()) {
-                self.range(&format!("{at}/{key}"), *value, bound);
+                self.range(&child_pointer(at, key), *value, bound);
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use super::Bound;
 use crate::model::runs::RunView;
+use crate::yaml::tree::{child_pointer, item_pointer};
 
 impl super::Check<'_> {
     pub(super) fn service(&mut self, run: &RunView<'_>) {
@@ -16,11 +17,11 @@ impl super::Check<'_> {
             .flatten()
             .enumerate()
         {
-            self.range(&format!("{}/ports/{index}", run.at), *port, Bound::Port);
+            self.range(&item_pointer(&run.at, "ports", index), *port, Bound::Port);
         }
         if let Some(replicas) = service.replicas.as_ref().and_then(|r| r.value()) {
             self.range(
-                &format!("{}/replicas", run.at),
+                &child_pointer(&run.at, "replicas"),
                 *replicas,
                 Bound::NonNegative32,
             );

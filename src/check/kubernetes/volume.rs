@@ -6,18 +6,19 @@ use k8s_openapi::api::core::v1::Volume;
 
 use super::Bound;
 use crate::model::runs::RunView;
+use crate::yaml::tree::{child_pointer, item_pointer};
 
 impl super::Check<'_> {
     pub(super) fn volumes(&mut self, run: &RunView<'_>) {
         let mut names: HashMap<&str, String> = HashMap::new();
         for (index, volume) in run.volumes.iter().enumerate() {
-            let here = format!("{}/volumes/{index}", run.at);
+            let here = item_pointer(&run.at, "volumes", index);
             if !volume.name.is_empty() {
-                self.dns_label(&format!("{here}/name"), "volume name", &volume.name);
+                self.dns_label(&child_pointer(&here, "name"), "volume name", &volume.name);
                 self.duplicate(
                     &mut names,
                     &volume.name,
-                    &format!("{here}/name"),
+                    &child_pointer(&here, "name"),
                     "volumes are named",
                     "volume names must be unique in a pod",
                 );
@@ -79,7 +80,11 @@ impl super::Check<'_> {
         }
         for (pointer, mode) in modes {
             if let Some(mode) = mode {
-                self.range(&format!("{at}/{pointer}"), i64::from(mode), Bound::FileMode);
+                self.range(
+                    &child_pointer(at, &pointer),
+                    i64::from(mode),
+                    Bound::FileMode,
+                );
             }
         }
     }
