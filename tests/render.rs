@@ -644,7 +644,7 @@ fn node_to_json(node: &plx::yaml::Node) -> Value {
         NodeKind::Map(entries) => Value::Object(
             entries
                 .iter()
-                .map(|e| (e.key.clone(), node_to_json(&e.value)))
+                .map(|e| (e.key.as_str().to_owned(), node_to_json(&e.value)))
                 .collect(),
         ),
         NodeKind::Seq(items) => Value::Array(items.iter().map(node_to_json).collect()),
@@ -657,7 +657,7 @@ fn node_to_json(node: &plx::yaml::Node) -> Value {
                     return Value::from(b);
                 }
             }
-            Value::from(text.clone())
+            Value::from(text.as_str())
         }
     }
 }

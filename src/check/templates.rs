@@ -67,14 +67,14 @@ impl Scope {
         // An operation's params are names too (context-only ones, or those it gives its
         // component); their use in the component itself is checked against its own inputs.
         if let Some(params) = level.get("params").and_then(|e| e.value.entries()) {
-            names.extend(params.iter().map(|e| e.key.clone()));
+            names.extend(params.iter().map(|e| e.key.as_str().to_owned()));
         }
         names.extend(matrix_names(level));
         // A join's params are the run's context values too.
         if let Some(NodeKind::Seq(joins)) = level.get("joins").map(|e| &e.value.kind) {
             for join in joins {
                 if let Some(params) = join.get("params").and_then(|e| e.value.entries()) {
-                    names.extend(params.iter().map(|e| e.key.clone()));
+                    names.extend(params.iter().map(|e| e.key.as_str().to_owned()));
                 }
             }
         }
@@ -96,7 +96,7 @@ pub fn matrix_names(level: &Node) -> Vec<String> {
     };
     let mut names = Vec::new();
     if let Some(params) = matrix.value.get("params").and_then(|e| e.value.entries()) {
-        names.extend(params.iter().map(|e| e.key.clone()));
+        names.extend(params.iter().map(|e| e.key.as_str().to_owned()));
     }
     if let Some(NodeKind::Seq(values)) = matrix.value.get("values").map(|e| &e.value.kind) {
         for value in values {
@@ -105,7 +105,7 @@ pub fn matrix_names(level: &Node) -> Vec<String> {
                     .entries()
                     .unwrap_or_default()
                     .iter()
-                    .map(|e| e.key.clone()),
+                    .map(|e| e.key.as_str().to_owned()),
             );
         }
     }

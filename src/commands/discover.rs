@@ -248,7 +248,7 @@ pub fn reading(tree: &Node) -> Reading {
             .entries()
             .unwrap_or_default()
             .iter()
-            .map(|entry| entry.key.clone())
+            .map(|entry| entry.key.as_str().to_owned())
             .collect(),
     };
     decide(&top)

@@ -47,7 +47,7 @@ pub fn operation(
     if let Some(component) = referenced {
         entries.retain(|e| !REFERENCE_KEYS.contains(&e.key.as_str()));
         entries.push(Entry {
-            key: "component".to_owned(),
+            key: "component".into(),
             key_span: Span::ELSEWHERE,
             key_style: Style::Plain,
             value: patch::foreign(component),

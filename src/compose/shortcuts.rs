@@ -6,6 +6,7 @@
 
 use crate::model::PatchStrategy;
 use crate::yaml::{Entry, Node, NodeKind, Span, Style};
+use compact_str::CompactString;
 
 use super::patch::patch;
 
@@ -30,7 +31,7 @@ pub struct Invalid {
     pub message: String,
 }
 
-fn scalar(text: impl Into<String>, style: Style, span: Span) -> Node {
+fn scalar(text: impl Into<CompactString>, style: Style, span: Span) -> Node {
     Node {
         kind: NodeKind::Scalar {
             text: text.into(),
@@ -42,7 +43,7 @@ fn scalar(text: impl Into<String>, style: Style, span: Span) -> Node {
 
 fn entry(key: &str, value: Node) -> Entry {
     Entry {
-        key: key.to_owned(),
+        key: key.into(),
         key_span: value.span,
         key_style: Style::Plain,
         value,
@@ -186,12 +187,14 @@ fn set(node: &mut Node, key: &str, value: Node) {
 /// `cmd: "python train.py"` or its lines -> `command: [/bin/sh, -c]`, `args: ["set -e\n..."]`.
 fn cmd(value: &Node) -> Result<(Node, Node), String> {
     let lines: Vec<String> = match &value.kind {
-        NodeKind::Scalar { text, .. } if !value.is_null() => vec![text.clone()],
+        NodeKind::Scalar { text, .. } if !value.is_null() => vec![text.as_str().to_owned()],
         NodeKind::Seq(items) => items
             .iter()
             .enumerate()
             .map(|(index, item)| match &item.kind {
-                NodeKind::Scalar { text, .. } if !text.trim().is_empty() => Ok(text.clone()),
+                NodeKind::Scalar { text, .. } if !text.trim().is_empty() => {
+                    Ok(text.as_str().to_owned())
+                }
                 _ => Err(format!("cmd[{index}] must be a non-blank line")),
             })
             .collect::<Result<_, _>>()?,
@@ -300,7 +303,7 @@ fn resources(value: &Node) -> Result<Node, Vec<Invalid>> {
     for e in entries {
         let key = match e.key.as_str() {
             "cpu" | "memory" => e.key.clone(),
-            "gpu" => "nvidia.com/gpu".to_owned(),
+            "gpu" => "nvidia.com/gpu".into(),
             "nvidia.com/gpu" => {
                 invalid.push(Invalid {
                     span: e.key_span,
@@ -308,7 +311,7 @@ fn resources(value: &Node) -> Result<Node, Vec<Invalid>> {
                 });
                 continue;
             }
-            other if other.contains('/') => other.to_owned(),
+            other if other.contains('/') => other.into(),
             other => {
                 invalid.push(Invalid {
                     span: e.key_span,

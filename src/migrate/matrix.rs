@@ -118,8 +118,8 @@ pub fn search(hptuning: &Node, notes: &mut Notes) -> Search {
         for entry in node.entries().unwrap_or_default() {
             let path = format!("hptuning.matrix.{}", entry.key);
             if let Some((param, kind)) = distribution(&entry.value, &path, notes) {
-                params.push((entry.key.clone(), kind));
-                hp.insert(entry.key.clone(), param);
+                params.push((entry.key.as_str().to_owned(), kind));
+                hp.insert(entry.key.as_str().to_owned(), param);
             }
         }
     }

@@ -249,7 +249,7 @@ fn early_operation(tree: &Node) -> Value {
     out.insert("kind".into(), "operation".into());
     for entry in tree.entries().unwrap_or_default() {
         if !matches!(entry.key.as_str(), "version" | "kind") {
-            out.insert(entry.key.clone(), entry.value.to_json());
+            out.insert(entry.key.as_str().to_owned(), entry.value.to_json());
         }
     }
     Value::Object(out)

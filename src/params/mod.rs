@@ -95,7 +95,7 @@ pub fn read_file(text: &str) -> Result<Vec<Given>, String> {
                 other => other,
             };
             Given {
-                name: entry.key.clone(),
+                name: entry.key.as_str().to_owned(),
                 raw: Raw::Value(value),
                 origin: Origin::File,
             }

@@ -3,6 +3,7 @@
 //! that reads as a number, bool or null is typed like one (Polyaxon's `literal_eval`), except
 //! in `command` and `args`, which stay text and lose the items that render to nothing.
 
+use compact_str::CompactString;
 use std::fmt::Write as _;
 
 use minijinja::value::{Value, ValueKind};
@@ -291,7 +292,7 @@ fn from_json(value: &serde_json::Value, span: crate::yaml::Span) -> Node {
         serde_json::Value::Object(map) => NodeKind::Map(
             map.iter()
                 .map(|(key, value)| crate::yaml::Entry {
-                    key: key.clone(),
+                    key: key.into(),
                     key_span: span,
                     key_style: Style::Quoted,
                     value: from_json(value, span),
@@ -299,15 +300,15 @@ fn from_json(value: &serde_json::Value, span: crate::yaml::Span) -> Node {
                 .collect(),
         ),
         serde_json::Value::String(text) => NodeKind::Scalar {
-            text: text.clone(),
+            text: text.into(),
             style: Style::Quoted,
         },
         serde_json::Value::Null => NodeKind::Scalar {
-            text: String::new(),
+            text: CompactString::default(),
             style: Style::Rendered,
         },
         other => NodeKind::Scalar {
-            text: other.to_string(),
+            text: other.to_string().into(),
             style: Style::Rendered,
         },
     };
@@ -392,9 +393,9 @@ fn walk(
                         _ => Node {
                             kind: NodeKind::Scalar {
                                 text: if !is_command_item && result == "None" {
-                                    String::new()
+                                    CompactString::default()
                                 } else {
-                                    result
+                                    result.into()
                                 },
                                 style: if is_command_item {
                                     Style::Quoted

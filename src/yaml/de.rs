@@ -335,7 +335,7 @@ impl<'a> De<'a> {
                             .push(Notice::AmbiguousScalar {
                                 pointer: self.state.pointer(),
                                 span: self.node.span,
-                                text: text.clone(),
+                                text: text.as_str().to_owned(),
                                 reading,
                             });
                     }
@@ -488,7 +488,7 @@ impl<'de> de::Deserializer<'de> for De<'_> {
                 self.state.notices.borrow_mut().push(Notice::StringAsList {
                     pointer: self.state.pointer(),
                     span: self.node.span,
-                    text: text.clone(),
+                    text: text.as_str().to_owned(),
                 });
             }
             let access = Seq {
@@ -734,7 +734,7 @@ impl<'a, I> Map<'a, I> {
                 None => {
                     self.state.notices.borrow_mut().push(Notice::UnknownKey {
                         pointer: self.state.pointer(),
-                        key: entry.key.clone(),
+                        key: entry.key.as_str().to_owned(),
                         key_span: entry.key_span,
                         expected: fields.to_vec(),
                     });

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use compact_str::CompactString;
 use serde_saphyr::granit_parser::{Event, Marker, Options, Parser, ScalarStyle, ScanError, Tag};
 
 /// A half-open byte range into the source text.
@@ -65,7 +66,7 @@ impl Style {
 
 #[derive(Clone, Debug)]
 pub enum NodeKind {
-    Scalar { text: String, style: Style },
+    Scalar { text: CompactString, style: Style },
     Seq(Vec<Node>),
     Map(Vec<Entry>),
 }
@@ -78,7 +79,7 @@ pub struct Node {
 
 #[derive(Clone, Debug)]
 pub struct Entry {
-    pub key: String,
+    pub key: CompactString,
     pub key_span: Span,
     pub key_style: Style,
     pub value: Node,
@@ -92,7 +93,7 @@ impl Node {
             NodeKind::Map(entries) => serde_json::Value::Object(
                 entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.value.to_json()))
+                    .map(|e| (e.key.as_str().to_owned(), e.value.to_json()))
                     .collect(),
             ),
             NodeKind::Seq(items) => {
@@ -104,11 +105,11 @@ impl Node {
                     Resolved::Bool(b) => b.into(),
                     Resolved::Int(i) => i.into(),
                     Resolved::Float(f) => serde_json::Number::from_f64(f)
-                        .map_or_else(|| text.clone().into(), serde_json::Value::Number),
-                    Resolved::Str => text.clone().into(),
+                        .map_or_else(|| text.as_str().into(), serde_json::Value::Number),
+                    Resolved::Str => text.as_str().into(),
                 }
             }
-            NodeKind::Scalar { text, .. } => text.clone().into(),
+            NodeKind::Scalar { text, .. } => text.as_str().into(),
         }
     }
 
@@ -427,7 +428,7 @@ enum Frame {
         anchor: usize,
         first: usize,
         keys: KeyIndex,
-        pending_key: Option<(String, Span, Style)>,
+        pending_key: Option<(CompactString, Span, Style)>,
         merged: Vec<Entry>,
         weight: usize,
     },
@@ -438,7 +439,7 @@ enum Frame {
 /// past [`KeyIndex::SCANNED`] keys gets a hash map, so a hostile one stays linear.
 #[derive(Default)]
 struct KeyIndex {
-    positions: Option<HashMap<String, usize>>,
+    positions: Option<HashMap<CompactString, usize>>,
 }
 
 impl KeyIndex {
@@ -535,7 +536,7 @@ fn parse(source: &str, limits: Limits, single: bool) -> Result<Vec<Node>, LoadEr
             #[allow(unreachable_patterns)]
             Event::Scalar(text, style, anchor, tag) => {
                 let style = scalar_style(style, tag.as_deref(), tag_start)?;
-                builder.scalar(text.into_owned(), style, anchor, Span::new(start, end))?;
+                builder.scalar(text.into(), style, anchor, Span::new(start, end))?;
             }
             Event::SequenceStart(_, anchor, ref tag) | Event::MappingStart(_, anchor, ref tag) => {
                 if let Some(tag) = tag.as_deref() {
@@ -594,7 +595,7 @@ fn scalar_style(
 impl Builder<'_> {
     fn scalar(
         &mut self,
-        text: String,
+        text: CompactString,
         style: Style,
         anchor: usize,
         span: Span,
@@ -785,7 +786,7 @@ impl Builder<'_> {
                         }
                         if let Some(first) = keys.find(&self.entries[*entries_from..], &key) {
                             return Err(LoadError::DuplicateKey {
-                                key,
+                                key: key.into(),
                                 first: self.entries[*entries_from + first].key_span,
                                 second: key_span,
                             });
