@@ -165,11 +165,14 @@ pub struct Decoded<T> {
 
 /// Decodes `node` into `T`, collecting every error rather than stopping at the first.
 pub fn decode<T: DeserializeOwned>(node: &Node, pointer: &str) -> Decoded<T> {
-    let state = State::default();
+    let state = State {
+        base: pointer.to_owned(),
+        ..State::default()
+    };
     let mut errors = Vec::new();
     let mut notices = BTreeMap::new();
     for _ in 0..MAX_PASSES {
-        state.at.replace(pointer.to_owned());
+        state.at.borrow_mut().clear();
         let result = T::deserialize(De::new(node, &state));
         for notice in state.notices.borrow_mut().drain(..) {
             let id = notice.identity();
@@ -213,42 +216,86 @@ fn is_field_of(masked: &str, parent: &str, field: &str) -> bool {
 }
 
 #[derive(Default)]
-struct State {
+struct State<'a> {
     notices: RefCell<Vec<Notice>>,
     masked: RefCell<HashSet<String>>,
-    /// The pointer of the value being decoded: one buffer for the whole walk, grown by a
-    /// token before each child is decoded and cut back after, so a value that decodes
-    /// fine (most of them) costs no pointer of its own.
-    at: RefCell<String>,
+    /// Where the walk started: the decoded node's own pointer.
+    base: String,
+    /// The tokens from `base` down to the value being decoded, borrowed from the tree. They
+    /// become a pointer only for an error or a notice: a value that decodes fine (nearly all
+    /// of them) costs a push and a pop.
+    at: RefCell<Vec<Token<'a>>>,
 }
 
-impl State {
-    /// The current pointer, copied (for an error or a notice).
+#[derive(Clone, Copy)]
+enum Token<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> State<'a> {
+    /// The current pointer, written out (for an error or a notice).
     fn pointer(&self) -> String {
-        self.at.borrow().clone()
+        let mut pointer = self.base.clone();
+        for token in self.at.borrow().iter() {
+            pointer.push('/');
+            match *token {
+                Token::Key(key) => push_pointer_token(&mut pointer, key),
+                Token::Index(index) => pointer.push_str(itoa::Buffer::new().format(index)),
+            }
+        }
+        pointer
     }
 
     /// Whether the current pointer is a value masked by an earlier pass.
     fn is_masked(&self) -> bool {
         let masked = self.masked.borrow();
-        !masked.is_empty() && masked.contains(self.at.borrow().as_str())
+        !masked.is_empty() && masked.contains(&self.pointer())
+    }
+
+    /// `node` read as a string, here: a plain scalar YAML 1.1 reads as something else is
+    /// noted (`on`, `1e3`).
+    fn string<'n>(&self, node: &'n Node) -> Result<&'n str, Error> {
+        let NodeKind::Scalar { text, style } = &node.kind else {
+            return Err(self.invalid_type(node, "a string"));
+        };
+        if *style == Style::Plain {
+            if node.is_null() {
+                return Err(self.invalid_type(node, "a string"));
+            }
+            if let Some(reading) = scalar::non_string_reading(text) {
+                self.notices.borrow_mut().push(Notice::AmbiguousScalar {
+                    pointer: self.pointer(),
+                    span: node.span,
+                    text: text.as_str().to_owned(),
+                    reading,
+                });
+            }
+        }
+        Ok(text)
+    }
+
+    fn invalid_type(&self, node: &Node, expected: &str) -> Error {
+        Error::new(ErrorKind::InvalidType {
+            expected: expected.to_owned(),
+            found: node.describe(),
+        })
+        .at(&self.pointer(), node.span)
     }
 
     /// Enters the child at `token`; returns what [`State::leave`] needs.
-    fn enter(&self, token: &str) -> usize {
-        let mut at = self.at.borrow_mut();
-        let depth = at.len();
-        at.push('/');
-        push_pointer_token(&mut at, token);
-        depth
+    fn enter(&self, token: &'a str) -> usize {
+        self.push(Token::Key(token))
     }
 
     fn enter_index(&self, index: usize) -> usize {
+        self.push(Token::Index(index))
+    }
+
+    fn push(&self, token: Token<'a>) -> usize {
         let mut at = self.at.borrow_mut();
-        let depth = at.len();
-        at.push('/');
-        at.push_str(itoa::Buffer::new().format(index));
-        depth
+        at.push(token);
+        at.len() - 1
     }
 
     fn leave(&self, depth: usize) {
@@ -265,7 +312,7 @@ impl State {
 
 struct De<'a> {
     node: &'a Node,
-    state: &'a State,
+    state: &'a State<'a>,
     /// A key of this mapping that an enclosing tagged enum already consumed.
     skip_key: Option<&'static str>,
     /// A scalar here may stand for a one-element list (container `command`/`args`).
@@ -273,7 +320,7 @@ struct De<'a> {
 }
 
 impl<'a> De<'a> {
-    fn new(node: &'a Node, state: &'a State) -> Self {
+    fn new(node: &'a Node, state: &'a State<'a>) -> Self {
         Self {
             node,
             state,
@@ -287,10 +334,7 @@ impl<'a> De<'a> {
     }
 
     fn invalid_type(&self, expected: &str) -> Error {
-        self.error(ErrorKind::InvalidType {
-            expected: expected.to_owned(),
-            found: self.node.describe(),
-        })
+        self.state.invalid_type(self.node, expected)
     }
 
     fn locate<T>(&self, result: Result<T, Error>) -> Result<T, Error> {
@@ -322,28 +366,7 @@ impl<'a> De<'a> {
     }
 
     fn string(&self) -> Result<&'a str, Error> {
-        match &self.node.kind {
-            NodeKind::Scalar { text, style } => {
-                if *style == Style::Plain {
-                    if self.node.is_null() {
-                        return Err(self.invalid_type("a string"));
-                    }
-                    if let Some(reading) = scalar::non_string_reading(text) {
-                        self.state
-                            .notices
-                            .borrow_mut()
-                            .push(Notice::AmbiguousScalar {
-                                pointer: self.state.pointer(),
-                                span: self.node.span,
-                                text: text.as_str().to_owned(),
-                                reading,
-                            });
-                    }
-                }
-                Ok(text)
-            }
-            _ => Err(self.invalid_type("a string")),
-        }
+        self.state.string(self.node)
     }
 
     fn entries(&self, expected: &str) -> Result<&'a [Entry], Error> {
@@ -624,7 +647,7 @@ impl<'de> de::Deserializer<'de> for De<'_> {
 
 struct Seq<'a, I> {
     items: I,
-    state: &'a State,
+    state: &'a State<'a>,
     /// A scalar read as a one-element list keeps its own pointer.
     same_pointer: bool,
 }
@@ -657,7 +680,7 @@ struct Map<'a, I> {
     entries: I,
     /// The entry whose key was read, for its value.
     pending: Option<&'a Entry>,
-    state: &'a State,
+    state: &'a State<'a>,
     /// For structs: the known fields.
     fields: Option<&'static [&'static str]>,
     skip_key: Option<&'static str>,
@@ -722,8 +745,7 @@ impl<'a, I> Map<'a, I> {
         match self.fields {
             None => {
                 // A free-form mapping (labels, nodeSelector): its keys are strings too.
-                let key_node = entry_key_node(entry);
-                De::new(&key_node, self.state).string()?;
+                self.state.string(&entry_key_node(entry))?;
                 Ok(Some(entry.key.as_str()))
             }
             Some(fields) => match match_field(&entry.key, fields) {
