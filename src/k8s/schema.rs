@@ -9,7 +9,7 @@
 
 use super::schema_data::DEFINITIONS;
 use crate::yaml::scalar::is_whole_template;
-use crate::yaml::tree::{is_snake_spelling, push_pointer_token};
+use crate::yaml::tree::{PointerStack, is_snake_spelling};
 use crate::yaml::{Node, NodeKind, Span};
 
 pub const POD_SPEC: &str = "io.k8s.api.core.v1.PodSpec";
@@ -108,9 +108,7 @@ pub fn check(subject: Subject<'_>) -> Vec<Finding> {
             levels: subject.converted.map(|c| c.levels),
             lists: subject.converted.map_or(&[], |c| c.lists),
         };
-        // One pointer for the whole walk, grown and cut back at each level: a finding copies
-        // it, the nodes that are fine cost no allocation.
-        let mut pointer = subject.pointer.clone();
+        let mut pointer = PointerStack::new(subject.pointer.clone());
         walk(
             definition,
             subject.node,
@@ -122,11 +120,11 @@ pub fn check(subject: Subject<'_>) -> Vec<Finding> {
     findings
 }
 
-fn walk(
+fn walk<'a>(
     definition: &'static Definition,
-    node: &Node,
+    node: &'a Node,
     place: &Place<'_>,
-    pointer: &mut String,
+    pointer: &mut PointerStack<'a>,
     out: &mut Vec<Finding>,
 ) {
     let Some(entries) = node.entries() else {
@@ -139,7 +137,7 @@ fn walk(
                 violation: Violation::Required {
                     field: (*field).to_owned(),
                 },
-                pointer: pointer.clone(),
+                pointer: pointer.pointer(),
                 span: place.span,
             });
         }
@@ -149,14 +147,13 @@ fn walk(
         let Some((name, property)) = property(definition, &entry.key) else {
             continue;
         };
-        let depth = pointer.len();
-        push_token(pointer, &entry.key);
+        let depth = pointer.push_key(&entry.key);
         if place.levels == Some(0) && name != entry.key {
             out.push(Finding {
                 violation: Violation::Unconverted {
                     field: name.to_owned(),
                 },
-                pointer: pointer.clone(),
+                pointer: pointer.pointer(),
                 span: entry.key_span,
             });
             // What is under it is dropped with it.
@@ -188,11 +185,11 @@ fn walk(
 /// The items of a list property and the values of a map property, each walked as an object
 /// of its definition. A list's items are objects of the list's level (`levels.0`), a map's
 /// values of the level below (`levels.1`).
-fn nested(
+fn nested<'a>(
     property: &'static Property,
-    value: &Node,
+    value: &'a Node,
     (list_levels, inner): (Option<usize>, Option<usize>),
-    pointer: &mut String,
+    pointer: &mut PointerStack<'a>,
     out: &mut Vec<Finding>,
 ) {
     if let (Some(child), NodeKind::Seq(items)) = (child(&property.items), &value.kind) {
@@ -201,27 +198,19 @@ fn nested(
                 .entries()
                 .and_then(|e| e.first())
                 .map_or(item.span, |e| e.key_span);
-            let here = pointer.len();
-            push_token(pointer, itoa::Buffer::new().format(index));
+            let here = pointer.push_index(index);
             walk(child, item, &Place::below(span, list_levels), pointer, out);
             pointer.truncate(here);
         }
     }
     if let (Some(child), Some(values)) = (child(&property.values), value.entries()) {
         for value in values {
-            let here = pointer.len();
-            push_token(pointer, &value.key);
+            let here = pointer.push_key(&value.key);
             let place = Place::below(value.key_span, inner);
             walk(child, &value.value, &place, pointer, out);
             pointer.truncate(here);
         }
     }
-}
-
-/// `/token` at the end of a JSON pointer, escaped.
-fn push_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    push_pointer_token(pointer, token);
 }
 
 impl Place<'_> {
@@ -258,7 +247,7 @@ fn child(name: &Option<&'static str>) -> Option<&'static Definition> {
 fn unsupported(
     value: &Node,
     allowed: &'static [&'static str],
-    pointer: &str,
+    pointer: &PointerStack<'_>,
     out: &mut Vec<Finding>,
 ) {
     let Some(text) = value.as_str() else {
@@ -273,7 +262,7 @@ fn unsupported(
             value: text.to_owned(),
             allowed,
         },
-        pointer: pointer.to_owned(),
+        pointer: pointer.pointer(),
         span: value.span,
     });
 }

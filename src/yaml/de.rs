@@ -21,7 +21,7 @@ use serde::de::{
 
 use super::scalar::{self, Resolved};
 use super::tree::{
-    Entry, Node, NodeKind, Span, Style, is_snake_spelling, match_field, push_pointer_token,
+    Entry, Node, NodeKind, PointerStack, Span, Style, is_snake_spelling, match_field,
 };
 
 /// The serde name of `Templated<T>`: a value that may be a whole-field `{{ ... }}` template.
@@ -166,13 +166,13 @@ pub struct Decoded<T> {
 /// Decodes `node` into `T`, collecting every error rather than stopping at the first.
 pub fn decode<T: DeserializeOwned>(node: &Node, pointer: &str) -> Decoded<T> {
     let state = State {
-        base: pointer.to_owned(),
+        at: RefCell::new(PointerStack::new(pointer.to_owned())),
         ..State::default()
     };
     let mut errors = Vec::new();
     let mut notices = BTreeMap::new();
     for _ in 0..MAX_PASSES {
-        state.at.borrow_mut().clear();
+        state.at.borrow_mut().truncate(0);
         let result = T::deserialize(De::new(node, &state));
         for notice in state.notices.borrow_mut().drain(..) {
             let id = notice.identity();
@@ -219,32 +219,14 @@ fn is_field_of(masked: &str, parent: &str, field: &str) -> bool {
 struct State<'a> {
     notices: RefCell<Vec<Notice>>,
     masked: RefCell<HashSet<String>>,
-    /// Where the walk started: the decoded node's own pointer.
-    base: String,
-    /// The tokens from `base` down to the value being decoded, borrowed from the tree. They
-    /// become a pointer only for an error or a notice: a value that decodes fine (nearly all
-    /// of them) costs a push and a pop.
-    at: RefCell<Vec<Token<'a>>>,
-}
-
-#[derive(Clone, Copy)]
-enum Token<'a> {
-    Key(&'a str),
-    Index(usize),
+    /// Where the value being decoded is.
+    at: RefCell<PointerStack<'a>>,
 }
 
 impl<'a> State<'a> {
     /// The current pointer, written out (for an error or a notice).
     fn pointer(&self) -> String {
-        let mut pointer = self.base.clone();
-        for token in self.at.borrow().iter() {
-            pointer.push('/');
-            match *token {
-                Token::Key(key) => push_pointer_token(&mut pointer, key),
-                Token::Index(index) => pointer.push_str(itoa::Buffer::new().format(index)),
-            }
-        }
-        pointer
+        self.at.borrow().pointer()
     }
 
     /// Whether the current pointer is a value masked by an earlier pass.
@@ -285,17 +267,11 @@ impl<'a> State<'a> {
 
     /// Enters the child at `token`; returns what [`State::leave`] needs.
     fn enter(&self, token: &'a str) -> usize {
-        self.push(Token::Key(token))
+        self.at.borrow_mut().push_key(token)
     }
 
     fn enter_index(&self, index: usize) -> usize {
-        self.push(Token::Index(index))
-    }
-
-    fn push(&self, token: Token<'a>) -> usize {
-        let mut at = self.at.borrow_mut();
-        at.push(token);
-        at.len() - 1
+        self.at.borrow_mut().push_index(index)
     }
 
     fn leave(&self, depth: usize) {

@@ -308,7 +308,7 @@ pub fn escape_pointer_token(token: &str) -> String {
 
 /// `token`, escaped, at the end of `pointer` (without the `/`), in place: this runs for every
 /// key of every file, and label keys such as `kubernetes.io/hostname` are common.
-pub fn push_pointer_token(pointer: &mut String, token: &str) {
+fn push_pointer_token(pointer: &mut String, token: &str) {
     let mut copied = 0;
     for (at, byte) in token.bytes().enumerate() {
         let escaped = match byte {
@@ -346,6 +346,61 @@ pub fn item_pointer(parent: &str, list: &str, index: usize) -> String {
     pointer.push('/');
     pointer.push_str(index);
     pointer
+}
+
+/// A JSON pointer built as a walk goes down a tree: a base and the keys and indexes below
+/// it, borrowed from the tree. It is written out only for a finding, so a value that is fine
+/// (nearly all of them) costs a push and a pop.
+#[derive(Default)]
+pub struct PointerStack<'a> {
+    base: String,
+    tokens: Vec<PointerToken<'a>>,
+}
+
+#[derive(Clone, Copy)]
+enum PointerToken<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> PointerStack<'a> {
+    pub fn new(base: String) -> Self {
+        Self {
+            base,
+            tokens: Vec::new(),
+        }
+    }
+
+    /// Goes down to the value at `key`; returns the depth [`PointerStack::truncate`] goes back to.
+    pub fn push_key(&mut self, key: &'a str) -> usize {
+        self.tokens.push(PointerToken::Key(key));
+        self.tokens.len() - 1
+    }
+
+    /// Goes down to the item at `index`; returns the depth to go back to.
+    pub fn push_index(&mut self, index: usize) -> usize {
+        self.tokens.push(PointerToken::Index(index));
+        self.tokens.len() - 1
+    }
+
+    pub fn truncate(&mut self, depth: usize) {
+        self.tokens.truncate(depth);
+    }
+
+    /// The pointer, written out and escaped.
+    pub fn pointer(&self) -> String {
+        let mut pointer = self.base.clone();
+        for token in &self.tokens {
+            pointer.push('/');
+            match *token {
+                PointerToken::Key(key) => push_pointer_token(&mut pointer, key),
+                PointerToken::Index(index) => {
+                    pointer.push_str(itoa::Buffer::new().format(index));
+                }
+            }
+        }
+        pointer
+    }
 }
 
 /// A pointer token as the key it names: borrowed unless it escapes a `~` or a `/` (finding a
