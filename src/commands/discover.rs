@@ -290,10 +290,9 @@ const NOT_A_KEY_START: [char; 12] = [' ', '\t', '#', '-', '%', '[', '&', '*', '!
 /// the lines that start with a key. The first line of a flow mapping (`{kind: component, ...`)
 /// gives its first key.
 fn yaml_entries(head: &str) -> Vec<(String, String)> {
-    head.lines()
+    unindented_lines(head)
         .filter_map(|line| {
             let line = line.trim_start_matches('{');
-            // Most lines are indented: no key of theirs is a top-level one.
             if line.starts_with(NOT_A_KEY_START) {
                 return None;
             }
@@ -315,6 +314,21 @@ fn yaml_entries(head: &str) -> Vec<(String, String)> {
             })
         })
         .collect()
+}
+
+/// The lines of `head` (as `str::lines` gives them) but those whose first character is one of
+/// [`NOT_A_KEY_START`]: most lines are indented, and this finds line starts with memchr and
+/// looks at one byte of each.
+fn unindented_lines(head: &str) -> impl Iterator<Item = &str> {
+    let bytes = head.as_bytes();
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|at| at + 1));
+    starts
+        .filter(|&start| {
+            bytes
+                .get(start)
+                .is_some_and(|&b| !NOT_A_KEY_START.contains(&char::from(b)))
+        })
+        .map(|start| head[start..].lines().next().unwrap_or_default())
 }
 
 /// The top-level keys of a JSON object, and their values when they are strings: the keys read
@@ -556,6 +570,27 @@ mod tests {
 
     /// A folder's file is judged by its first bytes and then read by its tree: both readings
     /// are the one decision, on the same keys.
+    /// The shortcut keeps exactly the lines `str::lines` gives that do not start with one of
+    /// `NOT_A_KEY_START`: blank lines, `\r\n`, a last line with and without its break, a
+    /// multi-byte first character.
+    #[test]
+    fn unindented_lines_are_the_lines_that_may_start_with_a_key() {
+        for text in [
+            "",
+            "\n",
+            "kind: component\nrun:\n  kind: job\n",
+            "a: 1\r\n  b: 2\r\n\r\n#c\n- d\n{e: 1}\né: 2\n\tf\nlast",
+            "\n\nx:\n",
+        ] {
+            let expected: Vec<&str> = text
+                .lines()
+                .filter(|line| !line.starts_with(NOT_A_KEY_START))
+                .collect();
+            let kept: Vec<&str> = unindented_lines(text).collect();
+            assert_eq!(kept, expected, "{text:?}");
+        }
+    }
+
     #[test]
     fn the_first_bytes_and_the_tree_read_every_fixture_alike() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
