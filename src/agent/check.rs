@@ -6,6 +6,7 @@ use crate::document::locate::{Findings, Target};
 use crate::model::agent::AgentValues;
 use crate::rules;
 use crate::yaml::Node;
+use crate::yaml::tree::{child_pointer, entry_pointer};
 
 pub fn check(values: &AgentValues, tree: &Node) -> Vec<Diagnostic> {
     let mut findings = Findings::new(tree);
@@ -330,10 +331,7 @@ fn unknown_schema_keys(
         findings
             .at(
                 &rules::AGENT_INVALID_CONNECTION,
-                &format!(
-                    "{at}/schema/{}",
-                    crate::yaml::tree::escape_pointer_token(&entry.key)
-                ),
+                &entry_pointer(&child_pointer(at, "schema"), &entry.key),
                 Target::Key,
                 format!(
                     "`{}` is not a key of a `{kind}` connection's schema",

@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::document::locate::{Findings, Target};
 use crate::model::{V1Dag, V1Polyaxonfile, V1Run};
 use crate::rules;
-use crate::yaml::tree::{child_pointer, item_pointer};
+use crate::yaml::tree::{child_pointer, entry_pointer, item_pointer};
 use crate::yaml::{Node, NodeKind};
 
 /// The dags of a file: its own run's, and an operation's inline component's.
@@ -99,7 +99,6 @@ impl<'a> Graph<'a> {
             else {
                 continue;
             };
-            let token = crate::yaml::tree::escape_pointer_token(param);
             let reads = value
                 .value
                 .as_ref()
@@ -108,7 +107,7 @@ impl<'a> Graph<'a> {
             self.edges.push(Edge {
                 from,
                 to: to.to_owned(),
-                pointer: format!("{at}/params/{token}/ref"),
+                pointer: child_pointer(&entry_pointer(&child_pointer(&at, "params"), param), "ref"),
                 reads,
             });
         }

@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::rules;
 use crate::yaml::Node;
-use crate::yaml::tree::{child_pointer, item_pointer};
+use crate::yaml::tree::{child_pointer, entry_pointer, item_pointer};
 
 /// Every distributed run of the file: its own, its inline component's, and a dag's
 /// operations' and components', at their keys.
@@ -95,8 +95,7 @@ fn ray_cluster(ray: &V1RayCluster, at: &str, findings: &mut Findings<'_>) {
         ray_start_labels(findings, &child_pointer(at, "head"), "Head", head);
     }
     for (name, worker) in ray.workers.iter().flatten() {
-        let token = crate::yaml::tree::escape_pointer_token(name);
-        let group = format!("{at}/workers/{token}");
+        let group = entry_pointer(&child_pointer(at, "workers"), name);
         bounds(
             findings,
             &group,

@@ -11,7 +11,7 @@ use crate::params::{self, Bound, BoundIo, Given, Origin, Raw};
 use crate::rules;
 use crate::rules::Severity;
 use crate::yaml::Node;
-use crate::yaml::tree::{child_pointer, item_pointer};
+use crate::yaml::tree::{child_pointer, entry_pointer, item_pointer};
 
 /// Binds `given` (from the command line) and the file's own `params` to the runnable
 /// component's IO. `rendering` makes a missing required input an error: `check` can judge
@@ -133,7 +133,7 @@ impl<'a> Binder<'a> {
     fn params(&mut self, given: &[Given]) -> Vec<Given> {
         let mut all: Vec<Given> = Vec::new();
         for (name, param) in self.file.params.iter().flatten() {
-            let pointer = format!("/params/{}", crate::yaml::tree::escape_pointer_token(name));
+            let pointer = entry_pointer("/params", name);
             let value = self
                 .tree
                 .pointer(&child_pointer(&pointer, "value"))

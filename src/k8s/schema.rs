@@ -68,7 +68,7 @@ pub struct Finding {
 pub struct Subject<'a> {
     pub definition: &'static str,
     pub node: &'a Node,
-    pub pointer: String,
+    pub pointer: &'a str,
     /// The span that stands for the whole object: its key, or its first key in a list.
     pub span: Span,
     /// Required fields plx fills in itself at this object (a main container's `name`), or
@@ -108,7 +108,7 @@ pub fn check(subject: Subject<'_>) -> Vec<Finding> {
             levels: subject.converted.map(|c| c.levels),
             lists: subject.converted.map_or(&[], |c| c.lists),
         };
-        let mut pointer = PointerStack::new(subject.pointer.clone());
+        let mut pointer = PointerStack::new(subject.pointer);
         walk(
             definition,
             subject.node,
@@ -277,7 +277,7 @@ mod tests {
         check(Subject {
             definition,
             node: &tree,
-            pointer: String::new(),
+            pointer: "",
             span: tree.span,
             filled,
             converted: None,

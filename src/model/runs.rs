@@ -4,7 +4,7 @@
 use k8s_openapi::api::core::v1::{Container, Volume};
 
 use crate::model::{V1Environment, V1Init, V1Polyaxonfile, V1Run, V1Service, V1Termination};
-use crate::yaml::tree::{child_pointer, item_pointer};
+use crate::yaml::tree::{child_pointer, entry_pointer, item_pointer};
 
 /// A Polyaxonfile as it runs: an operation with its component in place, its shortcuts and
 /// `runPatch` applied, decoded again.
@@ -258,8 +258,10 @@ fn replicas<'a>(run: &'a V1Run, at: &str) -> Vec<(String, Parts<'a>)> {
             .as_ref()
             .map(|head| (child_pointer(at, "head"), parts!(head)));
         let workers = ray.workers.iter().flatten().map(|(name, worker)| {
-            let token = crate::yaml::tree::escape_pointer_token(name);
-            (format!("{at}/workers/{token}"), parts!(worker))
+            (
+                entry_pointer(&child_pointer(at, "workers"), name),
+                parts!(worker),
+            )
         });
         return head.into_iter().chain(workers).collect();
     }

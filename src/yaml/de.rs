@@ -166,7 +166,7 @@ pub struct Decoded<T> {
 /// Decodes `node` into `T`, collecting every error rather than stopping at the first.
 pub fn decode<T: DeserializeOwned>(node: &Node, pointer: &str) -> Decoded<T> {
     let state = State {
-        at: RefCell::new(PointerStack::new(pointer.to_owned())),
+        at: RefCell::new(PointerStack::new(pointer)),
         ..State::default()
     };
     let mut errors = Vec::new();

@@ -300,12 +300,6 @@ pub fn snake_case(field: &str) -> String {
     out
 }
 
-pub fn escape_pointer_token(token: &str) -> String {
-    let mut out = String::with_capacity(token.len());
-    push_pointer_token(&mut out, token);
-    out
-}
-
 /// `token`, escaped, at the end of `pointer` (without the `/`), in place: this runs for every
 /// key of every file, and label keys such as `kubernetes.io/hostname` are common.
 fn push_pointer_token(pointer: &mut String, token: &str) {
@@ -325,13 +319,22 @@ fn push_pointer_token(pointer: &mut String, token: &str) {
 }
 
 /// `{parent}/{path}`, `path` written as it is (a field name, or several with `/`; a key
-/// from the file goes through [`escape_pointer_token`]). Rules build one for every field they
+/// from the file goes through [`entry_pointer`]). Rules build one for every field they
 /// look at, wrong or not, so without the formatting machinery.
 pub fn child_pointer(parent: &str, path: &str) -> String {
     let mut pointer = String::with_capacity(parent.len() + 1 + path.len());
     pointer.push_str(parent);
     pointer.push('/');
     pointer.push_str(path);
+    pointer
+}
+
+/// `{parent}/{key}` for a key written in the file (a label's, an annotation's), escaped.
+pub fn entry_pointer(parent: &str, key: &str) -> String {
+    let mut pointer = String::with_capacity(parent.len() + 1 + key.len());
+    pointer.push_str(parent);
+    pointer.push('/');
+    push_pointer_token(&mut pointer, key);
     pointer
 }
 
@@ -353,7 +356,7 @@ pub fn item_pointer(parent: &str, list: &str, index: usize) -> String {
 /// (nearly all of them) costs a push and a pop.
 #[derive(Default)]
 pub struct PointerStack<'a> {
-    base: String,
+    base: &'a str,
     tokens: Vec<PointerToken<'a>>,
 }
 
@@ -364,7 +367,7 @@ enum PointerToken<'a> {
 }
 
 impl<'a> PointerStack<'a> {
-    pub fn new(base: String) -> Self {
+    pub fn new(base: &'a str) -> Self {
         Self {
             base,
             tokens: Vec::new(),
@@ -389,7 +392,7 @@ impl<'a> PointerStack<'a> {
 
     /// The pointer, written out and escaped.
     pub fn pointer(&self) -> String {
-        let mut pointer = self.base.clone();
+        let mut pointer = self.base.to_owned();
         for token in &self.tokens {
             pointer.push('/');
             match *token {
@@ -1014,7 +1017,9 @@ mod tests {
     #[test]
     fn pointer_escapes_slashes() {
         let root = load_default("labels:\n  app.kubernetes.io/name: x\n").unwrap();
-        let ptr = format!("/labels/{}", escape_pointer_token("app.kubernetes.io/name"));
+        let ptr = entry_pointer("/labels", "app.kubernetes.io/name");
+        assert_eq!(ptr, "/labels/app.kubernetes.io~1name");
+        assert_eq!(entry_pointer("", "a~b/c"), "/a~0b~1c");
         assert_eq!(root.pointer(&ptr).unwrap().node.as_str(), Some("x"));
     }
 }

@@ -232,7 +232,7 @@ impl Check<'_> {
             for finding in schema::check(Subject {
                 definition: subject.definition,
                 node,
-                pointer: subject.pointer.clone(),
+                pointer: &subject.pointer,
                 span,
                 filled: subject.filled,
                 converted: None,
@@ -357,7 +357,7 @@ pub fn unconverted(file: &V1Polyaxonfile, tree: &Node) -> Vec<(String, Diagnosti
             let found = schema::check(Subject {
                 definition: subject.definition,
                 node,
-                pointer: subject.pointer.clone(),
+                pointer: &subject.pointer,
                 span: node.span,
                 filled: &[],
                 converted: Some(subject.converted),

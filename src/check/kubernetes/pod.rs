@@ -13,7 +13,7 @@ use crate::model::runs::{RunView, Workload};
 use crate::model::{V1Environment, V1EnvironmentSecurityContext};
 use crate::rules::{self, Rule};
 use crate::yaml::Span;
-use crate::yaml::tree::{child_pointer, item_pointer};
+use crate::yaml::tree::{child_pointer, entry_pointer, item_pointer};
 
 /// `MaxDNSNameservers`, `MaxDNSSearchPaths` and `MaxDNSSearchListChars` in core validation.
 const MAX_NAMESERVERS: usize = 3;
@@ -151,10 +151,7 @@ impl super::Check<'_> {
         labels: Option<&BTreeMap<String, String>>,
     ) {
         for (name, value) in labels.into_iter().flatten() {
-            let pointer = format!(
-                "{at}/{key}/{}",
-                crate::yaml::tree::escape_pointer_token(name)
-            );
+            let pointer = entry_pointer(&child_pointer(at, key), name);
             let what = if key == "labels" {
                 "label"
             } else {
@@ -163,7 +160,7 @@ impl super::Check<'_> {
             self.label_key(
                 &rules::K8S_INVALID_LABEL,
                 &pointer,
-                &format!("{what} key `{name}`"),
+                || format!("{what} key `{name}`"),
                 name,
             );
             if is_templated(value) {
@@ -184,12 +181,18 @@ impl super::Check<'_> {
     }
 
     /// `ValidateLabelName`: a qualified name.
-    pub(super) fn label_key(&mut self, rule: &'static Rule, pointer: &str, what: &str, name: &str) {
+    pub(super) fn label_key(
+        &mut self,
+        rule: &'static Rule,
+        pointer: &str,
+        what: impl FnOnce() -> String,
+        name: &str,
+    ) {
         if is_templated(name) {
             return;
         }
         let invalid = Invalid {
-            what: || what.to_owned(),
+            what,
             expected: "a valid label key",
             errors: validation::qualified_name(name),
             fix: || suggest_qualified(name),
@@ -207,10 +210,7 @@ impl super::Check<'_> {
             if is_templated(name) {
                 continue;
             }
-            let pointer = format!(
-                "{at}/annotations/{}",
-                crate::yaml::tree::escape_pointer_token(name)
-            );
+            let pointer = entry_pointer(&child_pointer(at, "annotations"), name);
             self.format(
                 &rules::K8S_INVALID_ANNOTATION,
                 &pointer,
@@ -287,7 +287,7 @@ impl super::Check<'_> {
                 self.label_key(
                     &rules::K8S_INVALID_TOLERATION,
                     &child_pointer(&here, "key"),
-                    &format!("toleration key `{key}`"),
+                    || format!("toleration key `{key}`"),
                     key,
                 );
             }
