@@ -131,3 +131,28 @@ fn the_agents_values_are_recognised_by_the_charts_keys_in_walks_and_by_content()
     read.sort();
     assert_eq!(read, expected);
 }
+
+/// Files are checked by several workers, each taking the next file left; the report lists
+/// them in the walk's order all the same, run after run.
+#[test]
+fn a_walk_checked_in_parallel_reports_in_file_order() {
+    let scratch = common::Scratch::new("walk-order");
+    let dir = scratch.0.clone();
+    let findings = root().join("fixtures/invalid/SCH001-typo-nodeSelectr.yaml");
+    let clean = root().join("fixtures/valid/job-affinity.yaml");
+    for i in 0..60 {
+        let from = if i % 3 == 0 { &findings } else { &clean };
+        std::fs::copy(from, dir.join(format!("run{i:02}.yaml"))).unwrap();
+    }
+    let mut expected: Vec<String> = (0..60)
+        .filter(|i| i % 3 == 0)
+        .map(|i| format!("run{i:02}.yaml"))
+        .collect();
+    expected.sort();
+    for _ in 0..3 {
+        let (code, files, count) = checked_files(&dir);
+        assert_eq!(code, 1);
+        assert_eq!(count, 60);
+        assert_eq!(files, expected);
+    }
+}

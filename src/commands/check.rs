@@ -2,6 +2,7 @@
 //! the service accounts the runs name against a profile.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::discover::{self, Content, Target};
 use super::display;
@@ -284,12 +285,21 @@ fn check_all(
     if workers <= 1 {
         return targets.iter().filter_map(check_one).collect();
     }
-    let chunk = targets.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = targets
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().filter_map(check_one).collect::<Vec<_>>()))
-            .collect();
+    // Each worker takes the next file left, so one slowed down (a busy sibling CPU, a large
+    // file) does not leave the others idle at the end; the reports go back in file order.
+    let next = AtomicUsize::new(0);
+    let take = || {
+        let mut done = Vec::new();
+        loop {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            let Some(target) = targets.get(at) else {
+                break done;
+            };
+            done.extend(check_one(target).map(|reported| (at, reported)));
+        }
+    };
+    let mut done: Vec<(usize, Reported)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(take)).collect();
         handles
             .into_iter()
             .flat_map(|h| {
@@ -297,7 +307,9 @@ fn check_all(
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
-    })
+    });
+    done.sort_unstable_by_key(|(at, _)| *at);
+    done.into_iter().map(|(_, reported)| reported).collect()
 }
 
 /// One file: `None` when it was found in a folder and is not something plx reads.
