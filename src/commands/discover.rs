@@ -568,8 +568,6 @@ mod tests {
         assert!(values.recognised && values.content == Content::AgentValues);
     }
 
-    /// A folder's file is judged by its first bytes and then read by its tree: both readings
-    /// are the one decision, on the same keys.
     /// The shortcut keeps exactly the lines `str::lines` gives that do not start with one of
     /// `NOT_A_KEY_START`: blank lines, `\r\n`, a last line with and without its break, a
     /// multi-byte first character.
@@ -591,6 +589,8 @@ mod tests {
         }
     }
 
+    /// A folder's file is judged by its first bytes and then read by its tree: both readings
+    /// are the one decision, on the same keys.
     #[test]
     fn the_first_bytes_and_the_tree_read_every_fixture_alike() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");

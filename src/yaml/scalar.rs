@@ -138,13 +138,7 @@ pub fn lax_bool(text: &str) -> Option<bool> {
 /// what users of `defaultMode: 0644` mean, and what both downstream readers do.
 pub fn parse_yaml11_int(text: &str) -> Option<i64> {
     let (negative, digits) = split_sign(text);
-    // A copy only for the rare number written with `_` separators: this reads every plain
-    // scalar that may be an integer.
-    let digits: std::borrow::Cow<'_, str> = if digits.contains('_') {
-        digits.replace('_', "").into()
-    } else {
-        digits.into()
-    };
+    let digits = without_separators(digits);
     if digits.is_empty() {
         return None;
     }
@@ -180,13 +174,19 @@ fn is_sexagesimal(text: &str) -> bool {
         })
 }
 
-/// YAML 1.1 floats, and the Go `strconv.ParseFloat` spellings go-yaml v2 accepts (`1e3`).
-fn is_yaml11_float(text: &str) -> bool {
-    let cleaned: std::borrow::Cow<'_, str> = if text.contains('_') {
+/// `text` without YAML 1.1's `_` digit separators (`1_000`), copied only when it has one:
+/// every plain scalar that may be a number is read through this.
+fn without_separators(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('_') {
         text.replace('_', "").into()
     } else {
         text.into()
-    };
+    }
+}
+
+/// YAML 1.1 floats, and the Go `strconv.ParseFloat` spellings go-yaml v2 accepts (`1e3`).
+fn is_yaml11_float(text: &str) -> bool {
+    let cleaned = without_separators(text);
     let (_, body) = split_sign(&cleaned);
     let starts_like_number = body
         .bytes()
