@@ -526,7 +526,9 @@ impl KeyIndex {
     }
 }
 
-struct Builder<'s> {
+/// Builds the tree from parser events: the full parser's, or the fast path's
+/// ([`super::block`]), which gives it the same events at the same places.
+pub(super) struct Builder<'s> {
     source: &'s str,
     limits: Limits,
     stack: Vec<Frame>,
@@ -550,22 +552,23 @@ pub fn load_documents(source: &str, limits: Limits) -> Result<Vec<Node>, LoadErr
 }
 
 fn parse(source: &str, limits: Limits, single: bool) -> Result<Vec<Node>, LoadError> {
+    // Nearly every file is in the fast path's subset; it hands anything else back.
+    if let Some(root) = super::block::load(source, limits) {
+        return Ok(vec![root]);
+    }
+    parse_events(source, limits, single)
+}
+
+/// The full parser's reading of `source`, for every file the fast path hands back (and for
+/// the tests and the fuzz target that hold the fast path to it).
+pub fn parse_events(source: &str, limits: Limits, single: bool) -> Result<Vec<Node>, LoadError> {
     let mut options = Options::default();
     // Keep the parser's own nesting guard just above ours so that ours, with its clearer
     // message, is the one users meet.
     options.block_nesting_limit = limits.max_depth + 2;
     options.flow_nesting_limit = limits.max_depth + 2;
     let mut parser = Parser::new_from_str_with_options(source, options);
-    let mut builder = Builder {
-        source,
-        limits,
-        stack: Vec::new(),
-        items: Vec::new(),
-        entries: Vec::new(),
-        anchors: HashMap::new(),
-        nodes: 0,
-        root: None,
-    };
+    let mut builder = Builder::new(source, limits);
     let mut started = 0usize;
     let mut documents = Vec::new();
     while let Some(next) = parser.next_event() {
@@ -650,8 +653,26 @@ fn scalar_style(
     })
 }
 
-impl Builder<'_> {
-    fn scalar(
+impl<'s> Builder<'s> {
+    pub(super) fn new(source: &'s str, limits: Limits) -> Self {
+        Self {
+            source,
+            limits,
+            stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
+            anchors: HashMap::new(),
+            nodes: 0,
+            root: None,
+        }
+    }
+
+    /// The document's root, once its events are all in.
+    pub(super) fn into_root(self) -> Option<Node> {
+        self.root
+    }
+
+    pub(super) fn scalar(
         &mut self,
         text: CompactString,
         style: Style,
@@ -667,7 +688,12 @@ impl Builder<'_> {
     }
 
     /// A sequence or mapping starts: within the depth limit, and not as a mapping's key.
-    fn open(&mut self, is_seq: bool, anchor: usize, span: Span) -> Result<(), LoadError> {
+    pub(super) fn open(
+        &mut self,
+        is_seq: bool,
+        anchor: usize,
+        span: Span,
+    ) -> Result<(), LoadError> {
         let (start, end) = (span.start, span.end);
         if let Some(Frame::Map {
             pending_key: None, ..
@@ -704,7 +730,7 @@ impl Builder<'_> {
     }
 
     /// The innermost sequence or mapping ends at `end`.
-    fn close(&mut self, end: usize) -> Result<(), LoadError> {
+    pub(super) fn close(&mut self, end: usize) -> Result<(), LoadError> {
         let frame = self.stack.pop().expect("parser balances collections");
         let (node, weight, anchor) = match frame {
             Frame::Seq {
