@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-1500}"
 targets=("${@:2}")
-[ ${#targets[@]} -gt 0 ] || targets=(check render rbac_check)
+[ ${#targets[@]} -gt 0 ] || targets=(check render rbac_check yaml_fast_path)
 seeds=(../fixtures/valid ../fixtures/invalid ../fixtures/warnings ../fixtures/fixed ../fixtures/rbac ../fixtures/agent)
 cargo +nightly fuzz build -O
 bin="target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release"
