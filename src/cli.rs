@@ -18,7 +18,11 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Each subcommand's arguments are made only when it is the one run (`defer`): clap's model
+/// of all of them was most of the heap that `plx check` of one file touched, and every page
+/// touched is a fault at start (docs/performance.md). Help and completions build them all.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Check Polyaxonfiles; directories are searched for them
     Check(CheckArgs),
@@ -84,6 +88,7 @@ pub struct CompletionsArgs {
 }
 
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum RbacCommand {
     /// What the manifests grant a service account, against a profile: missing (errors),
     /// excess and risky (warnings)
@@ -159,7 +164,10 @@ pub struct RbacCheckArgs {
     pub strict: bool,
 }
 
-/// How a command that reports findings writes its report (to stdout, in every format).
+// How a command that reports findings writes its report (to stdout, in every format).
+// The flattened groups of flags have plain comments: clap makes a doc comment here the
+// `about` of each subcommand that flattens the group, over the subcommand's own, once the
+// subcommand's arguments are deferred.
 #[derive(Clone, Debug, clap::Args)]
 pub struct ReportFlags {
     /// Output format
@@ -254,7 +262,8 @@ pub struct CheckArgs {
     pub namespace: Option<String>,
 }
 
-/// What a run is checked and rendered with besides its file: the deployment and the params.
+// What a run is checked and rendered with besides its file: the deployment and the params.
+// (A plain comment, as on `ReportFlags`.)
 #[derive(Debug, Default, clap::Args)]
 pub struct RunFlags {
     /// The Polyaxon agent's Helm values: the runs' connections and namespace must be the
@@ -273,7 +282,8 @@ pub struct RunFlags {
     pub hub_dir: Option<PathBuf>,
 }
 
-/// Which findings count: `plx.toml` (found above each file) and these flags, which win.
+// Which findings count: `plx.toml` (found above each file) and these flags, which win.
+// (A plain comment, as on `ReportFlags`.)
 #[derive(Debug, Default, clap::Args)]
 pub struct RuleFlags {
     /// Report only these rules: codes, code prefixes or names (`SCH,K8S001,run-as-root`)
@@ -338,7 +348,8 @@ pub struct RenderArgs {
     pub project: String,
 }
 
-/// How `plx render` writes RBAC for a run's `environment.serviceAccountName`.
+// How `plx render` writes RBAC for a run's `environment.serviceAccountName`.
+// (A plain comment, as on `ReportFlags`.)
 #[derive(Debug, clap::Args)]
 pub struct RbacRenderFlags {
     /// The RBAC profile granted to the run's service account (built-in name or file; default:

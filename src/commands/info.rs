@@ -31,6 +31,7 @@ pub fn explain(args: &ExplainArgs, streams: &mut Streams<'_>) -> Result<u8, Stop
 }
 
 pub fn completions(args: &CompletionsArgs, streams: &mut Streams<'_>) -> Result<u8, Stop> {
+    // `generate` builds the subcommands' deferred arguments itself.
     let mut command = <Cli as clap::CommandFactory>::command();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut command, "plx", &mut script);
@@ -39,7 +40,9 @@ pub fn completions(args: &CompletionsArgs, streams: &mut Streams<'_>) -> Result<
 }
 
 pub fn man(streams: &mut Streams<'_>) -> Result<u8, Stop> {
-    let command = <Cli as clap::CommandFactory>::command();
+    // The man page lists every subcommand's arguments: make the deferred ones first.
+    let mut command = <Cli as clap::CommandFactory>::command();
+    command.build();
     let mut page = Vec::new();
     clap_mangen::Man::new(command)
         .render(&mut page)

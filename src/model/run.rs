@@ -9,34 +9,46 @@ use super::init::V1Init;
 use super::polyaxonfile::V1Polyaxonfile;
 use super::values::{Any, Templated, kind_schema};
 
-/// `run`: what the operation runs, tagged by its `kind`. One per file, so the size
-/// difference between kinds costs nothing worth boxing for.
-/// Each kind is boxed: a run's fields are kilobytes (a tfjob's four replicas), and a file is
-/// moved between the stages that check it.
+/// `run`: what the operation runs, tagged by its `kind`. Each kind is boxed: a run's fields
+/// are kilobytes (a tfjob's four replicas), and a file is moved between the stages that check
+/// it. Each is read by [`read_apart`], so that the readers of all kinds do not share one stack
+/// frame.
 #[derive(Clone, Debug, Deserialize)]
 pub enum V1Run {
-    #[serde(rename = "job")]
+    #[serde(rename = "job", deserialize_with = "read_apart")]
     Job(Box<V1Job>),
-    #[serde(rename = "service")]
+    #[serde(rename = "service", deserialize_with = "read_apart")]
     Service(Box<V1Service>),
-    #[serde(rename = "dag")]
+    #[serde(rename = "dag", deserialize_with = "read_apart")]
     Dag(Box<V1Dag>),
-    #[serde(rename = "tfjob")]
+    #[serde(rename = "tfjob", deserialize_with = "read_apart")]
     TfJob(Box<V1TfJob>),
-    #[serde(rename = "pytorchjob")]
+    #[serde(rename = "pytorchjob", deserialize_with = "read_apart")]
     PytorchJob(Box<V1PytorchJob>),
-    #[serde(rename = "mpijob")]
+    #[serde(rename = "mpijob", deserialize_with = "read_apart")]
     MpiJob(Box<V1MpiJob>),
-    #[serde(rename = "daskcluster")]
+    #[serde(rename = "daskcluster", deserialize_with = "read_apart")]
     DaskCluster(Box<V1DaskCluster>),
-    #[serde(rename = "raycluster")]
+    #[serde(rename = "raycluster", deserialize_with = "read_apart")]
     RayCluster(Box<V1RayCluster>),
-    #[serde(rename = "notifier")]
+    #[serde(rename = "notifier", deserialize_with = "read_apart")]
     Notifier(Box<V1Job>),
-    #[serde(rename = "cleaner")]
+    #[serde(rename = "cleaner", deserialize_with = "read_apart")]
     Cleaner(Box<V1Job>),
-    #[serde(rename = "tuner")]
+    #[serde(rename = "tuner", deserialize_with = "read_apart")]
     Tuner(Box<V1Job>),
+}
+
+/// Reads one run kind in a stack frame of its own. Inlined, the readers of all eleven kinds
+/// kept every field's slot of every kind in `V1Run`'s frame (52 KB, 13 pages of stack that
+/// each start of `plx check` touched: docs/performance.md).
+#[inline(never)]
+fn read_apart<'de, D, T>(deserializer: D) -> Result<Box<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Box::new)
 }
 
 /// One schema per run kind: the kind's fields, with `kind` naming it (plx's reader tags `run`
