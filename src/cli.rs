@@ -20,7 +20,8 @@ pub struct Cli {
 
 /// Each subcommand's arguments are made only when it is the one run (`defer`): clap's model
 /// of all of them was most of the heap that `plx check` of one file touched, and every page
-/// touched is a fault at start (docs/performance.md). Help and completions build them all.
+/// touched is a fault at start (docs/performance.md). Help, the man page and completions
+/// build them all.
 #[derive(Debug, Subcommand)]
 #[command(defer = true)]
 pub enum Command {
